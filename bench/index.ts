@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: every benchmark module in this folder, one table. Each module exports
+ * `run(): Promise<BenchRow[]>`; ratios are measured within this run. Pass names to run a subset:
+ * `npm run bench -- jam sampler`.
+ */
+import { printTable, type BenchRow } from './table.ts';
+
+const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> = {
+  jam: () => import('./jam.ts'),
+  sampler: () => import('./sampler.ts'),
+};
+
+const wanted = process.argv.slice(2);
+const rows: BenchRow[] = [];
+for (const [name, load] of Object.entries(suites)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  let mod;
+  try {
+    mod = await load();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') continue;
+    throw e;
+  }
+  process.stderr.write(`bench: ${name} ...\n`);
+  rows.push(...(await mod.run()));
+}
+console.log(printTable(rows));

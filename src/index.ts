@@ -1,0 +1,2 @@
+/** jamfit's public API. */
+export { JamfitError, InputError, NumericalError } from './errors.ts';
