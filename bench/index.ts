@@ -7,6 +7,7 @@ import { printTable, type BenchRow } from './table.ts';
 
 const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> = {
   jam: () => import('./jam.ts'),
+  mge: () => import('./mge.ts'),
   sampler: () => import('./sampler.ts'),
 };
 

@@ -1,2 +1,3 @@
 /** jamfit's public API. */
 export { JamfitError, InputError, NumericalError } from './errors.ts';
+export * from '../samplers/index.ts';
