@@ -1,0 +1,63 @@
+/**
+ * Deprojection of an MGE at inclination i (Cappellari 2008 eqs 12-14): each projected Gaussian
+ * becomes an oblate spheroidal Gaussian with intrinsic axial ratio
+ *   q_k = sqrt(q'_k^2 - cos^2 i) / sin i
+ * and central density nu0_k = I_k q'_k / (sqrt(2 pi) sigma_k q_k).
+ */
+import { InputError } from '../errors.ts';
+import type { Mge } from './mge.ts';
+
+/** Smallest intrinsic axial ratio accepted, as in the reference code: q' >= hypot(cos i, 0.05 sin i). */
+export const Q_INTRINSIC_MIN = 0.05;
+
+/**
+ * Smallest observed axial ratio that inclination `incDeg` (degrees, (0, 90]) can deproject.
+ * A Gaussian flatter than this on the sky would need an intrinsic q below 0.05.
+ */
+export function minQobs(incDeg: number): number {
+  const i = (incDeg * Math.PI) / 180;
+  return Math.hypot(Math.cos(i), Q_INTRINSIC_MIN * Math.sin(i));
+}
+
+/** Intrinsic axial ratio of a Gaussian with observed ratio qobs at inclination incDeg (no checks). */
+export function intrinsicQ(qobs: number, incDeg: number): number {
+  const i = (incDeg * Math.PI) / 180;
+  const c = Math.cos(i);
+  const s = Math.sin(i);
+  return Math.sqrt(Math.max(qobs * qobs - c * c, 0)) / s;
+}
+
+export interface Deprojected {
+  /** Intrinsic axial ratios. */
+  q: Float64Array;
+  /** Dispersions in pc. */
+  sigmaPc: Float64Array;
+  /** Central 3-D densities in (units of surf) / pc. */
+  rho0: Float64Array;
+}
+
+/**
+ * Deprojects an (already checked) MGE. `sigma` is converted to pc with `pcPerArcsec`.
+ * Throws InputError naming `name.qobs[k]` when q'_k is below what the inclination allows.
+ */
+export function deprojectMge(mge: Mge, incDeg: number, pcPerArcsec: number, name: string): Deprojected {
+  const n = mge.surf.length;
+  const qmin = minQobs(incDeg);
+  const q = new Float64Array(n);
+  const sigmaPc = new Float64Array(n);
+  const rho0 = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const qo = mge.qobs[k];
+    // A tiny tolerance keeps exactly edge-on-limit inputs (q' = cos i + rounding) usable.
+    if (qo < qmin * (1 - 1e-12)) {
+      throw new InputError(
+        `${name}.qobs[${k}]`,
+        `q' = ${qo} is flatter than inclination ${incDeg} deg allows (needs q' >= ${qmin.toFixed(5)}); raise inc_deg or fix the MGE`,
+      );
+    }
+    q[k] = Math.max(intrinsicQ(qo, incDeg), Q_INTRINSIC_MIN * (1 - 1e-12));
+    sigmaPc[k] = mge.sigma[k] * pcPerArcsec;
+    rho0[k] = (mge.surf[k] * qo) / (Math.sqrt(2 * Math.PI) * sigmaPc[k] * q[k]);
+  }
+  return { q, sigmaPc, rho0 };
+}
