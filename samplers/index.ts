@@ -1,1 +1,17 @@
-export {};
+/**
+ * jamfit's ensemble MCMC sampler: an emcee-class affine-invariant ensemble sampler with stretch,
+ * differential-evolution, walk and DE-snooker moves; per-walker, batched and worker-pool
+ * likelihoods; seeded, checkpointed and resumable runs; and convergence diagnostics.
+ */
+export { EnsembleSampler, type EnsembleSamplerOptions, type RunOptions, type RunResult, type ChainOptions } from './ensemble.ts';
+export { stretchMove, deMove, walkMove, snookerMove, type Move, type ProposalContext, type WeightedMove } from './moves/index.ts';
+export { perWalkerEvaluator, batchEvaluator, workerPoolEvaluator, type Evaluator, type EvalBuffers, type LogProbFn, type LogProbBatchFn, type WorkerPoolOptions } from './evaluate/index.ts';
+export type { Backend, Dims } from './backends/backend.ts';
+export { MemoryBackend } from './backends/memory.ts';
+export { DiskBackend, type DiskBackendOptions, type Sidecar } from './backends/disk.ts';
+export { readNpy, writeNpy } from './backends/npy.ts';
+export { ball, fromOptimum, checkDegenerate, type BallOptions, type FromOptimumOptions } from './start.ts';
+export { Rng, type RngState } from './rng.ts';
+export type { SamplerState } from './state.ts';
+export type { AutoStopOptions } from './autostop.ts';
+export type { ProgressOptions } from './progress.ts';
