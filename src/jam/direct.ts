@@ -7,9 +7,19 @@ export interface DirectOptions {
   nodes?: number;
 }
 
-/** Kernel coefficients for a prepared model (cache it when evaluating the same model repeatedly). */
-export function kernelFor(model: PreparedModel, opts: DirectOptions = {}): LosKernel {
-  return prepareLosKernel(model.lumDeproj, model.potDeproj, model.b, model.incDeg, opts.nodes ?? 48);
+/**
+ * Kernel coefficients for a prepared model, accurate out to sky radius `rMax` (arcsec); cache it
+ * when evaluating the same model repeatedly.
+ */
+export function kernelFor(model: PreparedModel, rMax: number, opts: DirectOptions = {}): LosKernel {
+  return prepareLosKernel(model.lumDeproj, model.potDeproj, model.b, model.incDeg, opts.nodes ?? 48, rMax * model.pcPerArcsec);
+}
+
+/** Largest |(x, y)| in arcsec. */
+export function maxRadius(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let r = 0;
+  for (let i = 0; i < x.length; i++) r = Math.max(r, Math.hypot(x[i], y[i]));
+  return r;
 }
 
 /**
@@ -21,7 +31,7 @@ export function vrms2Direct(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   opts: DirectOptions = {},
-  kernel: LosKernel = kernelFor(model, opts),
+  kernel: LosKernel = kernelFor(model, maxRadius(x, y), opts),
 ): Float64Array {
   const n = x.length;
   const s = model.pcPerArcsec;

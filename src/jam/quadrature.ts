@@ -74,6 +74,31 @@ export function transformedRule(n: number): { u: Float64Array; weight: Float64Ar
   return { u, weight };
 }
 
+/**
+ * Quadrature rule on u in [0, 1] for a mass Gaussian of dispersion sigma evaluated out to radius
+ * rMax (same length unit). Its eq.-28 terms at radius r peak at u ~ sigma / r, so when
+ * rho = rMax / sigma is large (a black hole, a compact nucleus) the single transformed rule
+ * under-resolves small u: with 48 nodes the error grows like ~1e-9 rho^2 (1e-3 at rho = 1000).
+ * This splits [0, 1] into m panels with geometric edges 4^-(m-1), ..., 1/4, 1, the first one
+ * ending below 2 / rho, each with a `panelNodes`-point transformed rule. Nodes are in increasing
+ * u (the kernel's early exit relies on it). rho <= 2 gives one panel.
+ */
+export function graded(rho: number, panelNodes = 16): { u: Float64Array; weight: Float64Array } {
+  const m = rho > 2 ? Math.ceil(Math.log(rho / 2) / Math.log(4)) + 1 : 1;
+  const base = transformedRule(panelNodes);
+  const u = new Float64Array(m * panelNodes);
+  const weight = new Float64Array(m * panelNodes);
+  for (let p = 0; p < m; p++) {
+    const a = p === 0 ? 0 : 4 ** (p - m);
+    const b = 4 ** (p + 1 - m);
+    for (let i = 0; i < panelNodes; i++) {
+      u[p * panelNodes + i] = a + (b - a) * base.u[i];
+      weight[p * panelNodes + i] = (b - a) * base.weight[i];
+    }
+  }
+  return { u, weight };
+}
+
 // Gauss-Kronrod (7, 15) abscissae and weights on [-1, 1] (Kronrod 1965; standard published values).
 const XGK = [
   0.991455371120812639206854697526329, 0.949107912342758524526189684047851, 0.864864423359769072789712788640926,
