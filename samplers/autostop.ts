@@ -4,7 +4,7 @@
  * every parameter AND every tau changed by less than `rtol` (relative) since the previous check.
  */
 import { InputError } from '../src/errors.ts';
-import { autocorrTimeDetailed } from './diagnostics/autocorr.ts';
+import { autocorrTimeDetailed } from './diagnostics/index.ts';
 
 export interface AutoStopOptions {
   /** Steps between checks (default 100). Each check costs one FFT pass over the stored chain. */

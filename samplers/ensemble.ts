@@ -414,13 +414,22 @@ export class EnsembleSampler {
   private gather(store: Float64Array, width: number, opts: ChainOptions): number[][] | number[][][] {
     const { steps } = this.range(opts);
     const W = this.nwalkers;
-    const row = (t: number, k: number) => Array.from(store.subarray((t * W + k) * width, (t * W + k + 1) * width));
+    const row = (t: number, k: number) => {
+      const o = (t * W + k) * width;
+      const r = new Array<number>(width);
+      for (let d = 0; d < width; d++) r[d] = store[o + d];
+      return r;
+    };
     if (opts.flat) {
       const out: number[][] = [];
       for (const t of steps) for (let k = 0; k < W; k++) out.push(row(t, k));
       return out;
     }
-    return steps.map((t) => Array.from({ length: W }, (_, k) => row(t, k)));
+    return steps.map((t) => {
+      const walkers = new Array<number[]>(W);
+      for (let k = 0; k < W; k++) walkers[k] = row(t, k);
+      return walkers;
+    });
   }
 
   /**

@@ -15,3 +15,6 @@ export { Rng, type RngState } from './rng.ts';
 export type { SamplerState } from './state.ts';
 export type { AutoStopOptions } from './autostop.ts';
 export type { ProgressOptions } from './progress.ts';
+
+// Convergence diagnostics (autocorrelation time, split R-hat, ESS, MCSE, summaries).
+export * from './diagnostics/index.ts';
