@@ -111,7 +111,7 @@ export function prepareLosKernel(
   const sin2 = Math.sin(inc) ** 2;
   const nLum = lum.q.length;
   const nPot = pot.q.length;
-  const rules = Array.from({ length: nPot }, (_, j) => (needsGrading(pot, j, rMaxPc) ? graded(rMaxPc / pot.sigmaPc[j]) : transformedRule(nodes)));
+  const rules = Array.from({ length: nPot }, (_, j) => (needsGrading(pot, j, rMaxPc) ? graded(rMaxPc / pot.sigmaPc[j], nodes) : transformedRule(nodes)));
   let n = 0;
   const pairStart = new Int32Array(nLum * nPot + 1);
   for (let p = 0; p < nLum * nPot; p++) {

@@ -80,20 +80,27 @@ export function transformedRule(n: number): { u: Float64Array; weight: Float64Ar
  * rho = rMax / sigma is large (a black hole, a compact nucleus) the single transformed rule
  * under-resolves small u: with 48 nodes the error grows like ~1e-9 rho^2 (1e-3 at rho = 1000).
  * This splits [0, 1] into m panels with geometric edges 4^-(m-1), ..., 1/4, 1, the first one
- * ending below 2 / rho, each with a `panelNodes`-point transformed rule. Nodes are in increasing
+ * ending below 2 / rho, each with a `panelNodes`-point transformed rule except the last, which
+ * gets `lastNodes`. Nodes are in increasing
  * u (the kernel's early exit relies on it). rho <= 2 gives one panel.
  */
-export function graded(rho: number, panelNodes = 16): { u: Float64Array; weight: Float64Array } {
+export function graded(rho: number, lastNodes = 48, panelNodes = 16): { u: Float64Array; weight: Float64Array } {
+  // The last panel [1/4, 1] keeps the full rule: a flattened mass Gaussian's 1/sqrt(1 - e^2 u^2)
+  // is nearly singular at u = 1, which is what the endpoint transform with many nodes handles.
   const m = rho > 2 ? Math.ceil(Math.log(rho / 2) / Math.log(4)) + 1 : 1;
-  const base = transformedRule(panelNodes);
-  const u = new Float64Array(m * panelNodes);
-  const weight = new Float64Array(m * panelNodes);
+  const inner = transformedRule(panelNodes);
+  const last = transformedRule(lastNodes);
+  const total = (m - 1) * panelNodes + lastNodes;
+  const u = new Float64Array(total);
+  const weight = new Float64Array(total);
+  let t = 0;
   for (let p = 0; p < m; p++) {
     const a = p === 0 ? 0 : 4 ** (p - m);
     const b = 4 ** (p + 1 - m);
-    for (let i = 0; i < panelNodes; i++) {
-      u[p * panelNodes + i] = a + (b - a) * base.u[i];
-      weight[p * panelNodes + i] = (b - a) * base.weight[i];
+    const base = p === m - 1 ? last : inner;
+    for (let i = 0; i < base.u.length; i++, t++) {
+      u[t] = a + (b - a) * base.u[i];
+      weight[t] = (b - a) * base.weight[i];
     }
   }
   return { u, weight };
