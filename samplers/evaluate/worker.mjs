@@ -1,6 +1,6 @@
 // Piscina worker for the parallel evaluator. Plain JavaScript so that it loads in any Node process;
-// it imports the user's log-probability module, registering tsx first only when the module is
-// TypeScript and the thread cannot already load it (workers inherit `--import tsx` via execArgv).
+// it imports the user's log-probability module, through tsx when the module is TypeScript and the
+// thread cannot load it natively.
 import { workerData } from 'piscina';
 
 const { moduleUrl, exportName, batched, ndim, nblobs } = workerData;
@@ -10,10 +10,12 @@ async function load() {
   try {
     mod = await import(moduleUrl);
   } catch (e) {
+    // Worker threads do not reliably inherit tsx's hooks (with `--import tsx`, a .mjs worker
+    // still cannot import .ts on Node 20), and a failed import stays cached for its URL, so load
+    // through tsx's namespaced importer instead of registering globally and retrying.
     if (e && e.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-      const { register } = await import('tsx/esm/api');
-      register();
-      mod = await import(moduleUrl);
+      const { tsImport } = await import('tsx/esm/api');
+      mod = await tsImport(moduleUrl, import.meta.url);
     } else throw e;
   }
   const fn = mod[exportName];
