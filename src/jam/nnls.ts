@@ -29,11 +29,16 @@ export interface QrFactors {
 /**
  * Householder QR of the column-major m x n matrix `a` (m >= n), in place: afterwards the upper
  * triangle of `a` is R (with R_kk possibly negative) and the rest encodes Q. O(2 m n^2) flops.
- * Zero columns get an identity reflector and R_kk = 0 rather than a NaN.
+ * Zero columns get an identity reflector and R_kk = 0 rather than a NaN. `vdiag` and `beta`
+ * (length >= n) may be passed to avoid allocation in hot loops.
  */
-export function qrFactor(a: Float64Array, m: number, n: number): QrFactors {
-  const vdiag = new Float64Array(n);
-  const beta = new Float64Array(n);
+export function qrFactor(
+  a: Float64Array,
+  m: number,
+  n: number,
+  vdiag: Float64Array = new Float64Array(n),
+  beta: Float64Array = new Float64Array(n),
+): QrFactors {
   for (let k = 0; k < n; k++) {
     const ck = k * m;
     let norm2 = 0;
@@ -98,6 +103,8 @@ export interface NnlsOptions {
    * only the work: a correct guess needs a single least-squares solve.
    */
   guess?: ArrayLike<number>;
+  /** Where to write the solution (length >= n); a new array by default. */
+  out?: Float64Array;
 }
 
 export interface NnlsResult {
@@ -125,44 +132,162 @@ export function nnls(A: ArrayLike<number>, m: number, n: number, b: ArrayLike<nu
   if (!(m >= 1 && n >= 1 && Number.isInteger(m) && Number.isInteger(n))) throw new RangeError(`nnls: bad size ${m} x ${n}`);
   if (A.length !== m * n) throw new RangeError(`nnls: A has ${A.length} entries, expected ${m} x ${n} = ${m * n}`);
   if (b.length !== m) throw new RangeError(`nnls: b has ${b.length} entries, expected ${m}`);
+  if (opts.out && opts.out.length < n) throw new RangeError(`nnls: out has ${opts.out.length} entries, expected >= ${n}`);
+  const W = scratch(m, n);
   // Work on a column-major copy; reduce to n x n when the system is tall.
-  let M = new Float64Array(m * n);
+  const M = W.M;
   if (opts.layout === 'row-major') {
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) M[j * m + i] = A[i * n + j];
   } else {
     for (let k = 0; k < m * n; k++) M[k] = A[k];
   }
-  let d = Float64Array.from(b as ArrayLike<number>);
+  const d = W.d;
+  for (let i = 0; i < m; i++) d[i] = b[i];
   let k = m;
   let rperp2 = 0;
   if (m > n) {
-    const f = qrFactor(M, m, n);
+    const f = qrFactor(M, m, n, W.vdiag, W.beta);
     qrApplyQt(f, d);
     for (let i = n; i < m; i++) rperp2 += d[i] * d[i];
-    const R = new Float64Array(n * n);
-    for (let j = 0; j < n; j++) for (let i = 0; i <= j; i++) R[j * n + i] = M[j * m + i];
-    M = R;
-    d = d.subarray(0, n);
+    // The top n rows become R: clear the Householder vectors below its diagonal.
+    for (let j = 0; j < n; j++) for (let i = j + 1; i < n; i++) M[j * m + i] = 0;
     k = n;
   }
-  const res = nnlsCore(M, k, n, d, opts);
+  const res = nnlsCore(W, m, k, n, opts);
   res.rnorm = Math.sqrt(res.rnorm * res.rnorm + rperp2);
   return res;
 }
 
-/** Lawson–Hanson on a column-major k x n matrix M (not modified). rnorm is ||Mx - d|| only. */
-function nnlsCore(M: Float64Array, k: number, n: number, d: Float64Array, opts: NnlsOptions): NnlsResult {
-  const x = new Float64Array(n);
-  const z = new Float64Array(n);
-  const w = new Float64Array(n);
-  const r = new Float64Array(k);
-  const passive = new Uint8Array(n);
-  const refused = new Uint8Array(n);
-  const colNorm = new Float64Array(n);
+/**
+ * Scratch arrays of a Lawson–Hanson solve, kept between calls and grown on demand: allocating a
+ * dozen typed arrays per call cost more than the arithmetic of a 15-variable problem. (JS is
+ * single-threaded and nnls calls nothing re-entrant, so one module-level workspace is safe.)
+ */
+interface Work {
+  /** The (reduced) matrix, column-major with leading dimension `ld`, `k` rows in use. */
+  M: Float64Array;
+  ld: number;
+  k: number;
+  n: number;
+  d: Float64Array;
+  vdiag: Float64Array;
+  beta: Float64Array;
+  subVdiag: Float64Array;
+  subBeta: Float64Array;
+  refused: Uint8Array;
+  x: Float64Array;
+  z: Float64Array;
+  w: Float64Array;
+  r: Float64Array;
+  passive: Uint8Array;
+  colNorm: Float64Array;
+  sub: Float64Array;
+  rhs: Float64Array;
+  order: Int32Array;
+}
+
+let work: Work | null = null;
+
+function scratch(m: number, n: number): Work {
+  const rows = Math.max(m, n);
+  if (!work || work.M.length < m * n || work.d.length < rows || work.x.length < n || work.sub.length < rows * n) {
+    const N = Math.max(n, work ? work.x.length : 0);
+    const R = Math.max(rows, work ? work.d.length : 0);
+    work = {
+      M: new Float64Array(Math.max(m * n, work ? work.M.length : 0)),
+      ld: 0,
+      k: 0,
+      n: 0,
+      d: new Float64Array(R),
+      vdiag: new Float64Array(N),
+      beta: new Float64Array(N),
+      subVdiag: new Float64Array(N),
+      subBeta: new Float64Array(N),
+      refused: new Uint8Array(N),
+      x: new Float64Array(N),
+      z: new Float64Array(N),
+      w: new Float64Array(N),
+      r: new Float64Array(R),
+      passive: new Uint8Array(N),
+      colNorm: new Float64Array(N),
+      sub: new Float64Array(Math.max(R * N, work ? work.sub.length : 0)),
+      rhs: new Float64Array(R),
+      order: new Int32Array(N),
+    };
+  }
+  return work;
+}
+
+/** r = d - M x and w = M^T r. */
+function gradient(W: Work): void {
+  const { M, ld, k, n, d, x, r, w } = W;
+  for (let i = 0; i < k; i++) r[i] = d[i];
+  for (let j = 0; j < n; j++) {
+    const xj = x[j];
+    if (xj === 0) continue;
+    const cj = j * ld;
+    for (let i = 0; i < k; i++) r[i] -= M[cj + i] * xj;
+  }
+  for (let j = 0; j < n; j++) {
+    const cj = j * ld;
+    let s = 0;
+    for (let i = 0; i < k; i++) s += M[cj + i] * r[i];
+    w[j] = s;
+  }
+}
+
+/**
+ * Least squares on the passive columns into z, with `last` (if >= 0) ordered last so its pivot
+ * tells whether it is numerically independent of the others. Returns false if it is not.
+ */
+function solvePassive(W: Work, last: number): boolean {
+  const { M, ld, k, n, d, z, passive, sub, rhs, order } = W;
+  let p = 0;
+  for (let j = 0; j < n; j++) if (passive[j] && j !== last) order[p++] = j;
+  if (last >= 0) order[p++] = last;
+  for (let j = 0; j < n; j++) z[j] = 0;
+  if (p === 0) return true;
+  const rows = Math.max(k, p);
+  for (let c = 0; c < p; c++) {
+    const src = order[c] * ld;
+    const dst = c * rows;
+    for (let i = 0; i < k; i++) sub[dst + i] = M[src + i];
+    for (let i = k; i < rows; i++) sub[dst + i] = 0;
+  }
+  for (let i = 0; i < k; i++) rhs[i] = d[i];
+  for (let i = k; i < rows; i++) rhs[i] = 0;
+  const f = qrFactor(sub, rows, p, W.subVdiag, W.subBeta);
+  qrApplyQt(f, rhs);
+  if (last >= 0) {
+    const piv = Math.abs(sub[(p - 1) * rows + (p - 1)]);
+    if (!(piv > 1e-12 * W.colNorm[last])) return false;
+  }
+  // Back substitution; a zero pivot among the old passive columns (only if they entered
+  // dependent) gives that variable 0 rather than Infinity.
+  for (let c = p - 1; c >= 0; c--) {
+    let s = rhs[c];
+    for (let cc = c + 1; cc < p; cc++) s -= sub[cc * rows + c] * z[order[cc]];
+    const piv = sub[c * rows + c];
+    z[order[c]] = piv !== 0 ? s / piv : 0;
+  }
+  return true;
+}
+
+/** Lawson–Hanson on the k x n matrix W.M (leading dimension ld; not modified). rnorm is ||Mx - d|| only. */
+function nnlsCore(W: Work, ld: number, k: number, n: number, opts: NnlsOptions): NnlsResult {
+  W.ld = ld;
+  W.k = k;
+  W.n = n;
+  const { M, d, x, z, w, r, passive, colNorm, refused } = W;
+  for (let j = 0; j < n; j++) {
+    x[j] = 0;
+    passive[j] = 0;
+    refused[j] = 0;
+  }
   let maxCol = 0;
   for (let j = 0; j < n; j++) {
     let s = 0;
-    for (let i = 0; i < k; i++) s += M[j * k + i] * M[j * k + i];
+    for (let i = 0; i < k; i++) s += M[j * ld + i] * M[j * ld + i];
     colNorm[j] = Math.sqrt(s);
     if (colNorm[j] > maxCol) maxCol = colNorm[j];
   }
@@ -171,74 +296,20 @@ function nnlsCore(M: Float64Array, k: number, n: number, d: Float64Array, opts: 
   dnorm = Math.sqrt(dnorm);
   const tol = opts.tol ?? 100 * EPS * maxCol * dnorm;
   const maxIter = opts.maxIter ?? 3 * n + 10;
-  // Scratch for the passive-set subproblem.
-  const sub = new Float64Array(k * n);
-  const rhs = new Float64Array(k);
-  const order = new Int32Array(n);
-
-  const gradient = () => {
-    for (let i = 0; i < k; i++) r[i] = d[i];
-    for (let j = 0; j < n; j++) {
-      const xj = x[j];
-      if (xj === 0) continue;
-      const cj = j * k;
-      for (let i = 0; i < k; i++) r[i] -= M[cj + i] * xj;
-    }
-    for (let j = 0; j < n; j++) {
-      const cj = j * k;
-      let s = 0;
-      for (let i = 0; i < k; i++) s += M[cj + i] * r[i];
-      w[j] = s;
-    }
-  };
-
-  /**
-   * Least squares on the passive columns, with `last` (if >= 0) ordered last so its pivot tells
-   * whether it is numerically independent of the others. Writes z; returns false if `last` is
-   * dependent.
-   */
-  const solvePassive = (last: number): boolean => {
-    let p = 0;
-    for (let j = 0; j < n; j++) if (passive[j] && j !== last) order[p++] = j;
-    if (last >= 0) order[p++] = last;
-    z.fill(0);
-    if (p === 0) return true;
-    const rows = Math.max(k, p);
-    for (let c = 0; c < p; c++) {
-      const src = order[c] * k;
-      for (let i = 0; i < k; i++) sub[c * rows + i] = M[src + i];
-      for (let i = k; i < rows; i++) sub[c * rows + i] = 0;
-    }
-    for (let i = 0; i < k; i++) rhs[i] = d[i];
-    for (let i = k; i < rows; i++) rhs[i] = 0;
-    const f = qrFactor(sub, rows, p);
-    qrApplyQt(f, rhs);
-    if (last >= 0) {
-      const piv = Math.abs(sub[(p - 1) * rows + (p - 1)]);
-      if (!(piv > 1e-12 * colNorm[last])) return false;
-    }
-    // Back substitution; a zero pivot among the old passive columns (cannot happen unless they
-    // entered dependent) gives that variable 0 rather than Infinity.
-    for (let c = p - 1; c >= 0; c--) {
-      let s = rhs[c];
-      for (let cc = c + 1; cc < p; cc++) s -= sub[cc * rows + c] * z[order[cc]];
-      const piv = sub[c * rows + c];
-      z[order[c]] = piv !== 0 ? s / piv : 0;
-    }
-    return true;
-  };
 
   let iterations = 0;
   let converged = false;
   if (opts.guess) {
     for (let j = 0; j < n; j++) passive[j] = opts.guess[j] > 0 ? 1 : 0;
-    solvePassive(-1);
+    solvePassive(W, -1);
     let ok = true;
     for (let j = 0; j < n; j++) if (passive[j] && !(z[j] > 0)) ok = false;
-    if (ok) for (let j = 0; j < n; j++) x[j] = passive[j] ? z[j] : 0;
-    else passive.fill(0);
+    for (let j = 0; j < n; j++) {
+      if (ok) x[j] = passive[j] ? z[j] : 0;
+      else passive[j] = 0;
+    }
   }
-  gradient();
+  gradient(W);
   while (iterations < maxIter) {
     let t = -1;
     let wmax = tol;
@@ -254,7 +325,7 @@ function nnlsCore(M: Float64Array, k: number, n: number, d: Float64Array, opts: 
     }
     iterations++;
     passive[t] = 1;
-    if (!solvePassive(t) || !(z[t] > 0)) {
+    if (!solvePassive(W, t) || !(z[t] > 0)) {
       passive[t] = 0;
       refused[t] = 1;
       continue;
@@ -284,12 +355,14 @@ function nnlsCore(M: Float64Array, k: number, n: number, d: Float64Array, opts: 
           passive[j] = 0;
         }
       }
-      solvePassive(-1);
+      solvePassive(W, -1);
     }
-    refused.fill(0);
-    gradient();
+    for (let j = 0; j < n; j++) refused[j] = 0;
+    gradient(W);
   }
   let rn = 0;
   for (let i = 0; i < k; i++) rn += r[i] * r[i];
-  return { x, rnorm: Math.sqrt(rn), iterations, converged };
+  const out = opts.out ?? new Float64Array(n);
+  for (let j = 0; j < n; j++) out[j] = x[j];
+  return { x: out, rnorm: Math.sqrt(rn), iterations, converged };
 }
