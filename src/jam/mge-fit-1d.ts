@@ -8,7 +8,9 @@
  * least-squares problem in *relative* residuals, err_i = 1 - model_i / y_i, so every decade of
  * radius counts the same (that is why the radii must be log-spaced). The log10 σ_j are then
  * optimised inside bounds by a Levenberg–Marquardt method whose residual function is the NNLS
- * solution for those σ (variable projection), with a forward-difference Jacobian.
+ * solution for those σ (variable projection), with a forward-difference Jacobian. Gaussians
+ * whose weight drops to zero are re-seeded into the widest gaps and the fit restarted (a zero
+ * weight makes its σ invisible to the Jacobian, a common local minimum).
  */
 import { InputError } from '../errors.ts';
 import { nnls, qrApplyQt, qrFactor } from './nnls.ts';
@@ -88,6 +90,9 @@ function validate(r: ArrayLike<number>, profile: ArrayLike<number>, opts: MgeFit
     if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
       throw new InputError(key, `is ${v}; give a finite number > 0`);
     }
+  }
+  if (opts.reseed !== undefined && !(Number.isInteger(opts.reseed) && opts.reseed >= 0)) {
+    throw new InputError('reseed', `is ${opts.reseed}; give an integer >= 0`);
   }
   if (opts.rbounds !== undefined) {
     const [a, b] = opts.rbounds;
