@@ -1,0 +1,31 @@
+import { jamVrms } from '../jam/jam.ts';
+import { writeFileAtomic } from '../data/atomic-write.ts';
+import { readJamCase, withFile } from '../data/jam-case.ts';
+import { helpText, parseArgs } from './args.ts';
+import type { Command } from './commands.ts';
+
+const options = {
+  input: { type: 'string', alias: 'i', required: true, description: 'JAM case JSON file (see README: CLI contract)' },
+  output: { type: 'string', alias: 'o', description: 'write {"vrms": [..]} here (default: stdout)' },
+  help: { type: 'boolean', alias: 'h', description: 'show this help' },
+} as const;
+
+const summary = 'Evaluate the exact JAM V_rms (km/s) at the sky points of a case file.';
+
+export const jamCommand: Command = {
+  summary,
+  async run(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out(helpText('jam', summary, options));
+      return 0;
+    }
+    const args = parseArgs(argv, options);
+    const input = args.input as string;
+    const c = readJamCase(input);
+    const vrms = withFile(input, () => jamVrms(c.params, c.x, c.y, c.options));
+    const json = JSON.stringify({ vrms: Array.from(vrms) });
+    if (args.output) writeFileAtomic(args.output, json + '\n');
+    else io.out(json);
+    return 0;
+  },
+};

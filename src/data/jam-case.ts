@@ -1,0 +1,114 @@
+/**
+ * Reader of the `jamfit jam` input file (the CLI contract other tools call):
+ *   { "mge_lum": {"surf": [..], "sigma": [..], "qobs": [..]},
+ *     "mge_pot": {"surf": [..], "sigma": [..], "qobs": [..]},
+ *     "inc_deg": 70, "beta_z": 0.1 | [..], "distance_mpc": 10, "x": [..], "y": [..],
+ *     "mbh": 0, "psf": {"sigma": [..], "weight": [..]}, "pixsize": 0 }
+ * plus optional extras: ml, rbh, pixang, nodes, mode, step, nrad, nang.
+ * Units: surf in Lsun/pc^2 (Msun/pc^2 for the mass), sigma, x, y, pixsize in arcsec.
+ * Every error names the file and the field.
+ */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.ts';
+import type { JamOptions } from '../jam/jam.ts';
+import type { JamParams } from '../jam/model.ts';
+
+const REQUIRED = ['mge_lum', 'mge_pot', 'inc_deg', 'beta_z', 'distance_mpc', 'x', 'y'] as const;
+const OPTIONAL = ['name', 'mbh', 'rbh', 'ml', 'psf', 'pixsize', 'pixang', 'nodes', 'mode', 'step', 'nrad', 'nang'] as const;
+const MGE_KEYS = ['surf', 'sigma', 'qobs'];
+const PSF_KEYS = ['sigma', 'weight'];
+
+export interface JamCase {
+  params: JamParams;
+  x: number[];
+  y: number[];
+  options: JamOptions;
+}
+
+function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) {
+      throw new InputError(`${where}${k}`, `unknown key; allowed keys are ${allowed.join(', ')}`);
+    }
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Parses and shape-checks a case object (values are range-checked by the JAM library).
+ * With `points: false` the sky points x, y are optional (commands that make their own grid).
+ */
+export function parseJamCase(raw: unknown, { points = true } = {}): JamCase {
+  if (!isObject(raw)) throw new InputError('(top level)', 'must be a JSON object with keys mge_lum, mge_pot, inc_deg, beta_z, distance_mpc, x, y');
+  checkKeys(raw, [...REQUIRED, ...OPTIONAL], '');
+  for (const k of REQUIRED) {
+    if (!(k in raw) && (points || (k !== 'x' && k !== 'y'))) throw new InputError(k, 'is missing; it is required');
+  }
+  for (const k of ['mge_lum', 'mge_pot']) {
+    if (!isObject(raw[k])) throw new InputError(k, 'must be an object {"surf": [..], "sigma": [..], "qobs": [..]}');
+    checkKeys(raw[k] as Record<string, unknown>, MGE_KEYS, `${k}.`);
+  }
+  for (const k of ['x', 'y']) {
+    if ((points || raw[k] !== undefined) && !Array.isArray(raw[k])) throw new InputError(k, 'must be an array of numbers (arcsec)');
+  }
+  if (raw.psf !== undefined) {
+    if (!isObject(raw.psf)) throw new InputError('psf', 'must be an object {"sigma": [..], "weight": [..]} (arcsec)');
+    checkKeys(raw.psf, PSF_KEYS, 'psf.');
+  }
+  const num = (k: string) => raw[k] as number | undefined;
+  const params: JamParams = {
+    mgeLum: raw.mge_lum as JamParams['mgeLum'],
+    mgePot: raw.mge_pot as JamParams['mgePot'],
+    incDeg: num('inc_deg') as number,
+    beta: raw.beta_z as number | number[],
+    distanceMpc: num('distance_mpc') as number,
+    ml: num('ml'),
+    mbh: num('mbh'),
+    rbh: num('rbh'),
+  };
+  const options: JamOptions = {
+    psf: raw.psf as JamOptions['psf'],
+    pixsize: num('pixsize'),
+    pixang: num('pixang'),
+    nodes: num('nodes'),
+    mode: raw.mode as JamOptions['mode'],
+    step: num('step'),
+    nrad: num('nrad'),
+    nang: num('nang'),
+  };
+  // A PSF with zero width or zero weight is "no PSF", as in the reference code's convention.
+  if (options.psf && Array.isArray(options.psf.sigma) && options.psf.sigma.length > 0 && options.psf.sigma.every((s) => s === 0)) {
+    options.psf = undefined;
+  }
+  return { params, x: (raw.x as number[]) ?? [], y: (raw.y as number[]) ?? [], options };
+}
+
+/** Reads and parses a case file; errors are prefixed with the file name. */
+export function readJamCase(path: string, opts: { points?: boolean } = {}): JamCase {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(path, `is not valid JSON (${(e as Error).message})`);
+  }
+  return withFile(path, () => parseJamCase(raw, opts));
+}
+
+/** Runs fn, prefixing any InputError's location with the file name. */
+export function withFile<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${path}: ${e.where}`, e.message.slice(e.where.length + 2));
+    throw e;
+  }
+}
