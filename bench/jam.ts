@@ -3,29 +3,16 @@
  * polar grids) and its ratio to the reference Python code's 0.87 s, with the accuracy against the
  * jampy numbers measured in the same run; and the cost of a PSF-convolved model.
  */
-import { readFileSync } from 'node:fs';
 import { jamVrms } from '../src/jam/jam.ts';
 import { prepareModel } from '../src/jam/model.ts';
+import { loadReferenceCases } from '../test/helpers/reference-cases.ts';
 import { timeMs, type BenchRow } from './table.ts';
 
 const JAMPY_MS = 870; // jampy 8.1.4, one 200-point model, 15-Gaussian MGE, one core (issue #3)
 
 export async function run(): Promise<BenchRow[]> {
-  const ref = JSON.parse(readFileSync(new URL('../test/fixtures/jampy/jam_reference_cases.json', import.meta.url), 'utf8'));
-  const cases = ref.cases.map((c: any) => ({
-    params: {
-      mgeLum: { surf: c.mge.surf_lum, sigma: c.mge.sigma_lum, qobs: c.mge.qobs_lum },
-      mgePot: { surf: c.mge.surf_pot, sigma: c.mge.sigma_pot, qobs: c.mge.qobs_pot },
-      incDeg: c.params.inc_deg,
-      beta: c.params.beta_z,
-      distanceMpc: ref.meta.distance_Mpc,
-    },
-    x: c.polar.x as number[],
-    y: c.polar.y as number[],
-    vrms: c.polar.vrms_direct as number[],
-    bx: c.bins.x as number[],
-    by: c.bins.y as number[],
-  }));
+  // The jampy reference cases (test/fixtures/README.md says where they come from).
+  const cases = loadReferenceCases().map((c) => ({ params: c.params, x: c.polar.x, y: c.polar.y, vrms: c.polar.vrms, bx: c.bins.x, by: c.bins.y }));
   const rows: BenchRow[] = [];
   for (const nodes of [48, 32]) {
     let worst = 0;

@@ -1,63 +1,19 @@
 /**
  * Standard-normal special functions: erfc, the CDF and its inverse (quantile function).
  *
- * - `erfc` uses the everywhere-positive series erf(x) = 2/sqrt(pi) e^{-x^2} sum_n (2x^2)^n x/(2n+1)!!
- *   for |x| < 1 (where erfc >= 0.157, so 1 - erf loses < 1 digit) and the Laplace continued
- *   fraction (modified Lentz, <= ~190 terms) for x >= 1, so the tail
- *   keeps full *relative* precision (~1e-15) instead of losing it to 1 - erf(x) cancellation.
+ * - `erfc` is the project's one implementation (src/math/erf.ts), accurate in relative terms in
+ *   the tails.
  * - `normalQuantile` is P. J. Acklam's rational approximation (relative error < 1.15e-9)
  *   followed by one Halley step on Phi(x) - p, which brings it to ~1e-15 relative accuracy.
  *
  * Written from the published formulas; no dependencies.
  */
-const SQRT_PI = Math.sqrt(Math.PI);
+import { erfc } from '../../src/math/erf.ts';
+
+export { erfc };
+
 const SQRT2 = Math.SQRT2;
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
-
-/** erf(x) for |x| < ~3 by the positive-term series (accurate to a few ulp there). */
-function erfSeries(x: number): number {
-  const x2 = x * x;
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 200; n++) {
-    term *= (2 * x2) / (2 * n + 1);
-    sum += term;
-    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
-  }
-  return ((2 / SQRT_PI) * Math.exp(-x2)) * sum;
-}
-
-/** erfc(x) for x >= 1 via the continued fraction erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))). */
-function erfcContinuedFraction(x: number): number {
-  // f = x + a1/(x + a2/(x + ...)), a_k = k/2. Modified Lentz.
-  const tiny = 1e-300;
-  let f = x;
-  let C = f;
-  let D = 0;
-  for (let k = 1; k < 500; k++) {
-    const a = k / 2;
-    D = x + a * D;
-    if (D === 0) D = tiny;
-    D = 1 / D;
-    C = x + a / C;
-    if (C === 0) C = tiny;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (SQRT_PI * f);
-}
-
-/**
- * Complementary error function erfc(x) = 1 - erf(x), for any real x.
- * Relative accuracy ~1e-15 for x up to ~26 (beyond which it underflows to 0). NaN -> NaN.
- */
-export function erfc(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x >= 1) return x > 27.3 ? 0 : erfcContinuedFraction(x);
-  if (x <= -1) return 2 - (x < -27.3 ? 0 : erfcContinuedFraction(-x));
-  return 1 - erfSeries(x);
-}
 
 /** Standard-normal CDF Phi(x) = erfc(-x/sqrt 2)/2, accurate in relative terms in both tails. */
 export function normalCdf(x: number): number {

@@ -1,25 +1,17 @@
 import { jamVrms } from '../jam/jam.ts';
 import { writeFileAtomic } from '../data/atomic-write.ts';
 import { readJamCase, withFile } from '../data/jam-case.ts';
-import { helpText, parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import { defineCommand } from './commands.ts';
 
 const options = {
   input: { type: 'string', alias: 'i', required: true, description: 'JAM case JSON file (see README: CLI contract)' },
   output: { type: 'string', alias: 'o', description: 'write {"vrms": [..]} here (default: stdout)' },
-  help: { type: 'boolean', alias: 'h', description: 'show this help' },
 } as const;
 
-const summary = 'Evaluate the exact JAM V_rms (km/s) at the sky points of a case file.';
-
-export const jamCommand: Command = {
-  summary,
-  async run(argv, io) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.out(helpText('jam', summary, options));
-      return 0;
-    }
-    const args = parseArgs(argv, options);
+export const jamCommand = defineCommand({
+  summary: 'Evaluate the exact JAM V_rms (km/s) at the sky points of a case file.',
+  options,
+  async run(args, io) {
     const input = args.input as string;
     const c = readJamCase(input);
     const vrms = withFile(input, () => jamVrms(c.params, c.x, c.y, c.options));
@@ -28,4 +20,4 @@ export const jamCommand: Command = {
     else io.out(json);
     return 0;
   },
-};
+});

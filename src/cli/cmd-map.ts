@@ -6,8 +6,7 @@ import { jamVrms } from '../jam/jam.ts';
 import { skyGrid } from '../jam/sky-grid.ts';
 import { mapSvg } from '../plots/map-svg.ts';
 import { svgToPng } from '../plots/png.ts';
-import { helpText, parseArgs } from './args.ts';
-import type { Command } from './commands.ts';
+import { defineCommand } from './commands.ts';
 import type { IO } from './main.ts';
 
 const options = {
@@ -15,10 +14,7 @@ const options = {
   out: { type: 'string', alias: 'o', default: 'runs/map', description: 'output folder' },
   'half-size': { type: 'number', default: 20, description: 'half-width of the map along x, arcsec' },
   pixel: { type: 'number', default: 0.5, description: 'map pixel size, arcsec' },
-  help: { type: 'boolean', alias: 'h', description: 'show this help' },
 } as const;
-
-const summary = 'Compute a V_rms map of a JAM model on a square pixel grid; write JSON, SVG and PNG.';
 
 export interface MapResult {
   files: string[];
@@ -63,15 +59,11 @@ export function reportMap(io: IO, r: MapResult): void {
   for (const f of r.files) io.out(`  wrote ${f}`);
 }
 
-export const mapCommand: Command = {
-  summary,
-  async run(argv, io) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.out(helpText('map', summary, options));
-      return 0;
-    }
-    const a = parseArgs(argv, options);
+export const mapCommand = defineCommand({
+  summary: 'Compute a V_rms map of a JAM model on a square pixel grid; write JSON, SVG and PNG.',
+  options,
+  async run(a, io) {
     reportMap(io, makeMap(a.input as string, a.out as string, a['half-size'] as number, a.pixel as number));
     return 0;
   },
-};
+});

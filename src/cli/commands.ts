@@ -2,14 +2,22 @@ import { demoCommand } from './cmd-demo.ts';
 import { infoCommand } from './cmd-info.ts';
 import { jamCommand } from './cmd-jam.ts';
 import { mapCommand } from './cmd-map.ts';
+import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { IO } from './main.ts';
 
-export interface Command {
+/** A declarative command: main.ts parses `options` (and handles --help) before calling `run`. */
+export interface Command<S extends OptionSpecs = OptionSpecs> {
   summary: string;
-  run(argv: string[], io: IO): Promise<number | void>;
+  options: S;
+  run(args: ParsedArgs<S>, io: IO): Promise<number | void>;
 }
 
-export const commands: Record<string, Command> = {
+/** Keeps the option types of a command literal (so `run` sees typed arguments). */
+export function defineCommand<S extends OptionSpecs>(c: Command<S>): Command<S> {
+  return c;
+}
+
+export const commands: Record<string, Command<any>> = {
   demo: demoCommand,
   jam: jamCommand,
   map: mapCommand,

@@ -1,5 +1,6 @@
 /** CLI entry: parses argv, dispatches to a command, maps typed errors to one line and an exit code. */
 import { JamfitError } from '../errors.ts';
+import { helpText, parseArgs } from './args.ts';
 import { commands } from './commands.ts';
 
 export async function main(argv: string[], io = defaultIO()): Promise<number> {
@@ -13,8 +14,12 @@ export async function main(argv: string[], io = defaultIO()): Promise<number> {
     io.err(`jamfit: unknown command '${name}'; run 'jamfit --help' for the list`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(helpText(name, cmd.summary, cmd.options));
+    return 0;
+  }
   try {
-    return (await cmd.run(rest, io)) ?? 0;
+    return (await cmd.run(parseArgs(rest, cmd.options), io)) ?? 0;
   } catch (e) {
     if (e instanceof JamfitError) {
       io.err(`jamfit ${name}: ${e.message}`);

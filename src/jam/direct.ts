@@ -1,5 +1,6 @@
 /** V_rms by direct evaluation of eq. 28 at every sky point (no PSF). */
 import { losSecondMoment, prepareLosKernel, type LosKernel } from './los-moment.ts';
+import { mgeSurfaceDensity } from './mge.ts';
 import type { PreparedModel } from './model.ts';
 
 export interface DirectOptions {
@@ -42,13 +43,7 @@ export function vrms2Direct(
     yPc[i] = y[i] * s;
   }
   const out = losSecondMoment(kernel, xPc, yPc);
-  const { surf, sigma, qobs } = model.lum;
-  for (let i = 0; i < n; i++) {
-    let sb = 0;
-    for (let k = 0; k < surf.length; k++) {
-      sb += surf[k] * Math.exp(-(x[i] * x[i] + (y[i] * y[i]) / (qobs[k] * qobs[k])) / (2 * sigma[k] * sigma[k]));
-    }
-    out[i] = sb > 0 ? (model.ml * out[i]) / sb : 0;
-  }
+  const sb = mgeSurfaceDensity(model.lum, x, y);
+  for (let i = 0; i < n; i++) out[i] = sb[i] > 0 ? (model.ml * out[i]) / sb[i] : 0;
   return out;
 }

@@ -8,7 +8,7 @@
  * an elliptical polar grid, bilinearly interpolated.
  */
 import { InputError } from '../errors.ts';
-import { erf } from './erf.ts';
+import { erf } from '../math/erf.ts';
 
 export interface Psf {
   /** Gaussian dispersions in arcsec, each > 0. */

@@ -22,32 +22,14 @@ export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
   const w = new Float64Array(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
+    let d = legendre(n, z);
     for (let it = 0; it < 100; it++) {
-      let p0 = 1;
-      let p1 = z;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      const pn = n === 1 ? z : p1;
-      const pnm1 = n === 1 ? 1 : p0;
-      dp = (n * (z * pn - pnm1)) / (z * z - 1);
-      const dz = pn / dp;
+      const dz = d.p / d.dp;
       z -= dz;
+      d = legendre(n, z);
       if (Math.abs(dz) < 1e-16) break;
     }
-    // Recompute the derivative at the converged node for the weight.
-    let p0 = 1;
-    let p1 = z;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = n === 1 ? 1 : (n * (z * p1 - p0)) / (z * z - 1);
-    const wi = 2 / ((1 - z * z) * dp * dp);
+    const wi = 2 / ((1 - z * z) * d.dp * d.dp);
     x[i] = -z;
     x[n - 1 - i] = z;
     w[i] = wi;
@@ -56,6 +38,19 @@ export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
   const out = { x, w };
   glCache.set(n, out);
   return out;
+}
+
+/** P_n(z) and its derivative by the three-term recurrence (|z| < 1). */
+function legendre(n: number, z: number): { p: number; dp: number } {
+  let p0 = 1;
+  let p1 = z;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  if (n === 1) return { p: z, dp: 1 };
+  return { p: p1, dp: (n * (z * p1 - p0)) / (z * z - 1) };
 }
 
 /**

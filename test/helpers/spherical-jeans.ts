@@ -6,7 +6,7 @@
  * enclosed mass of 3-D Gaussians, M(<r) = M [erf(r/(sqrt2 s)) - sqrt(2/pi)(r/s) exp(-r^2/(2 s^2))],
  * and nested composite Gauss-Legendre quadrature on log-spaced panels.
  */
-import { erf } from '../../src/jam/erf.ts';
+import { erf } from '../../src/math/erf.ts';
 
 const G = 0.004301;
 // 8-point Gauss-Legendre on [-1, 1].

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { erf } from '../../src/jam/erf.ts';
+import { erf } from '../../src/math/erf.ts';
 import { gaussLegendre, graded, integrateAdaptive, transformedRule } from '../../src/jam/quadrature.ts';
 
 test('Gauss-Legendre with n nodes integrates x^k exactly for k < 2n', () => {
