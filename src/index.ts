@@ -26,3 +26,6 @@ export { thetaLogRGrid, interpWeights, applyWeights, outsideGrid, DEFAULT_GRID, 
 
 // Ensemble MCMC sampler and diagnostics.
 export * from '../samplers/index.ts';
+
+// Likelihoods and priors.
+export * from '../likelihoods/index.ts';
