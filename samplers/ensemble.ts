@@ -118,6 +118,7 @@ export class EnsembleSampler {
   private readonly all: Int32Array;
   private nan = 0;
   private started = false;
+  private broken: string | null = null;
   private bound = false;
 
   constructor(opts: EnsembleSamplerOptions) {
@@ -272,6 +273,8 @@ export class EnsembleSampler {
    */
   async run(initial: ArrayLike<ArrayLike<number>> | Float64Array | null, nsteps: number, opts: RunOptions = {}): Promise<RunResult> {
     checkInt('nsteps', nsteps, 0);
+    if (this.broken)
+      throw new NumericalError(`an earlier run stopped mid-step (${this.broken}); the in-memory state is inconsistent: create a new sampler, resuming from the backend's last checkpoint if it has one`);
     if (initial === null || initial === undefined) {
       if (!this.started) {
         const saved = this.backend.lastState();
@@ -287,16 +290,17 @@ export class EnsembleSampler {
     const auto = opts.autoStop ? autoStopSettings(opts.autoStop) : null;
     const bar = createProgress(nsteps, opts.progress);
     const backend = this.backend;
-    const every = backend.checkpointEvery;
     const W = this.nwalkers;
     const D = this.ndim;
     backend.reserve(this.iteration + nsteps);
     let tau: Float64Array | null = null;
     let prevTau: Float64Array | null = null;
+    let lastCheck = -1;
     let done: boolean | null = auto ? false : null;
     let aborted = false;
     let lastBar = 0;
-    let lastTauAt = 0;
+    const tRun = performance.now();
+    let tDiag = 0;
     let steps = 0;
     try {
       for (; steps < nsteps; ) {
@@ -315,35 +319,49 @@ export class EnsembleSampler {
         backend.append(this.pos, this.lp, this.bl);
         steps++;
         const it = backend.iteration;
-        if (every !== Infinity && it % every === 0) backend.checkpoint(this.state);
+        if (backend.wantsCheckpoint(it)) backend.checkpoint(this.state);
         if (auto && it % auto.every === 0) {
-          tau = currentTau(backend.chain(), it, W, D, Math.min(auto.discard, it));
-          if (tau && converged(tau, prevTau, it - auto.discard, auto)) {
-            done = true;
-            break;
+          const now = performance.now();
+          // Skip a due check while diagnostics already cost more than maxOverhead x sampling time.
+          if (tDiag <= auto.maxOverhead * (now - tRun - tDiag)) {
+            const chain = backend.chain();
+            // The rule compares tau with tau `every` steps earlier (two estimates sharing most of
+            // their data); after skipped checks, recompute that earlier estimate.
+            if (lastCheck !== it - auto.every && it - auto.every - auto.discard >= 4)
+              prevTau = currentTau(chain, it - auto.every, W, D, auto.discard);
+            tau = currentTau(chain, it, W, D, Math.min(auto.discard, it));
+            lastCheck = it;
+            tDiag += performance.now() - now;
+            if (tau && converged(tau, prevTau, it - auto.discard, auto)) {
+              done = true;
+              break;
+            }
+            prevTau = tau;
           }
-          prevTau = tau;
         }
         if (bar && (steps & 15) === 0) {
           const now = performance.now();
           if (now - lastBar > 100) {
             lastBar = now;
-            // Without autoStop, refresh tau for the bar every ~10% of the run, at most.
-            if (!auto && it - lastTauAt >= Math.max(100, nsteps / 10)) {
-              lastTauAt = it;
+            // Without autoStop, refresh tau for the bar within the same 10 % diagnostics budget.
+            if (!auto && it >= 100 && tDiag <= 0.1 * (now - tRun - tDiag)) {
               tau = currentTau(backend.chain(), it, W, D);
+              tDiag += performance.now() - now;
             }
             bar.update(steps, this.meanAcceptance(), tau ? Math.max(...tau) : null, this.nan);
           }
         }
       }
+    } catch (e) {
+      this.broken = e instanceof Error ? e.message.slice(0, 200) : String(e);
+      throw e;
     } finally {
       if (bar) {
         bar.update(steps, this.meanAcceptance(), tau ? Math.max(...tau) : null, this.nan);
         bar.stop();
       }
     }
-    if (backend.iteration > 0 || every === Infinity) backend.checkpoint(this.state);
+    backend.checkpoint(this.state);
     return {
       iteration: backend.iteration,
       steps,

@@ -1,6 +1,6 @@
 /**
  * Chain storage. The sampler appends every step (positions, log-probabilities, blobs) and calls
- * `checkpoint` every `checkpointEvery` steps and at the end of each run with the full state; a
+ * `checkpoint` when `wantsCheckpoint` says so and at the end of each run, with the full state; a
  * backend that persists must make the checkpoint atomic, so that a run killed at any instant
  * resumes from the last checkpoint.
  */
@@ -19,8 +19,12 @@ export interface Backend {
   readonly iteration: number;
   /** Dimensions, or null before the first `init` (or load). */
   readonly dims: Dims | null;
-  /** Steps between checkpoints; Infinity for a backend that keeps nothing outside the process. */
-  readonly checkpointEvery: number;
+  /**
+   * Asked after every step: whether to checkpoint now (the sampler then calls `checkpoint`). A
+   * backend that keeps nothing outside the process answers false. Checkpoint timing never changes
+   * the chain, only how much work a crash loses.
+   */
+  wantsCheckpoint(iteration: number): boolean;
   /** Starts an empty chain with these dimensions (throws if the backend already holds steps). */
   init(dims: Dims): void;
   /** The state saved at the last checkpoint, or null when there is none. */

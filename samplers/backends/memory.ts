@@ -7,7 +7,6 @@ import type { Backend, Dims } from './backend.ts';
 export class MemoryBackend implements Backend {
   iteration = 0;
   dims: Dims | null = null;
-  readonly checkpointEvery: number = Infinity;
   protected cap = 0;
   protected x: Float64Array = new Float64Array(0);
   protected lp: Float64Array = new Float64Array(0);
@@ -25,12 +24,17 @@ export class MemoryBackend implements Backend {
     this.saved = null;
   }
 
+  wantsCheckpoint(_iteration: number): boolean {
+    return false;
+  }
+
   lastState(): SamplerState | null {
     return this.saved ? copyState(this.saved) : null;
   }
 
   reserve(steps: number): void {
-    if (steps > this.cap) this.grow(steps);
+    // At least doubling, so repeated short runs do not copy the whole chain each time.
+    if (steps > this.cap) this.grow(Math.max(steps, 2 * this.cap));
   }
 
   protected grow(steps: number): void {

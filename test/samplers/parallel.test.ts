@@ -70,5 +70,11 @@ test('a worker exception names the walker and position; NaN from workers is coun
   } finally {
     await missing.close();
   }
+  const dies = new EnsembleSampler({ nwalkers: 14, ndim: 3, seed: 23, evaluator: workerPoolEvaluator({ module: targets, exportName: 'exitsThread' }) });
+  try {
+    await assert.rejects(dies.run(init(), 1), /worker for .*#exitsThread (failed|stopped unexpectedly)/);
+  } finally {
+    await dies.close();
+  }
   assert.throws(() => workerPoolEvaluator({ module: targets, workers: 0 }), /workers: must be an integer >= 1/);
 });

@@ -53,7 +53,7 @@ function runChild(dir: string, total: number, every: number, spinUs: number, kil
 
 test('npy files are valid NumPy format 1.0 with a 64-byte-aligned header and the sidecar row count', async () => {
   const dir = join(root, 'format');
-  const s = new EnsembleSampler({ nwalkers: 6, ndim: 2, logProb: stdNormalBlob, blobs: ['r2'], seed: 1, backend: new DiskBackend(dir, { checkpointEvery: 7 }) });
+  const s = new EnsembleSampler({ nwalkers: 6, ndim: 2, logProb: stdNormalBlob, blobs: ['r2'], seed: 1, backend: new DiskBackend(dir, { checkpointEvery: 7, minIntervalMs: 0 }) });
   const r = new Rng(1);
   await s.run(Array.from({ length: 6 }, () => [r.normal(), r.normal()]), 20);
   await s.close();
@@ -89,13 +89,13 @@ test('rows past the last checkpoint (a crash mid-append) are truncated when the 
   const r = new Rng(2);
   const init = Array.from({ length: 6 }, () => [r.normal(), r.normal()]);
   const mk = (backend: DiskBackend) => new EnsembleSampler({ nwalkers: 6, ndim: 2, logProb: stdNormalBlob, blobs: 1, seed: 2, backend });
-  const a = mk(new DiskBackend(dir, { checkpointEvery: 5 }));
+  const a = mk(new DiskBackend(dir, { checkpointEvery: 5, minIntervalMs: 0 }));
   await a.run(init, 10);
   await a.close();
   // Simulate a crash after writing part of the next rows: garbage after the valid data.
   appendFileSync(join(dir, 'chain.npy'), Buffer.alloc(1000, 7));
   appendFileSync(join(dir, 'log_prob.npy'), Buffer.alloc(13, 7));
-  const b = mk(new DiskBackend(dir, { checkpointEvery: 5 }));
+  const b = mk(new DiskBackend(dir, { checkpointEvery: 5, minIntervalMs: 0 }));
   assert.equal(b.iteration, 10);
   assert.equal(statSync(join(dir, 'chain.npy')).size, NPY_HEADER_BYTES + 10 * 6 * 2 * 8);
   await b.run(null, 10);

@@ -57,6 +57,7 @@ test('an exception in the log-probability names the walker and its position', as
     assert.ok((e as Error & { cause?: Error }).cause instanceof Error);
     return true;
   });
+  await assert.rejects(s.run(null, 10), /an earlier run stopped mid-step \(logProb threw at walker/);
   const b = new EnsembleSampler({ nwalkers: 16, ndim: 2, logProbBatch: () => { throw new Error('GPU gone'); }, seed: 3 });
   await assert.rejects(b.run(draws(16, 2, 3), 1), /logProbBatch threw on a batch of 16 walkers .*GPU gone/);
   const short = new EnsembleSampler({ nwalkers: 16, ndim: 2, logProbBatch: () => new Float64Array(3), seed: 3 });
@@ -148,10 +149,17 @@ test('odd walker counts and randomizeSplit: false work', async () => {
 
 test('autoStop ends the run once N > 50 tau and tau is stable to 1 %', async () => {
   const s = new EnsembleSampler({ nwalkers: 32, ndim: 2, logProb: corr2, seed: 11 });
-  const res = await s.run(corr2Draws(32, new Rng(11)), 100000, { autoStop: { every: 200, rtol: 0.01 } });
+  // maxOverhead: Infinity checks every 200 steps whatever the cost: the stopping step is fixed by the seed.
+  const res = await s.run(corr2Draws(32, new Rng(11)), 100000, { autoStop: { every: 200, rtol: 0.01, maxOverhead: Infinity } });
   assert.equal(res.converged, true);
   assert.ok(res.steps < 100000 && res.steps % 200 === 0, `stopped after ${res.steps}`);
   assert.ok(res.tau && res.tau.every((t) => 50 * t < res.iteration), `tau ${res.tau} at ${res.iteration}`);
+  // The same run with the default 10 % diagnostics budget: same chain, stops at a check (maybe a later one).
+  const b = new EnsembleSampler({ nwalkers: 32, ndim: 2, logProb: corr2, seed: 11 });
+  const rb = await b.run(corr2Draws(32, new Rng(11)), 100000, { autoStop: { every: 200 } });
+  assert.equal(rb.converged, true);
+  assert.ok(rb.steps >= res.steps && rb.steps % 200 === 0, `budgeted run stopped after ${rb.steps}, unbudgeted ${res.steps}`);
+  assert.deepEqual(b.getChainArray().data.subarray(0, s.getChainArray().data.length), s.getChainArray().data);
   // A cap below what convergence needs: not converged, runs the full length.
   const s2 = new EnsembleSampler({ nwalkers: 32, ndim: 2, logProb: corr2, seed: 11 });
   const r2 = await s2.run(corr2Draws(32, new Rng(11)), 400, { autoStop: true });
