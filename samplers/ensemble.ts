@@ -22,7 +22,7 @@ import { stretchMove } from './moves/stretch.ts';
 import { createProgress, type ProgressOptions } from './progress.ts';
 import { Rng } from './rng.ts';
 import { checkDegenerate, toPositions } from './start.ts';
-import { copyState, type SamplerState } from './state.ts';
+import type { SamplerState } from './state.ts';
 
 export interface EnsembleSamplerOptions {
   /** Number of walkers, an integer >= 2 ndim (emcee's rule; more is cheap and helps). */
@@ -37,7 +37,10 @@ export interface EnsembleSamplerOptions {
   evaluator?: Evaluator;
   /** One move, or [move, weight] pairs (weights > 0, need not sum to 1). Default: stretch (a = 2). */
   moves?: Move | WeightedMove[];
-  /** Seed of the random stream; the same seed gives the same chain. Default: random. */
+  /**
+   * Seed of the random stream; the same seed gives the same chain. Default: random. Ignored when
+   * the backend holds a checkpoint: the saved RNG state continues instead.
+   */
   seed?: number | string;
   /** Per-walker metadata values: a count, or their names. Default 0. */
   blobs?: number | string[];
@@ -292,7 +295,8 @@ export class EnsembleSampler {
     const backend = this.backend;
     const W = this.nwalkers;
     const D = this.ndim;
-    backend.reserve(this.iteration + nsteps);
+    // With autoStop, nsteps is only a cap: do not allocate for it up front (growth doubles).
+    backend.reserve(this.iteration + (auto ? Math.min(nsteps, 10000) : nsteps));
     let tau: Float64Array | null = null;
     let prevTau: Float64Array | null = null;
     let lastCheck = -1;
@@ -498,5 +502,3 @@ export class EnsembleSampler {
     (this.backend as { close?: () => void }).close?.();
   }
 }
-
-export { copyState };

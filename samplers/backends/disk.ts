@@ -155,6 +155,7 @@ export class DiskBackend extends MemoryBackend {
   override checkpoint(state: SamplerState): void {
     super.checkpoint(state);
     const { nwalkers, ndim, nblobs } = this.dims!;
+    if (!this.fds) this.openFiles(false); // closed by close(); the sampler may run again
     const fds = this.fds!;
     const from = this.flushed;
     const to = this.iteration;

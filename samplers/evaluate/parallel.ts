@@ -108,8 +108,13 @@ export function workerPoolEvaluator(opts: WorkerPoolOptions): Evaluator {
   return {
     kind: `workers(${workers})`,
     bind(b: EvalBuffers) {
+      if (pool) {
+        if (b.nwalkers !== B.nwalkers || b.ndim !== B.ndim || b.nblobs !== B.nblobs)
+          throw new InputError('evaluator', 'this worker pool already serves a sampler of another shape; create one pool per sampler');
+        B = b;
+        return;
+      }
       B = b;
-      if (pool) return;
       const { nwalkers, ndim, nblobs } = b;
       const maxRows = Math.ceil(nwalkers / workers);
       pool = new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: Infinity });
