@@ -252,6 +252,8 @@ export class EnsembleSampler {
         const where = `initial[${k}]`;
         const at = formatPosition(x.subarray(k * this.ndim, (k + 1) * this.ndim));
         if (v === Infinity) throw new InputError(where, `log-probability is +Infinity at ${at}; the target must be a proper density`);
+        if (Number.isNaN(v))
+          throw new InputError(where, `log-probability is NaN at ${at} (a NaN from the model, or a function that returns no number); start where the model is defined`);
         throw new InputError(where, `log-probability is ${v} at ${at}; start walkers inside the prior (e.g. ball(center, scale, { nwalkers, logProb }))`);
       }
     }

@@ -27,7 +27,9 @@ test('start checks: bad starting positions and log-probabilities are named', asy
   await assert.rejects(s().run(init.map((r, k) => (k === 4 ? [r[0], NaN] : r)), 1), /initial\[4\]\[1\]: is NaN/);
   const bad = init.map((r, k) => (k === 3 ? [6, r[1]] : r));
   await assert.rejects(s().run(bad, 1), (e: unknown) => e instanceof InputError && e.where === 'initial[3]' && /log-probability is -Infinity at \[6, .*start walkers inside the prior/.test(e.message));
-  await assert.rejects(s().run(init.map((r, k) => [r[0], 2 * r[0] + 1]), 1), /initial: walkers lie on a lower-dimensional subspace .*-?0\.\d\d\*p0 \+ -?0\.\d\d\*p1/);
+  const noReturn = new EnsembleSampler({ nwalkers: 8, ndim: 2, logProb: (() => {}) as unknown as (x: Float64Array) => number });
+  await assert.rejects(noReturn.run(init, 1), /initial\[0\]: log-probability is NaN at .*returns no number/);
+  await assert.rejects(s().run(init.map((r) => [r[0], 2 * r[0] + 1]), 1), /initial: walkers lie on a lower-dimensional subspace .*-?0\.\d\d\*p0 \+ -?0\.\d\d\*p1/);
   await assert.rejects(s().run(init.map((r) => [r[0], 0.5]), 1), /all walkers have the same value of parameter 1/);
   // A start that is degenerate only in absolute terms (tiny scale of one parameter) is fine.
   await s().run(init.map((r) => [r[0], 1e-9 * r[1]]), 1);
