@@ -12,7 +12,7 @@
  * Hot path: flat Float64Arrays allocated once; no object allocation per step.
  */
 import { InputError, NumericalError } from '../src/errors.ts';
-import { autoStopSettings, converged, currentTau, type AutoStopOptions } from './autostop.ts';
+import { autoStopSettings, TauMonitor, type AutoStopOptions } from './autostop.ts';
 import type { Backend } from './backends/backend.ts';
 import { MemoryBackend } from './backends/memory.ts';
 import { formatPosition, type Evaluator, type LogProbBatchFn, type LogProbFn } from './evaluate/evaluator.ts';
@@ -299,14 +299,10 @@ export class EnsembleSampler {
     const D = this.ndim;
     // With autoStop, nsteps is only a cap: do not allocate for it up front (growth doubles).
     backend.reserve(this.iteration + (auto ? Math.min(nsteps, 10000) : nsteps));
-    let tau: Float64Array | null = null;
-    let prevTau: Float64Array | null = null;
-    let lastCheck = -1;
+    const monitor = new TauMonitor(W, D, auto);
     let done: boolean | null = auto ? false : null;
     let aborted = false;
     let lastBar = 0;
-    const tRun = performance.now();
-    let tDiag = 0;
     let steps = 0;
     try {
       for (; steps < nsteps; ) {
@@ -326,35 +322,16 @@ export class EnsembleSampler {
         steps++;
         const it = backend.iteration;
         if (backend.wantsCheckpoint(it)) backend.checkpoint(this.state);
-        if (auto && it % auto.every === 0) {
-          const now = performance.now();
-          // Skip a due check while diagnostics already cost more than maxOverhead x sampling time.
-          if (tDiag <= auto.maxOverhead * (now - tRun - tDiag)) {
-            const chain = backend.chain();
-            // The rule compares tau with tau `every` steps earlier (two estimates sharing most of
-            // their data); after skipped checks, recompute that earlier estimate.
-            if (lastCheck !== it - auto.every && it - auto.every - auto.discard >= 4)
-              prevTau = currentTau(chain, it - auto.every, W, D, auto.discard);
-            tau = currentTau(chain, it, W, D, Math.min(auto.discard, it));
-            lastCheck = it;
-            tDiag += performance.now() - now;
-            if (tau && converged(tau, prevTau, it - auto.discard, auto)) {
-              done = true;
-              break;
-            }
-            prevTau = tau;
-          }
+        if (auto && it % auto.every === 0 && monitor.check(backend.chain(), it)) {
+          done = true;
+          break;
         }
         if (bar && (steps & 15) === 0) {
           const now = performance.now();
           if (now - lastBar > 100) {
             lastBar = now;
-            // Without autoStop, refresh tau for the bar within the same 10 % diagnostics budget.
-            if (!auto && it >= 100 && tDiag <= 0.1 * (now - tRun - tDiag)) {
-              tau = currentTau(backend.chain(), it, W, D);
-              tDiag += performance.now() - now;
-            }
-            bar.update(steps, this.meanAcceptance(), tau ? Math.max(...tau) : null, this.nan);
+            if (!auto) monitor.refreshForBar(backend.chain(), it);
+            bar.update(steps, this.meanAcceptance(), monitor.tau ? Math.max(...monitor.tau) : null, this.nan);
           }
         }
       }
@@ -363,7 +340,7 @@ export class EnsembleSampler {
       throw e;
     } finally {
       if (bar) {
-        bar.update(steps, this.meanAcceptance(), tau ? Math.max(...tau) : null, this.nan);
+        bar.update(steps, this.meanAcceptance(), monitor.tau ? Math.max(...monitor.tau) : null, this.nan);
         bar.stop();
       }
     }
@@ -372,7 +349,7 @@ export class EnsembleSampler {
       iteration: backend.iteration,
       steps,
       converged: done,
-      tau: tau ? Array.from(tau) : null,
+      tau: monitor.tau ? Array.from(monitor.tau) : null,
       acceptance: this.meanAcceptance(),
       nanCount: this.nan,
       aborted,

@@ -105,6 +105,7 @@ export class DiskBackend extends MemoryBackend {
     this.iteration = iteration;
     this.flushed = iteration;
     this.openFiles(false);
+    this.lastCheckpointAt = performance.now();
     const W = nwalkers;
     const last = iteration - 1;
     this.saved = {
@@ -147,6 +148,7 @@ export class DiskBackend extends MemoryBackend {
   override init(dims: Dims): void {
     super.init(dims);
     this.flushed = 0;
+    this.lastCheckpointAt = performance.now();
     this.closeFiles();
     this.openFiles(true);
     this.writeSidecar(null);
