@@ -60,6 +60,12 @@ export class Rng {
     return Math.floor(this.prng.double() * n);
   }
 
+  /** Uniform integer in [0, n) other than `a` (0 <= a < n, n >= 2), with one draw. */
+  intExcept(n: number, a: number): number {
+    const b = this.int(n - 1);
+    return b >= a ? b + 1 : b;
+  }
+
   /** Standard normal deviate (Box-Muller; the second deviate of each pair is cached). */
   normal(): number {
     if (this.hasSpare) {

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { InputError, NumericalError } from '../../src/errors.ts';
+import { channelBytes, channelViews, DONE, ERR_ROW, MSG_LEN, ROWS, SEQ, STATUS } from './channel.mjs';
 import { formatPosition, type EvalBuffers, type Evaluator } from './evaluator.ts';
 
 export interface WorkerPoolOptions {
@@ -34,8 +35,6 @@ export interface WorkerPoolOptions {
   workers?: number;
 }
 
-const SEQ = 0, DONE = 1, ROWS = 2, STATUS = 3, ERR_ROW = 4, MSG_LEN = 5, CTRL_INTS = 8;
-const MSG_BYTES = 2048;
 
 interface Channel {
   ctrl: Int32Array;
@@ -120,17 +119,8 @@ export function workerPoolEvaluator(opts: WorkerPoolOptions): Evaluator {
       pool = new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: Infinity });
       channels = [];
       for (let w = 0; w < workers; w++) {
-        const bytes = CTRL_INTS * 4 + (maxRows * ndim + maxRows + maxRows * nblobs) * 8 + MSG_BYTES;
-        const sab = new SharedArrayBuffer(bytes);
-        let off = CTRL_INTS * 4;
-        const x = new Float64Array(sab, off, maxRows * ndim);
-        off += maxRows * ndim * 8;
-        const lp = new Float64Array(sab, off, maxRows);
-        off += maxRows * 8;
-        const blobs = new Float64Array(sab, off, maxRows * nblobs);
-        off += maxRows * nblobs * 8;
-        const msg = new Uint8Array(sab, off, MSG_BYTES);
-        const ctrl = new Int32Array(sab, 0, CTRL_INTS);
+        const sab = new SharedArrayBuffer(channelBytes(ndim, nblobs, maxRows));
+        const { ctrl, x, lp, blobs, msg } = channelViews(sab, ndim, nblobs, maxRows);
         // DONE = -1 until the worker has loaded the module and entered its loop.
         ctrl[DONE] = -1;
         const task = pool.run({ sab, moduleUrl, exportName, batched, ndim, nblobs, maxRows });

@@ -5,10 +5,9 @@
 // The pool runs ONE long task per thread: a loop that waits on a SharedArrayBuffer channel
 // (Atomics), evaluates the rows the main thread wrote there, and signals completion. A round trip
 // costs ~20 us, where a piscina task message costs 0.2-0.6 ms on small VMs, which for a 50 us
-// likelihood would eat the whole parallel gain. Channel layout: see parallel.ts.
+// likelihood would eat the whole parallel gain. Channel layout: channel.mjs.
 
-const SEQ = 0, DONE = 1, ROWS = 2, STATUS = 3, ERR_ROW = 4, MSG_LEN = 5, CTRL_INTS = 8;
-const MSG_BYTES = 2048;
+import { channelViews, DONE, ERR_ROW, MSG_BYTES, MSG_LEN, ROWS, SEQ, STATUS } from './channel.mjs';
 
 async function load(moduleUrl, exportName) {
   let mod;
@@ -30,15 +29,7 @@ async function load(moduleUrl, exportName) {
 
 export default async function serve({ sab, moduleUrl, exportName, batched, ndim, nblobs, maxRows }) {
   const fn = await load(moduleUrl, exportName);
-  const ctrl = new Int32Array(sab, 0, CTRL_INTS);
-  let off = CTRL_INTS * 4;
-  const x = new Float64Array(sab, off, maxRows * ndim);
-  off += maxRows * ndim * 8;
-  const lp = new Float64Array(sab, off, maxRows);
-  off += maxRows * 8;
-  const blobs = new Float64Array(sab, off, maxRows * nblobs);
-  off += maxRows * nblobs * 8;
-  const msg = new Uint8Array(sab, off, MSG_BYTES);
+  const { ctrl, x, lp, blobs, msg } = channelViews(sab, ndim, nblobs, maxRows);
   // Per-row views, built once: the loop allocates nothing per evaluation in per-walker mode.
   const xs = [], bs = [];
   for (let i = 0; i < maxRows; i++) {

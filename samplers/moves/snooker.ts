@@ -40,8 +40,7 @@ export function snookerMove(opts: { gammaMin?: number; gammaMax?: number } = {})
         const k = s[i];
         // Three distinct indices among nc by sequential rejection-free draws.
         const a = rng.int(nc);
-        let b = rng.int(nc - 1);
-        if (b >= a) b++;
+        const b = rng.intExcept(nc, a);
         let m = rng.int(nc - 2);
         const lo = a < b ? a : b;
         const hi = a < b ? b : a;
