@@ -67,6 +67,10 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
   const pixang = opts.pixang ?? 0;
   if (typeof pixang !== 'number' || !Number.isFinite(pixang)) throw new InputError('pixang', `is ${JSON.stringify(pixang)}; give the pixel-grid angle in degrees`);
 
+  if (!opts.psf && (opts.mode === undefined || opts.mode === 'direct')) return vrms2Direct(model, x, y, { nodes });
+  if (!opts.psf && opts.mode !== 'polar') throw new InputError('mode', `is ${JSON.stringify(opts.mode)}; use "direct" or "polar"`);
+
+  // The interpolating modes shape their grid on the points' elliptical radii.
   let maxAbsX = 0;
   for (let i = 0; i < x.length; i++) maxAbsX = Math.max(maxAbsX, Math.abs(x[i]));
   const qMed = medianQ(model.lum.sigma, model.lum.qobs, maxAbsX);
@@ -79,8 +83,6 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
   }
 
   if (!opts.psf) {
-    if (opts.mode === undefined || opts.mode === 'direct') return vrms2Direct(model, x, y, { nodes });
-    if (opts.mode !== 'polar') throw new InputError('mode', `is ${JSON.stringify(opts.mode)}; use "direct" or "polar"`);
     if (rEllMin === 0) {
       const i = Array.from(x).findIndex((v, k) => v === 0 && y[k] === 0);
       throw new InputError(`x[${i}], y[${i}]`, 'the point (0, 0) cannot be evaluated on the log-radius polar grid; use mode "direct" or move the point off the centre');
