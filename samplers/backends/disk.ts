@@ -11,8 +11,9 @@
  * (`np.load`) see the header's row count, whose rows are always complete; it can exceed
  * `state.json.iteration` only by rows written after the last checkpoint.
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../src/data/atomic-write.ts';
 import { InputError } from '../../src/errors.ts';
 import type { RngState } from '../rng.ts';
 import type { SamplerState } from '../state.ts';
@@ -192,12 +193,7 @@ export class DiskBackend extends MemoryBackend {
       rng: state ? state.rng : ({ algorithm: 'xor4096', xor4096: { i: 0, w: 0, X: [] }, spare: null } as RngState),
       savedAt: new Date().toISOString(),
     };
-    const tmp = this.path(`state.json.tmp-${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(sc, null, 1));
-    const fd = openSync(tmp, 'r+');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, this.path('state.json'));
+    writeFileAtomic(this.path('state.json'), JSON.stringify(sc, null, 1));
   }
 
   private closeFiles(): void {

@@ -1,15 +1,24 @@
 /**
- * Writes a file so that readers never see it half-written: write a temporary file beside it,
- * then rename (atomic on POSIX file systems). Creates the parent directory.
+ * Writes a file so that readers never see it half-written, even after a crash: write a temporary
+ * file beside it, fsync it, then rename (atomic on POSIX file systems). Creates the parent
+ * directory. On failure the temporary file is removed and the old file, if any, is untouched.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
-    writeFileSync(tmp, data);
+    const fd = openSync(tmp, 'w');
+    try {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+      // Without the fsync a crash after the rename can leave an empty file under the final name.
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
