@@ -221,7 +221,7 @@ class LinearProblem {
     return s;
   }
 
-  /** Like `solve`, but keeps the Householder data needed by `perturbed`. */
+  /** NNLS solution for log10 σ = p from a fresh QR factorisation, kept for `perturbed`; returns the sum of squared residuals. */
   solveKeep(p: Float64Array, err: Float64Array, x: Float64Array): number {
     const { m, n, A } = this;
     this.nfev++;
@@ -325,7 +325,7 @@ export function mgeFit1d(r: ArrayLike<number>, profile: ArrayLike<number>, opts:
     }
     lp.solveKeep(p, err, x);
   }
-  // Weights of the final σ (levenbergMarquardt leaves lp's columns at p).
+  // Weights of the final σ: the solveKeep above left lp.scale at the columns for p.
   const items: { s: number; w: number }[] = [];
   for (let j = 0; j < ng; j++) {
     const w = x[j] * lp.scale[j];
