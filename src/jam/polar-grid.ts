@@ -52,10 +52,65 @@ export function makePolarGrid(rMin: number, rMax: number, nrad: number, nang: nu
 }
 
 /**
- * Bilinear interpolation of grid values (index iRad * nang + iAng) in (ln r_ell, eccentric
- * anomaly) at sky points (any quadrant). Points outside the grid take the nearest edge value
- * (so r_ell below the first radius, including the centre, takes the innermost ring's value).
+ * Sparse bilinear interpolation weights from a polar grid to sky points (any quadrant): each point
+ * gets 4 (grid index, weight) pairs, bilinear in (ln r_ell, eccentric anomaly). Points outside the
+ * grid take the nearest edge value (so r_ell below the first radius, including the centre, takes
+ * the innermost ring's value). Computed once per set of points, applied to any number of models.
+ * The grid needs at least 2 radii and 2 angles.
  */
+export interface InterpWeights {
+  index: Int32Array;
+  weight: Float64Array;
+}
+
+export function polarWeights(grid: PolarGrid, x: ArrayLike<number>, y: ArrayLike<number>): InterpWeights {
+  const { lnRad, ang, qMed } = grid;
+  const nrad = lnRad.length;
+  const nang = ang.length;
+  const lr0 = lnRad[0];
+  const dlr = lnRad[1] - lnRad[0];
+  const da = ang[1] - ang[0];
+  const n = x.length;
+  const index = new Int32Array(4 * n);
+  const weight = new Float64Array(4 * n);
+  for (let p = 0; p < n; p++) {
+    const ax = Math.abs(x[p]);
+    const ay = Math.abs(y[p]) / qMed;
+    const rr = Math.hypot(ax, ay);
+    const fr = Math.min(Math.max(rr > 0 ? (Math.log(rr) - lr0) / dlr : 0, 0), nrad - 1);
+    const fa = Math.min(Math.max(Math.atan2(ay, ax) / da, 0), nang - 1);
+    const i0 = Math.min(Math.floor(fr), nrad - 2);
+    const j0 = Math.min(Math.floor(fa), nang - 2);
+    const tr = fr - i0;
+    const ta = fa - j0;
+    const base = i0 * nang + j0;
+    const k = 4 * p;
+    index[k] = base;
+    index[k + 1] = base + 1;
+    index[k + 2] = base + nang;
+    index[k + 3] = base + nang + 1;
+    weight[k] = (1 - tr) * (1 - ta);
+    weight[k + 1] = (1 - tr) * ta;
+    weight[k + 2] = tr * (1 - ta);
+    weight[k + 3] = tr * ta;
+  }
+  return { index, weight };
+}
+
+/** Applies interpolation weights to grid values (e.g. V_rms^2), one output per point. */
+export function applyWeights(w: InterpWeights, values: ArrayLike<number>, out: Float64Array = new Float64Array(w.index.length / 4)): Float64Array {
+  for (let p = 0; p < out.length; p++) {
+    const k = 4 * p;
+    out[p] =
+      w.weight[k] * values[w.index[k]] +
+      w.weight[k + 1] * values[w.index[k + 1]] +
+      w.weight[k + 2] * values[w.index[k + 2]] +
+      w.weight[k + 3] * values[w.index[k + 3]];
+  }
+  return out;
+}
+
+/** Bilinear interpolation of grid values (index iRad * nang + iAng) at sky points; see polarWeights. */
 export function interpolatePolar(
   grid: PolarGrid,
   values: ArrayLike<number>,
@@ -63,29 +118,5 @@ export function interpolatePolar(
   y: ArrayLike<number>,
   out: Float64Array = new Float64Array(x.length),
 ): Float64Array {
-  const { lnRad, ang, qMed } = grid;
-  const nrad = lnRad.length;
-  const nang = ang.length;
-  const lr0 = lnRad[0];
-  const dlr = nrad > 1 ? lnRad[1] - lnRad[0] : 1;
-  const da = nang > 1 ? ang[1] - ang[0] : 1;
-  for (let p = 0; p < x.length; p++) {
-    const ax = Math.abs(x[p]);
-    const ay = Math.abs(y[p]) / qMed;
-    const rr = Math.hypot(ax, ay);
-    let fr = rr > 0 ? (Math.log(rr) - lr0) / dlr : 0;
-    let fa = (Math.atan2(ay, ax)) / da;
-    fr = Math.min(Math.max(fr, 0), nrad - 1);
-    fa = Math.min(Math.max(fa, 0), nang - 1);
-    const i0 = Math.min(Math.floor(fr), Math.max(nrad - 2, 0));
-    const j0 = Math.min(Math.floor(fa), Math.max(nang - 2, 0));
-    const tr = nrad > 1 ? fr - i0 : 0;
-    const ta = nang > 1 ? fa - j0 : 0;
-    const i1 = Math.min(i0 + 1, nrad - 1);
-    const j1 = Math.min(j0 + 1, nang - 1);
-    out[p] =
-      (1 - tr) * ((1 - ta) * values[i0 * nang + j0] + ta * values[i0 * nang + j1]) +
-      tr * ((1 - ta) * values[i1 * nang + j0] + ta * values[i1 * nang + j1]);
-  }
-  return out;
+  return applyWeights(polarWeights(grid, x, y), values, out);
 }
