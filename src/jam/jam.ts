@@ -11,6 +11,7 @@ import { InputError } from '../errors.ts';
 import { vrms2Direct } from './direct.ts';
 import { prepareModel, type JamParams, type PreparedModel } from './model.ts';
 import { interpolatePolar, makePolarGrid, medianQ } from './polar-grid.ts';
+import { pixelCentres } from './sky-grid.ts';
 import { cartesianGrid, checkPsf, convolvePsf, interpolateCartesian, mgeCellAverage, type Psf } from './psf.ts';
 
 export interface JamOptions {
@@ -113,14 +114,7 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
   if (n > 4e6) {
     throw new InputError('step', `gives a ${cart.nx} x ${cart.ny} convolution grid; increase step or the PSF sigma, or trim the outermost points`);
   }
-  const gx = new Float64Array(n);
-  const gy = new Float64Array(n);
-  for (let iy = 0; iy < cart.ny; iy++) {
-    for (let ix = 0; ix < cart.nx; ix++) {
-      gx[iy * cart.nx + ix] = cart.x0 + ix * step;
-      gy[iy * cart.nx + ix] = cart.y0 + iy * step;
-    }
-  }
+  const { x: gx, y: gy } = pixelCentres(cart);
   const v2 = interpolatePolar(polar, onPolar, gx, gy);
   const sb = mgeCellAverage(model.lum, cart);
   for (let i = 0; i < n; i++) v2[i] *= sb[i];
