@@ -3,7 +3,7 @@
  * radii over 0.01..10 Re, the surrogate's training-set setting). The reference mgefit time is not
  * measured here (no Python in the benchmark), so there is no ratio.
  */
-import { sersicToMge } from '../src/jam/sersic-mge.ts';
+import { sersicToMge } from '../src/photometry/sersic-mge.ts';
 import { timeMs, type BenchRow } from './table.ts';
 
 export async function run(): Promise<BenchRow[]> {

@@ -3,7 +3,7 @@
  * surrogate's training domain. A prior that asks the surrogate to extrapolate is a user error, so
  * it is refused when the prior is built, not discovered during sampling.
  */
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../core/errors.ts';
 
 export interface Bounds {
   [name: string]: readonly [number, number];

@@ -20,7 +20,7 @@
  * The chain is bit-identical either way; only the step at which the run stops can depend on
  * machine speed. `maxOverhead: Infinity` gives a stopping step that depends on the seed alone.
  */
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { autocorrTimeDetailed } from './diagnostics/index.ts';
 
 export interface AutoStopOptions {

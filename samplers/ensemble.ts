@@ -11,7 +11,7 @@
  *
  * Hot path: flat Float64Arrays allocated once; no object allocation per step.
  */
-import { InputError, NumericalError } from '../src/errors.ts';
+import { InputError, NumericalError } from '../core/errors.ts';
 import { autoStopSettings, TauMonitor, type AutoStopOptions } from './autostop.ts';
 import type { Backend } from './backends/backend.ts';
 import { MemoryBackend } from './backends/memory.ts';

@@ -2,7 +2,7 @@
  * Starting ensembles: validation of a user's starting positions, and helpers that build them
  * (a Gaussian ball around a point, or a ball shaped by the curvature at an optimum).
  */
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { symmetricEigen } from './linalg.ts';
 import { Rng } from './rng.ts';
 

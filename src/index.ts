@@ -3,23 +3,23 @@
  * axis), surface densities in Lsun/pc^2 (light) or Msun/pc^2 (mass), distances in Mpc, velocities
  * in km/s, inclinations in degrees (90 = edge-on).
  */
-export { JamfitError, InputError, NumericalError } from './errors.ts';
+export { JamfitError, InputError, NumericalError } from '../core/errors.ts';
 
 // Exact JAM forward model.
 export { jamVrms, jamVrms2, type JamOptions } from './jam/jam.ts';
 export { prepareModel, type JamParams, type PreparedModel } from './jam/model.ts';
-export { checkMge, mgeSurfaceDensity, type Mge } from './jam/mge.ts';
+export { checkMge, mgeSurfaceDensity, type Mge } from './photometry/mge.ts';
 export { deprojectMge, intrinsicQ, minQobs } from './jam/deproject.ts';
 export { checkPsf, type Psf } from './jam/psf.ts';
 export { pcPerArcsec, G_KMS2_PC_MSUN } from './jam/constants.ts';
 export { skyGrid, type SkyGrid } from './jam/sky-grid.ts';
 
 // Photometry: Sérsic profiles and Multi-Gaussian Expansions.
-export { sersicBn, sersicProfile, sersicTotalLuminosity, sersicEnclosedLuminosity, type SersicParams } from './jam/sersic.ts';
-export { mgeFit1d, type MgeFit1dOptions, type MgeFit1dResult } from './jam/mge-fit-1d.ts';
-export { sersicToMge, type SersicMge, type SersicMgeParams, type SersicMgeOptions } from './jam/sersic-mge.ts';
-export { nnls } from './jam/nnls.ts';
-export { gammaincP, gammaincQ, gammaincInv, lnGamma } from './jam/special.ts';
+export { sersicBn, sersicProfile, sersicTotalLuminosity, sersicEnclosedLuminosity, type SersicParams } from './photometry/sersic.ts';
+export { mgeFit1d, type MgeFit1dOptions, type MgeFit1dResult } from './photometry/mge-fit-1d.ts';
+export { sersicToMge, type SersicMge, type SersicMgeParams, type SersicMgeOptions } from './photometry/sersic-mge.ts';
+export { nnls } from './math/nnls.ts';
+export { gammaincP, gammaincQ, gammaincInv, lnGamma } from './math/special.ts';
 
 // Surrogate output grid.
 export { thetaLogRGrid, interpWeights, applyWeights, outsideGrid, DEFAULT_GRID, type ThetaLogRGrid } from './surrogate/grid.ts';

@@ -13,8 +13,8 @@
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/data/atomic-write.ts';
-import { InputError } from '../../src/errors.ts';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { InputError } from '../../core/errors.ts';
 import type { RngState } from '../rng.ts';
 import type { SamplerState } from '../state.ts';
 import type { Dims } from './backend.ts';

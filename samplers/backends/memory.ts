@@ -1,5 +1,5 @@
 /** In-memory chain storage: flat Float64Arrays that grow by doubling. */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { copyState, type SamplerState } from '../state.ts';
 import type { Backend, Dims } from './backend.ts';
 

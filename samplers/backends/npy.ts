@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 /** Total header length in bytes (magic + version + length + padded dict), a multiple of 64. */
 export const NPY_HEADER_BYTES = 128;

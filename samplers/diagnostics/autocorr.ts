@@ -11,7 +11,7 @@
  * The estimate is flagged unreliable when nsteps < tol * tau (tol = 50), as emcee does.
  * Statistical error (Sokal): var(tau_hat) ~= 2(2M+1)/N * tau^2, N = total draws averaged.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { AutocorrError } from './errors.ts';
 import { LagProductAccumulator } from './fft.ts';
 import { nestedView, flatView, type ChainShape, type ChainView, type EnsembleChain } from './chain.ts';

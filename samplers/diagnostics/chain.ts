@@ -8,7 +8,7 @@
  * - Per-parameter chains: `chains[chain][draw]` for ONE parameter (what R-hat/ESS consume);
  *   a "chain" may be one walker or one independent run.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 /** `chain[step][walker][dim]`. */
 export type EnsembleChain = ArrayLike<ArrayLike<ArrayLike<number>>>;

@@ -3,7 +3,7 @@
  * {@link InputError}; an autocorrelation-time estimate that is too uncertain to trust is an
  * {@link AutocorrError}, a {@link NumericalError} (exit code 1) that carries the estimate.
  */
-import { NumericalError } from '../../src/errors.ts';
+import { NumericalError } from '../../core/errors.ts';
 
 /**
  * Thrown by `autocorrTime` / `integratedTime` when the chain is too short for a reliable

@@ -9,7 +9,7 @@
  *   tau       = -1 + 2 sum_k P_k;   ESS = N M / tau, capped at N M log10(N M)  (the paper's
  *               safeguard against huge estimates for antithetic chains).
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { validateChains, type ParameterChains } from './chain.ts';
 import { LagProductAccumulator } from './fft.ts';
 import { indicatorChains, pooledSorted, quantile, rankNormalize, splitChains } from './rank.ts';

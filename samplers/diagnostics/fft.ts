@@ -6,7 +6,7 @@
  * transforms of the same length (the usual case: every walker/dimension of a chain) pay for
  * the trigonometry once. No dependencies.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 /** Smallest power of two >= n (n >= 1). */
 export function nextPow2(n: number): number {

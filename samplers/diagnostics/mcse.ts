@@ -1,7 +1,7 @@
 /**
  * Monte-Carlo standard errors (Vehtari et al. 2021, sec. 4.4-4.5), in the units of the parameter.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { validateChains, type ParameterChains } from './chain.ts';
 import { essOfPrepared, essQuantileOfSplit } from './ess.ts';
 import { pooledSorted, quantile, splitChains } from './rank.ts';

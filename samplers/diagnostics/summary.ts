@@ -4,7 +4,7 @@
  * ensemble is treated as one chain (walkers of an affine-invariant ensemble are not independent,
  * so R-hat across walkers is a consistency check, not a proof of convergence).
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { ensembleToChains, isFlatChain, type EnsembleChain, type FlatChain } from './chain.ts';
 import { essOfPrepared, essQuantileOfSplit } from './ess.ts';
 import { foldChains, pooledSorted, quantile, rankNormalize, splitChains } from './rank.ts';

@@ -16,7 +16,7 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { Piscina } from 'piscina';
-import { InputError, NumericalError } from '../../src/errors.ts';
+import { InputError, NumericalError } from '../../core/errors.ts';
 import { channelBytes, channelViews, DONE, ERR_ROW, MSG_LEN, ROWS, SEQ, STATUS } from './channel.mjs';
 import { formatPosition, type EvalBuffers, type Evaluator } from './evaluator.ts';
 

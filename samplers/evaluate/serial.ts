@@ -1,5 +1,5 @@
 /** In-thread evaluators: one call per walker, or one batched call per half-ensemble. */
-import { InputError, NumericalError } from '../../src/errors.ts';
+import { InputError, NumericalError } from '../../core/errors.ts';
 import { errorMessage, formatPosition, withCause, type EvalBuffers, type Evaluator, type LogProbBatchFn, type LogProbFn } from './evaluator.ts';
 
 /**

@@ -3,7 +3,7 @@
  * y = x + gamma (c_j - c_k) for two distinct complementary walkers j != k, with
  * gamma = gamma0 (1 + sigma N(0,1)). Symmetric, so the log Hastings factor is 0.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { Move, ProposalContext } from './move.ts';
 
 /**

@@ -14,7 +14,7 @@
  * exponent, 0.5 (d - 1); both are fixed here. The swap z1 <-> z2 is equally likely, which makes the
  * one-dimensional proposal along the line symmetric.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { Move, ProposalContext } from './move.ts';
 
 /**

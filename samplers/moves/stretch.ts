@@ -3,7 +3,7 @@
  * complementary walker c, y = c + z (x - c), with z ~ g(z) proportional to 1/sqrt(z) on [1/a, a].
  * The Hastings factor is z^(ndim - 1) (G&W eq. 7), so log factor = (ndim - 1) log z.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { Move, ProposalContext } from './move.ts';
 
 /**

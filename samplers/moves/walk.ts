@@ -5,7 +5,7 @@
  * Z_j ~ N(0, 1), which has exactly that covariance and works even when it is singular.
  * Symmetric, so the log Hastings factor is 0.
  */
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { Move, ProposalContext } from './move.ts';
 
 /**

@@ -2,7 +2,7 @@
  * A small declarative argument parser (citty-style): a command declares its options, the parser
  * returns typed values or throws a UsageError naming the option and the fix.
  */
-import { JamfitError } from '../errors.ts';
+import { JamfitError } from '../../core/errors.ts';
 
 export class UsageError extends JamfitError {
   constructor(message: string) {

@@ -1,5 +1,5 @@
 import { jamVrms } from '../jam/jam.ts';
-import { writeFileAtomic } from '../data/atomic-write.ts';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { readJamCase, withFile } from '../data/jam-case.ts';
 import { defineCommand } from './commands.ts';
 

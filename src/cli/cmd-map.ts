@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
-import { writeFileAtomic } from '../data/atomic-write.ts';
+import { InputError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { readJamCase, withFile } from '../data/jam-case.ts';
 import { jamVrms } from '../jam/jam.ts';
 import { skyGrid } from '../jam/sky-grid.ts';

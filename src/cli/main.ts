@@ -1,5 +1,5 @@
 /** CLI entry: parses argv, dispatches to a command, maps typed errors to one line and an exit code. */
-import { JamfitError } from '../errors.ts';
+import { JamfitError } from '../../core/errors.ts';
 import { helpText, parseArgs } from './args.ts';
 import { commands } from './commands.ts';
 

@@ -9,7 +9,7 @@
  * Every error names the file and the field.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { JamOptions } from '../jam/jam.ts';
 import type { JamParams } from '../jam/model.ts';
 

@@ -4,8 +4,8 @@
  *   q_k = sqrt(q'_k^2 - cos^2 i) / sin i
  * and central density nu0_k = I_k q'_k / (sqrt(2 pi) sigma_k q_k).
  */
-import { InputError } from '../errors.ts';
-import type { Mge } from './mge.ts';
+import { InputError } from '../../core/errors.ts';
+import type { Mge } from '../photometry/mge.ts';
 
 /** Smallest intrinsic axial ratio accepted, as in the reference code: q' >= hypot(cos i, 0.05 sin i). */
 export const Q_INTRINSIC_MIN = 0.05;

@@ -1,6 +1,6 @@
 /** V_rms by direct evaluation of eq. 28 at every sky point (no PSF). */
 import { losSecondMoment, prepareLosKernel, type LosKernel } from './los-moment.ts';
-import { mgeSurfaceDensity } from './mge.ts';
+import { mgeSurfaceDensity } from '../photometry/mge.ts';
 import type { PreparedModel } from './model.ts';
 
 export interface DirectOptions {

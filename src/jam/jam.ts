@@ -7,7 +7,7 @@
  *  - PSF (when `psf` is given): polar grid -> Cartesian grid -> seeing + pixel convolution ->
  *    interpolation at the points (Cappellari 2008 App. A).
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { vrms2Direct } from './direct.ts';
 import { prepareModel, type JamParams, type PreparedModel } from './model.ts';
 import { interpolatePolar, makePolarGrid, medianQ } from './polar-grid.ts';

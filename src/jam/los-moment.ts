@@ -9,7 +9,7 @@
  */
 import { G_KMS2_PC_MSUN } from './constants.ts';
 import type { Deprojected } from './deproject.ts';
-import { graded, integrateAdaptive, transformedRule } from './quadrature.ts';
+import { graded, integrateAdaptive, transformedRule } from '../math/quadrature.ts';
 
 /**
  * Exponent beyond which the remaining terms of a (k, j) pair are dropped at a point. For fixed

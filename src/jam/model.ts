@@ -2,10 +2,10 @@
  * A JAM model's physical inputs, validated once, deprojected once: the object every evaluation
  * mode (direct, polar grid, PSF) starts from.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { pcPerArcsec } from './constants.ts';
 import { deprojectMge, type Deprojected } from './deproject.ts';
-import { checkMge, type Mge } from './mge.ts';
+import { checkMge, type Mge } from '../photometry/mge.ts';
 
 export interface JamParams {
   /** Tracer (light) MGE: surf in Lsun/pc^2, sigma in arcsec. */

@@ -7,7 +7,7 @@
  * grid of spacing `step` (default min(sigma_psf)/4); Sigma V^2 on that grid comes from V_rms^2 on
  * an elliptical polar grid, bilinearly interpolated.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { erf } from '../math/erf.ts';
 
 export interface Psf {

@@ -8,9 +8,9 @@
  * (not by the erf formula the library uses). Sigma V^2 comes from the direct eq. 28 evaluation.
  */
 import { vrms2Direct } from '../../src/jam/direct.ts';
-import { mgeSurfaceDensity } from '../../src/jam/mge.ts';
+import { mgeSurfaceDensity } from '../../src/photometry/mge.ts';
 import type { PreparedModel } from '../../src/jam/model.ts';
-import { gaussLegendre } from '../../src/jam/quadrature.ts';
+import { gaussLegendre } from '../../src/math/quadrature.ts';
 
 export interface BruteOptions {
   psfSigma: number[];

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import {
   autocorrFunction, autocorrTime, autocorrTimeDetailed, integratedTime, AutocorrError,
   splitRhat, splitRhatDetailed, classicSplitRhat, ess, mcse, summarize, ensembleToChains, formatSummary,

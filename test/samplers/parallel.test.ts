@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NumericalError } from '../../src/errors.ts';
+import { NumericalError } from '../../core/errors.ts';
 import { EnsembleSampler, Rng, workerPoolEvaluator } from '../../samplers/index.ts';
 import { stdNormalBlob, nanOutside } from './fixtures/targets.ts';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { InputError, NumericalError } from '../../src/errors.ts';
+import { InputError, NumericalError } from '../../core/errors.ts';
 import { ball, EnsembleSampler, fromOptimum, MemoryBackend, Rng, stretchMove, deMove } from '../../samplers/index.ts';
 import { createProgress } from '../../samplers/progress.ts';
 import { corr2, corr2Draws, nanOutside, stdNormal, stdNormalBatch, stdNormalBlob, throwsFarOut } from './fixtures/targets.ts';

@@ -12,8 +12,8 @@
  * whose weight drops to zero are re-seeded into the widest gaps and the fit restarted (a zero
  * weight makes its σ invisible to the Jacobian, a common local minimum).
  */
-import { InputError } from '../errors.ts';
-import { nnls, qrApplyQt, qrFactor } from './nnls.ts';
+import { InputError } from '../../core/errors.ts';
+import { nnls, qrApplyQt, qrFactor } from '../math/nnls.ts';
 
 export interface MgeFit1dOptions {
   /** Number of Gaussians (integer >= 1; default 15). Zero-weight ones are dropped from the output. */

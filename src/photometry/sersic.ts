@@ -7,8 +7,8 @@
  * (Ciotti & Bertin 1999, A&A 352, 447). R is the radius along the projected major axis (or the
  * elliptical radius sqrt(x'^2 + y'^2/q^2) for a flattened profile), in the same unit as Re.
  */
-import { InputError } from '../errors.ts';
-import { gammaincInv, gammaincP, lnGamma } from './special.ts';
+import { InputError } from '../../core/errors.ts';
+import { gammaincInv, gammaincP, lnGamma } from '../math/special.ts';
 
 /** Sérsic parameters: index n (dimensionless), effective radius Re, surface brightness Ie at Re. */
 export interface SersicParams {

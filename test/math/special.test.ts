@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gammaincInv, gammaincP, gammaincQ, lnGamma } from '../../src/jam/special.ts';
+import { gammaincInv, gammaincP, gammaincQ, lnGamma } from '../../src/math/special.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../src/errors.ts';
-import { gammaincP } from '../../src/jam/special.ts';
+import { InputError } from '../../core/errors.ts';
+import { gammaincP } from '../../src/math/special.ts';
 import {
   sersicBn,
   sersicBnAsymptotic,
   sersicEnclosedLuminosity,
   sersicProfile,
   sersicTotalLuminosity,
-} from '../../src/jam/sersic.ts';
+} from '../../src/photometry/sersic.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/jampy/${name}`, import.meta.url), 'utf8'));
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { erf } from '../../src/math/erf.ts';
-import { gaussLegendre, graded, integrateAdaptive, transformedRule } from '../../src/jam/quadrature.ts';
+import { gaussLegendre, graded, integrateAdaptive, transformedRule } from '../../src/math/quadrature.ts';
 
 test('Gauss-Legendre with n nodes integrates x^k exactly for k < 2n', () => {
   for (const n of [1, 2, 5, 16, 48]) {

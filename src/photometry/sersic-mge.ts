@@ -3,7 +3,7 @@
  * radii, fitted in 1-D (`mgeFit1d`), and every Gaussian is given the same observed axial ratio,
  * which leaves the major-axis profile unchanged (Cappellari 2002, Sec. 3; jam-physics.md §7).
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { Mge } from './mge.ts';
 import { mgeFit1d, type MgeFit1dOptions } from './mge-fit-1d.ts';
 import { sersicBn, sersicProfile } from './sersic.ts';

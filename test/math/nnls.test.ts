@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nnls, qrFactor, qrApplyQt } from '../../src/jam/nnls.ts';
+import { nnls, qrFactor, qrApplyQt } from '../../src/math/nnls.ts';
 
 /** Deterministic uniform(0,1) generator (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {

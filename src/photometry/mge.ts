@@ -6,7 +6,7 @@
  * `qobs[k]` in (0, 1]:  Sigma(x', y') = sum_k surf_k exp[-(x'^2 + y'^2/qobs_k^2) / (2 sigma_k^2)].
  * Its total is L_k = 2 pi surf_k sigma_k^2 qobs_k (sigma in pc).
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 export interface Mge {
   readonly surf: ArrayLike<number>;

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../src/errors.ts';
-import { mgeFit1d } from '../../src/jam/mge-fit-1d.ts';
-import { sersicToMge } from '../../src/jam/sersic-mge.ts';
-import { sersicBn, sersicEnclosedLuminosity, sersicProfile } from '../../src/jam/sersic.ts';
+import { InputError } from '../../core/errors.ts';
+import { mgeFit1d } from '../../src/photometry/mge-fit-1d.ts';
+import { sersicToMge } from '../../src/photometry/sersic-mge.ts';
+import { sersicBn, sersicEnclosedLuminosity, sersicProfile } from '../../src/photometry/sersic.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/jampy/${name}`, import.meta.url), 'utf8'));
 
