@@ -1,2 +1,2 @@
-export { profiled, marginal, type VrmsData } from './vrms-gaussian.ts';
+export { checkVrmsData, profiled, marginal, type VrmsData } from './vrms-gaussian.ts';
 export { boxPrior, type BoxPrior, type Bounds } from './box-prior.ts';
