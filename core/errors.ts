@@ -29,3 +29,13 @@ export class NumericalError extends JamfitError {
     super(message, 1);
   }
 }
+
+/**
+ * A parameter value outside the model's domain (e.g. an inclination too low for the observed
+ * flattening q', beta_z >= 1): the model does not exist there. It is an InputError, so a CLI user
+ * still gets one line naming the field; a posterior maps it to -Infinity (zero probability) instead
+ * of failing, because a sampler proposing such a point is normal (likelihoods/posterior.ts).
+ * Only finite values out of range are DomainErrors: NaN, wrong shapes and bad files remain plain
+ * InputErrors, since they are bugs that a sampler must not hide.
+ */
+export class DomainError extends InputError {}

@@ -4,7 +4,7 @@
  *   q_k = sqrt(q'_k^2 - cos^2 i) / sin i
  * and central density nu0_k = I_k q'_k / (sqrt(2 pi) sigma_k q_k).
  */
-import { InputError } from '../../core/errors.ts';
+import { DomainError } from '../../core/errors.ts';
 import type { Mge } from '../photometry/mge.ts';
 
 /** Smallest intrinsic axial ratio accepted, as in the reference code: q' >= hypot(cos i, 0.05 sin i). */
@@ -38,7 +38,8 @@ export interface Deprojected {
 
 /**
  * Deprojects an (already checked) MGE. `sigma` is converted to pc with `pcPerArcsec`.
- * Throws InputError naming `name.qobs[k]` when q'_k is below what the inclination allows.
+ * Throws DomainError (an InputError) naming `name.qobs[k]` when q'_k is below what the
+ * inclination allows: the parameters lie outside the model's domain, which a posterior maps to -Infinity.
  */
 export function deprojectMge(mge: Mge, incDeg: number, pcPerArcsec: number, name: string): Deprojected {
   const n = mge.surf.length;
@@ -50,7 +51,7 @@ export function deprojectMge(mge: Mge, incDeg: number, pcPerArcsec: number, name
     const qo = mge.qobs[k];
     // A tiny tolerance keeps exactly edge-on-limit inputs (q' = cos i + rounding) usable.
     if (qo < qmin * (1 - 1e-12)) {
-      throw new InputError(
+      throw new DomainError(
         `${name}.qobs[${k}]`,
         `q' = ${qo} is flatter than inclination ${incDeg} deg allows (needs q' >= ${qmin.toFixed(5)}); raise inc_deg or fix the MGE`,
       );

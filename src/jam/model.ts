@@ -2,7 +2,7 @@
  * A JAM model's physical inputs, validated once, deprojected once: the object every evaluation
  * mode (direct, polar grid, PSF) starts from.
  */
-import { InputError } from '../../core/errors.ts';
+import { DomainError, InputError } from '../../core/errors.ts';
 import { pcPerArcsec } from './constants.ts';
 import { deprojectMge, type Deprojected } from './deproject.ts';
 import { checkMge, type Mge } from '../photometry/mge.ts';
@@ -44,18 +44,23 @@ function finite(name: string, v: unknown, fix: string): number {
   return v;
 }
 
-/** Validates parameters and deprojects both MGEs. Throws InputError naming the faulty field. */
+/**
+ * Validates parameters and deprojects both MGEs. Throws InputError naming the faulty field:
+ * a DomainError (subclass) when a finite parameter lies outside the model's domain (inclination
+ * outside (0, 90] or too low for q', beta_z >= 1, ml <= 0, mbh < 0, rbh <= 0, distance <= 0),
+ * a plain InputError for non-numbers, NaN and malformed MGEs.
+ */
 export function prepareModel(params: JamParams): PreparedModel {
   const incDeg = finite('inc_deg', params.incDeg, 'give the inclination in degrees, in (0, 90]');
-  if (!(incDeg > 0 && incDeg <= 90)) throw new InputError('inc_deg', `is ${incDeg}; the inclination must lie in (0, 90] degrees (90 = edge-on)`);
+  if (!(incDeg > 0 && incDeg <= 90)) throw new DomainError('inc_deg', `is ${incDeg}; the inclination must lie in (0, 90] degrees (90 = edge-on)`);
   const distance = finite('distance_mpc', params.distanceMpc, 'give the distance in Mpc');
-  if (distance <= 0) throw new InputError('distance_mpc', `is ${distance}; the distance must be > 0 Mpc`);
+  if (distance <= 0) throw new DomainError('distance_mpc', `is ${distance}; the distance must be > 0 Mpc`);
   const ml = params.ml === undefined ? 1 : finite('ml', params.ml, 'give the mass-to-light ratio, > 0');
-  if (ml <= 0) throw new InputError('ml', `is ${ml}; the mass-to-light ratio must be > 0`);
+  if (ml <= 0) throw new DomainError('ml', `is ${ml}; the mass-to-light ratio must be > 0`);
   const mbh = params.mbh === undefined ? 0 : finite('mbh', params.mbh, 'give the black-hole mass in Msun, >= 0');
-  if (mbh < 0) throw new InputError('mbh', `is ${mbh}; the black-hole mass must be >= 0 Msun`);
+  if (mbh < 0) throw new DomainError('mbh', `is ${mbh}; the black-hole mass must be >= 0 Msun`);
   const rbh = params.rbh === undefined ? 0.01 : finite('rbh', params.rbh, 'give the black-hole Gaussian sigma in arcsec, > 0');
-  if (rbh <= 0) throw new InputError('rbh', `is ${rbh}; the black-hole Gaussian sigma must be > 0 arcsec`);
+  if (rbh <= 0) throw new DomainError('rbh', `is ${rbh}; the black-hole Gaussian sigma must be > 0 arcsec`);
 
   const lum = checkMge(params.mgeLum, 'mge_lum');
   const pot0 = checkMge(params.mgePot, 'mge_pot');
@@ -97,6 +102,6 @@ export function prepareModel(params: JamParams): PreparedModel {
 }
 
 function checkBeta(name: string, beta: number): number {
-  if (!(beta < 1)) throw new InputError(name, `is ${beta}; beta_z must be < 1 (sigma_z > 0)`);
+  if (!(beta < 1)) throw new DomainError(name, `is ${beta}; beta_z must be < 1 (sigma_z > 0)`);
   return 1 / (1 - beta);
 }
