@@ -4,9 +4,11 @@
  *     "mge_pot": {"surf": [..], "sigma": [..], "qobs": [..]},
  *     "inc_deg": 70, "beta_z": 0.1 | [..], "distance_mpc": 10, "x": [..], "y": [..],
  *     "mbh": 0, "psf": {"sigma": [..], "weight": [..]}, "pixsize": 0 }
- * plus optional extras: ml, rbh, pixang, nodes, mode, step, nrad, nang.
+ * plus optional extras: ml, rbh, pixang, nodes, mode, step, nrad, nang, name.
  * Units: surf in Lsun/pc^2 (Msun/pc^2 for the mass), sigma, x, y, pixsize in arcsec.
- * Every error names the file and the field.
+ * `mode` ("direct" | "polar") chooses the evaluation without a PSF; with a PSF it is refused
+ * (the PSF path has one evaluation scheme). `pixsize` is passed to the library whenever given, with
+ * or without a PSF. Every error names the file and the field.
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.ts';
@@ -17,6 +19,8 @@ const REQUIRED = ['mge_lum', 'mge_pot', 'inc_deg', 'beta_z', 'distance_mpc', 'x'
 const OPTIONAL = ['name', 'mbh', 'rbh', 'ml', 'psf', 'pixsize', 'pixang', 'nodes', 'mode', 'step', 'nrad', 'nang'] as const;
 const MGE_KEYS = ['surf', 'sigma', 'qobs'];
 const PSF_KEYS = ['sigma', 'weight'];
+/** Values of `mode` (the no-PSF evaluation schemes of jamVrms). */
+const MODES: readonly string[] = ['direct', 'polar'] satisfies NonNullable<JamOptions['mode']>[];
 
 export interface JamCase {
   params: JamParams;
@@ -44,8 +48,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function parseJamCase(raw: unknown, { points = true } = {}): JamCase {
   if (!isObject(raw)) throw new InputError('(top level)', 'must be a JSON object with keys mge_lum, mge_pot, inc_deg, beta_z, distance_mpc, x, y');
   checkKeys(raw, [...REQUIRED, ...OPTIONAL], '');
+  if (points && raw.x === undefined && raw.y === undefined) {
+    // A map input (no sky points, e.g. fixtures/examples/demo-galaxy.json) given to `jamfit jam`.
+    throw new InputError('x, y', 'are missing: this file has no sky points, so it is a map input; render it as a map with `jamfit map --input <this file>` (or `jamfit demo` for the bundled example), or add "x": [..], "y": [..] in arcsec to evaluate V_rms at points');
+  }
   for (const k of REQUIRED) {
-    if (!(k in raw) && (points || (k !== 'x' && k !== 'y'))) throw new InputError(k, 'is missing; it is required');
+    if (raw[k] === undefined && (points || (k !== 'x' && k !== 'y'))) throw new InputError(k, 'is missing; it is required');
   }
   for (const k of ['mge_lum', 'mge_pot']) {
     if (!isObject(raw[k])) throw new InputError(k, 'must be an object {"surf": [..], "sigma": [..], "qobs": [..]}');
@@ -58,6 +66,10 @@ export function parseJamCase(raw: unknown, { points = true } = {}): JamCase {
     if (!isObject(raw.psf)) throw new InputError('psf', 'must be an object {"sigma": [..], "weight": [..]} (arcsec)');
     checkKeys(raw.psf, PSF_KEYS, 'psf.');
   }
+  if (raw.mode !== undefined && !MODES.includes(raw.mode as string)) {
+    throw new InputError('mode', `is ${JSON.stringify(raw.mode)}; use ${MODES.map((m) => JSON.stringify(m)).join(' or ')} (or leave it out for "direct")`);
+  }
+  if (raw.name !== undefined && typeof raw.name !== 'string') throw new InputError('name', `is ${JSON.stringify(raw.name)}; give a string label`);
   const num = (k: string) => raw[k] as number | undefined;
   const params: JamParams = {
     mgeLum: raw.mge_lum as JamParams['mgeLum'],
@@ -79,9 +91,14 @@ export function parseJamCase(raw: unknown, { points = true } = {}): JamCase {
     nrad: num('nrad'),
     nang: num('nang'),
   };
-  // A PSF with zero width or zero weight is "no PSF", as in the reference code's convention.
+  // A PSF whose dispersions are all 0 is "no PSF", the reference code's convention (sigmapsf = 0);
+  // pixsize still applies then. Zero or negative weights are left to the library's checkPsf, which
+  // refuses a PSF whose weights are all 0 and any single sigma of 0 next to positive ones.
   if (options.psf && Array.isArray(options.psf.sigma) && options.psf.sigma.length > 0 && options.psf.sigma.every((s) => s === 0)) {
     options.psf = undefined;
+  }
+  if (options.psf && options.mode !== undefined) {
+    throw new InputError('mode', `is ${JSON.stringify(options.mode)} but a psf is given; mode chooses the evaluation without a PSF only (with a PSF the model is always computed on a polar grid and convolved), so remove "mode" or "psf"`);
   }
   return { params, x: (raw.x as number[]) ?? [], y: (raw.y as number[]) ?? [], options };
 }
