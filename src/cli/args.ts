@@ -67,11 +67,24 @@ export function parseArgs<S extends OptionSpecs>(argv: string[], specs: S): Pars
   return out as ParsedArgs<S>;
 }
 
+/**
+ * Help text of one command: usage line, summary, and its options followed by the --help every
+ * command accepts (so a command without options still shows a non-empty options section).
+ */
 export function helpText(command: string, summary: string, specs: OptionSpecs): string {
-  const lines = Object.entries(specs).map(([n, s]) => {
+  const rows: [string, string][] = Object.entries(specs).map(([n, s]) => {
     const flag = `--${n}${s.alias ? `, -${s.alias}` : ''}${s.type === 'boolean' ? '' : ` <${s.type}>`}`;
     const extra = s.required ? ' (required)' : s.default !== undefined ? ` (default ${s.default})` : '';
-    return `  ${flag.padEnd(26)} ${s.description}${extra}`;
+    return [flag, `${s.description}${extra}`];
   });
-  return [`usage: jamfit ${command} [options]`, '', summary, '', 'options:', ...lines].join('\n');
+  rows.push(['--help, -h', 'show this help']);
+  const hasOwn = Object.keys(specs).length > 0;
+  return [
+    `usage: jamfit ${command}${hasOwn ? ' [options]' : ''}`,
+    '',
+    summary,
+    '',
+    'options:',
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(26)} ${text}`),
+  ].join('\n');
 }

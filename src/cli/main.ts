@@ -1,13 +1,40 @@
-/** CLI entry: parses argv, dispatches to a command, maps typed errors to one line and an exit code. */
+/**
+ * CLI entry: parses argv, dispatches to a command, maps typed errors to one line and an exit code.
+ *
+ * Exit codes: 0 success (including --help and --version), 2 bad usage or bad input, 1 a runtime
+ * failure. `jamfit` with no command is a usage error: the usage goes to stderr with exit 2, as
+ * POSIX tools do for a missing operand (and as every other usage error here does), so a script
+ * that calls `jamfit $cmd` with an empty $cmd fails loudly and stdout, which carries the
+ * commands' data (`jamfit jam` prints JSON), never receives help text it did not ask for.
+ * Asking for help (`--help`, `-h`, `help [command]`) is a success: stdout, exit 0.
+ */
 import { JamfitError } from '../../core/errors.ts';
 import { helpText, parseArgs } from './args.ts';
 import { commands } from './commands.ts';
+import { packageVersion } from './package-version.ts';
 
 export async function main(argv: string[], io = defaultIO()): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
-    return name ? 0 : 2;
+  if (name === undefined) {
+    io.err(usage());
+    return 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`jamfit ${packageVersion()}`);
+    return 0;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic === undefined) {
+      io.out(usage());
+      return 0;
+    }
+    if (!commands[topic]) {
+      io.err(`jamfit help: unknown command '${topic}'; run 'jamfit --help' for the list`);
+      return 2;
+    }
+    io.out(helpText(topic, commands[topic].summary, commands[topic].options));
+    return 0;
   }
   const cmd = commands[name];
   if (!cmd) {
@@ -41,5 +68,12 @@ function defaultIO(): IO {
 
 function usage(): string {
   const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
-  return ['usage: jamfit <command> [options]', '', 'commands:', ...lines].join('\n');
+  return [
+    'usage: jamfit <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    "run 'jamfit <command> --help' for a command's options; 'jamfit --version' prints the version",
+  ].join('\n');
 }
