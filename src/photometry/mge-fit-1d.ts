@@ -1,6 +1,8 @@
 /**
  * One-dimensional Multi-Gaussian Expansion of a radial profile (Cappellari 2002, MNRAS 333, 400,
- * Sec. 3; settings as in docs/jam-physics.md §7).
+ * Sec. 3). The defaults (15 Gaussians, inner/outer slopes 2 and 3, sigma bounds and start values)
+ * are those of the `mge_fit_1d` routine of Cappellari's mgefit package, documented on
+ * MgeFit1dOptions below; the reference fits in test/fixtures/jampy check them.
  *
  * The profile y(r), sampled at logarithmically spaced radii, is approximated by
  *   y(r) ≈ Σ_j w_j exp(-r^2/(2 σ_j^2)) / sqrt(2 π σ_j^2),

@@ -1,7 +1,9 @@
 /**
  * MGE of a Sérsic surface-brightness profile: the circular profile is sampled at log-spaced
- * radii, fitted in 1-D (`mgeFit1d`), and every Gaussian is given the same observed axial ratio,
- * which leaves the major-axis profile unchanged (Cappellari 2002, Sec. 3; jam-physics.md §7).
+ * radii, fitted in 1-D (`mgeFit1d`, the method of Cappellari 2002, MNRAS 333, 400, Sec. 3), and
+ * every Gaussian is given the same observed axial ratio, which leaves the major-axis profile
+ * unchanged (on the major axis, y = 0, the MGE surface density sum_k surf_k exp(-R^2/(2 sigma_k^2))
+ * does not involve q').
  */
 import { InputError } from '../../core/errors.ts';
 import type { Mge } from './mge.ts';

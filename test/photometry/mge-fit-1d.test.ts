@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.ts';
 import { mgeFit1d } from '../../src/photometry/mge-fit-1d.ts';
 import { sersicToMge } from '../../src/photometry/sersic-mge.ts';
-import { sersicBn, sersicEnclosedLuminosity, sersicProfile } from '../../src/photometry/sersic.ts';
+import { gammaincP } from '../../src/math/special.ts';
+import { sersicEnclosedLuminosity, sersicProfile } from '../../src/photometry/sersic.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/jampy/${name}`, import.meta.url), 'utf8'));
 
@@ -78,15 +79,12 @@ test('mgeFit1d reproduces the reference fit quality on the five reference Sérsi
       assert.ok(Math.abs(fit.relErr[i] - (1 - model[i] / y[i])) < 1e-12);
     }
     assert.ok(Math.abs(maxErr - fit.maxRelErr) < 1e-12);
-    // Check values at the reference radii: the profile exactly, the MGE to within the fit tolerance.
+    // The Sérsic profile at the reference's check radii. (The MGE is not compared there: the check
+    // radii are sample radii (to 1e-9), so |MGE/Sérsic - 1| <= maxRelErr there already follows from
+    // the assertions above, and agreement with the reference MGE to the sum of both fits' errors
+    // follows from the triangle inequality: such checks could not fail.)
     const ys = sersicProfile(f.check_r_arcsec, par);
-    const ms = mgeProfile(fit.surf, fit.sigma, f.check_r_arcsec);
-    for (let i = 0; i < ys.length; i++) {
-      assert.ok(Math.abs(ys[i] / f.check_sersic[i] - 1) < 1e-8, `Sérsic at ${f.check_r_arcsec[i]}`);
-      assert.ok(Math.abs(ms[i] / f.check_sersic[i] - 1) <= 0.005, `MGE at ${f.check_r_arcsec[i]}`);
-      // The reference MGE and ours agree to the sum of both fits' tolerances.
-      assert.ok(Math.abs(ms[i] / f.check_mge[i] - 1) <= fit.maxRelErr + f.max_abs_rel_err + 1e-9, `vs reference MGE at ${f.check_r_arcsec[i]}`);
-    }
+    for (let i = 0; i < ys.length; i++) assert.ok(Math.abs(ys[i] / f.check_sersic[i] - 1) < 1e-8, `Sérsic at ${f.check_r_arcsec[i]}`);
   }
 });
 
@@ -138,9 +136,10 @@ test('MGE luminosity matches the analytic Sérsic luminosity (inside 10 Re, and 
     assert.ok(Math.abs(inside / sersicInside - 1) < 0.002, `n = ${n}: inside 10 Re ${inside} vs ${sersicInside}`);
     // Beyond 10 Re the MGE is unconstrained and falls faster than the Sérsic tail
     // (1 - P(2n, b_n 10^(1/n)) of the total, 3.9% at n = 4), so its total lies between the two.
-    assert.ok(sersicInside / sersicTotal < 1);
     assert.ok(total > 0.999 * sersicInside && total < sersicTotal, `n = ${n}: total ${total}, Sérsic ${sersicInside}..${sersicTotal}`);
-    assert.ok(Math.abs(m.bn / sersicBn(n) - 1) === 0);
+    // The b_n reported is the Sérsic b_n, checked by its definition P(2n, b_n) = 1/2 (the series
+    // approximation, off by ~1e-4/n^3, would miss this bar by orders of magnitude).
+    assert.ok(Math.abs(gammaincP(2 * n, m.bn) - 0.5) < 1e-13, `n = ${n}: P(2n, bn) = ${gammaincP(2 * n, m.bn)}`);
   }
 });
 
