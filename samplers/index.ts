@@ -2,6 +2,9 @@
  * jamfit's ensemble MCMC sampler: an emcee-class affine-invariant ensemble sampler with stretch,
  * differential-evolution, walk and DE-snooker moves; per-walker, batched and worker-pool
  * likelihoods; seeded, checkpointed and resumable runs; and convergence diagnostics.
+ *
+ * The public surface (also re-exported by the package's main entry), listed name by name so that
+ * an internal helper cannot leak into it by being exported from a module.
  */
 export { EnsembleSampler, type EnsembleSamplerOptions, type RunOptions, type RunResult, type ChainOptions } from './ensemble.ts';
 export { stretchMove, deMove, walkMove, snookerMove, type Move, type ProposalContext, type WeightedMove } from './moves/index.ts';
@@ -17,4 +20,27 @@ export type { AutoStopOptions } from './autostop.ts';
 export type { ProgressOptions } from './progress.ts';
 
 // Convergence diagnostics (autocorrelation time, split R-hat, ESS, MCSE, summaries).
-export * from './diagnostics/index.ts';
+export {
+  autocorrFunction,
+  autocorrTime,
+  autocorrTimeDetailed,
+  integratedTime,
+  AutocorrError,
+  ensembleToChains,
+  splitRhat,
+  splitRhatDetailed,
+  ess,
+  mcse,
+  summarize,
+  formatSummary,
+  type AutocorrOptions,
+  type AutocorrResult,
+  type ChainShape,
+  type EnsembleChain,
+  type FlatChain,
+  type ParameterChains,
+  type RhatDetail,
+  type EssKind,
+  type McseKind,
+  type SummaryRow,
+} from './diagnostics/index.ts';

@@ -1,8 +1,15 @@
 /**
- * jamfit's public API. Units throughout: lengths on the sky in arcsec (x along the projected major
- * axis), surface densities in Lsun/pc^2 (light) or Msun/pc^2 (mass), distances in Mpc, velocities
- * in km/s, inclinations in degrees (90 = edge-on).
+ * jamfit's public API (`import { ... } from 'jamfit'`). Units throughout: lengths on the sky in
+ * arcsec (x along the projected major axis), surface densities in Lsun/pc^2 (light) or Msun/pc^2
+ * (mass), distances in Mpc, velocities in km/s, inclinations in degrees (90 = edge-on).
+ *
+ * Every name is listed: what a user calls to build a model, fit it and check the chains. The
+ * numerical building blocks (quadrature, NNLS, special functions, erf, the polar and Cartesian
+ * grids and their interpolation, the PSF convolution, FFT, ranks) are internals: they serve the
+ * model and may change with it, and general-purpose versions belong in numerics libraries.
+ * `jamfit/samplers` and `jamfit/likelihoods` are the same sampler and likelihood names alone.
  */
+export { version } from './version.ts';
 export { JamfitError, InputError, NumericalError } from '../core/errors.ts';
 
 // Exact JAM forward model.
@@ -18,14 +25,70 @@ export { skyGrid, type SkyGrid } from './jam/sky-grid.ts';
 export { sersicBn, sersicProfile, sersicTotalLuminosity, sersicEnclosedLuminosity, type SersicParams } from './photometry/sersic.ts';
 export { mgeFit1d, type MgeFit1dOptions, type MgeFit1dResult } from './photometry/mge-fit-1d.ts';
 export { sersicToMge, type SersicMge, type SersicMgeParams, type SersicMgeOptions } from './photometry/sersic-mge.ts';
-export { nnls } from './math/nnls.ts';
-export { gammaincP, gammaincQ, gammaincInv, lnGamma } from './math/special.ts';
 
-// Surrogate output grid.
-export { thetaLogRGrid, interpWeights, applyWeights, outsideGrid, DEFAULT_GRID, type ThetaLogRGrid } from './surrogate/grid.ts';
-
-// Ensemble MCMC sampler and diagnostics.
-export * from '../samplers/index.ts';
+// Ensemble MCMC sampler and diagnostics (the names of samplers/index.ts; a test keeps them equal).
+export {
+  EnsembleSampler,
+  stretchMove,
+  deMove,
+  walkMove,
+  snookerMove,
+  perWalkerEvaluator,
+  batchEvaluator,
+  workerPoolEvaluator,
+  MemoryBackend,
+  DiskBackend,
+  readNpy,
+  writeNpy,
+  ball,
+  fromOptimum,
+  checkDegenerate,
+  Rng,
+  autocorrFunction,
+  autocorrTime,
+  autocorrTimeDetailed,
+  integratedTime,
+  AutocorrError,
+  ensembleToChains,
+  splitRhat,
+  splitRhatDetailed,
+  ess,
+  mcse,
+  summarize,
+  formatSummary,
+  type EnsembleSamplerOptions,
+  type RunOptions,
+  type RunResult,
+  type ChainOptions,
+  type Move,
+  type ProposalContext,
+  type WeightedMove,
+  type Evaluator,
+  type EvalBuffers,
+  type LogProbFn,
+  type LogProbBatchFn,
+  type WorkerPoolOptions,
+  type Backend,
+  type Dims,
+  type DiskBackendOptions,
+  type Sidecar,
+  type BallOptions,
+  type FromOptimumOptions,
+  type RngState,
+  type SamplerState,
+  type AutoStopOptions,
+  type ProgressOptions,
+  type AutocorrOptions,
+  type AutocorrResult,
+  type ChainShape,
+  type EnsembleChain,
+  type FlatChain,
+  type ParameterChains,
+  type RhatDetail,
+  type EssKind,
+  type McseKind,
+  type SummaryRow,
+} from '../samplers/index.ts';
 
 // Likelihoods and priors.
-export * from '../likelihoods/index.ts';
+export { profiled, marginal, boxPrior, type VrmsData, type BoxPrior, type Bounds } from '../likelihoods/index.ts';

@@ -13,6 +13,7 @@
  * errorRow, messageLength, -, -], then Float64 x (maxRows x ndim), lp (maxRows), blobs
  * (maxRows x nblobs), then a 2048-byte UTF-8 error message.
  */
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { Piscina } from 'piscina';
@@ -24,7 +25,8 @@ export interface WorkerPoolOptions {
   /**
    * The module defining the log-probability: a file URL (best: `new URL('./lik.ts',
    * import.meta.url)`), or a file path, relative paths resolved against the working directory.
-   * TypeScript modules are loaded through tsx.
+   * TypeScript modules are loaded through tsx (a development dependency of jamfit: install it
+   * beside jamfit to pass a .ts module) unless this Node strips types itself.
    */
   module: string | URL;
   /** Name of the export (default "default"). */
@@ -56,6 +58,21 @@ function toUrl(m: string | URL): string {
 }
 
 /**
+ * Refuses, before any thread starts, a TypeScript module that the workers could not load: one
+ * this Node cannot import natively (no type stripping, as on Node 20) while tsx, which the worker
+ * (./worker.mjs, in this folder) falls back to, does not resolve from here.
+ */
+function checkLoadable(moduleUrl: string): void {
+  if (!/\.[mc]?ts$/.test(new URL(moduleUrl).pathname)) return;
+  if ((process.features as { typescript?: unknown }).typescript) return;
+  try {
+    createRequire(import.meta.url).resolve('tsx/esm/api');
+  } catch {
+    throw new InputError('module', `${moduleUrl} is TypeScript and tsx is not installed: run \`npm install tsx\`, or pass a compiled .js module`);
+  }
+}
+
+/**
  * Creates a worker-pool evaluator; pass it as `evaluator` to the EnsembleSampler and call
  * `sampler.close()` (or `evaluator.close()`) when done, or the threads keep the process alive.
  * @param opts - see {@link WorkerPoolOptions}
@@ -65,6 +82,7 @@ export function workerPoolEvaluator(opts: WorkerPoolOptions): Evaluator {
   if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError('workers', `must be an integer >= 1, got ${workers}`);
   if (opts.module === undefined || opts.module === '') throw new InputError('module', 'name the module that exports the log-probability');
   const moduleUrl = toUrl(opts.module);
+  checkLoadable(moduleUrl);
   const exportName = opts.exportName ?? 'default';
   const batched = opts.batched ?? false;
   const fnName = batched ? 'logProbBatch' : 'logProb';

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autocorrTimeDetailed, splitRhat, classicSplitRhat, ess, mcse } from '../../samplers/diagnostics/index.ts';
+import { autocorrTimeDetailed, splitRhat, ess, mcse } from '../../samplers/diagnostics/index.ts';
+import { classicSplitRhat } from '../../samplers/diagnostics/rhat.ts';
 import { makeRng, ar1, ar1Flat, phiForTau, chainsOf, type Rng } from './diagnostics-helpers.ts';
 
 const iidChains = (rng: Rng, m: number, n: number, f: (c: number, z: number) => number = (_c, z) => z) =>

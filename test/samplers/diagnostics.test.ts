@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.ts';
 import {
   autocorrFunction, autocorrTime, autocorrTimeDetailed, integratedTime, AutocorrError,
-  splitRhat, splitRhatDetailed, classicSplitRhat, ess, mcse, summarize, ensembleToChains, formatSummary,
-  normalQuantile, erfc, fft,
+  splitRhat, splitRhatDetailed, ess, mcse, summarize, ensembleToChains, formatSummary,
 } from '../../samplers/diagnostics/index.ts';
+import { classicSplitRhat } from '../../samplers/diagnostics/rhat.ts';
+import { normalQuantile, erfc } from '../../samplers/diagnostics/normal.ts';
+import { fft } from '../../samplers/diagnostics/fft.ts';
 import { makeRng, ar1Flat, phiForTau } from './diagnostics-helpers.ts';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/diagnostics/reference.json', import.meta.url), 'utf8'));

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deMove, EnsembleSampler, normalCdf, Rng, snookerMove, stretchMove, walkMove, type Move, type ProposalContext } from '../../samplers/index.ts';
+import { deMove, EnsembleSampler, Rng, snookerMove, stretchMove, walkMove, type Move, type ProposalContext } from '../../samplers/index.ts';
+import { normalCdf } from '../../samplers/diagnostics/normal.ts';
 import { assertRecovered, moments, type Truth } from './helpers.ts';
 import { corr2, corr2Draws, rotatedGaussian, stdNormal } from './fixtures/targets.ts';
 

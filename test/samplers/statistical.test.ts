@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { autocorrTime, EnsembleSampler, mcse, normalCdf, Rng } from '../../samplers/index.ts';
+import { autocorrTime, EnsembleSampler, mcse, Rng } from '../../samplers/index.ts';
+import { normalCdf } from '../../samplers/diagnostics/normal.ts';
 import { assertRecovered, moments } from './helpers.ts';
 import { BOX, box, corr2, corr2Draws, RHO, ROSEN, rosenbrock, rosenbrockDraws, rotatedGaussian } from './fixtures/targets.ts';
 
