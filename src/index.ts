@@ -10,7 +10,7 @@
  * `jamfit/samplers` and `jamfit/likelihoods` are the same sampler and likelihood names alone.
  */
 export { version } from './version.ts';
-export { JamfitError, InputError, NumericalError } from '../core/errors.ts';
+export { JamfitError, InputError, DomainError, NumericalError } from '../core/errors.ts';
 
 // Exact JAM forward model.
 export { jamVrms, jamVrms2, type JamOptions } from './jam/jam.ts';
@@ -91,4 +91,4 @@ export {
 } from '../samplers/index.ts';
 
 // Likelihoods and priors.
-export { profiled, marginal, boxPrior, type VrmsData, type BoxPrior, type Bounds } from '../likelihoods/index.ts';
+export { checkVrmsData, profiled, marginal, boxPrior, domainSafe, logPosterior, type VrmsData, type BoxPrior, type Bounds, type LogDensity } from '../likelihoods/index.ts';

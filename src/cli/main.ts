@@ -11,7 +11,7 @@
 import { JamfitError } from '../../core/errors.ts';
 import { helpText, parseArgs } from './args.ts';
 import { commands } from './commands.ts';
-import { packageVersion } from './package-version.ts';
+import { version } from '../version.ts';
 
 export async function main(argv: string[], io = defaultIO()): Promise<number> {
   const [name, ...rest] = argv;
@@ -20,7 +20,7 @@ export async function main(argv: string[], io = defaultIO()): Promise<number> {
     return 2;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    io.out(`jamfit ${packageVersion()}`);
+    io.out(`jamfit ${version}`);
     return 0;
   }
   if (name === '--help' || name === '-h' || name === 'help') {

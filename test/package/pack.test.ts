@@ -90,7 +90,7 @@ export const digest = {
 /** A type-only consumer: fails to compile if the declarations are missing, wrong or too wide. */
 const CONSUMER_TS = `import { jamVrms, sersicToMge, InputError, version, type JamParams } from 'jamfit';
 import { EnsembleSampler, ball, type LogProbFn } from 'jamfit/samplers';
-import { profiled, type VrmsData } from 'jamfit/likelihoods';
+import { checkVrmsData, profiled, type VrmsData } from 'jamfit/likelihoods';
 
 const light = sersicToMge({ n: 2, Re: 5, Ie: 100, qobs: 0.9 });
 const p: JamParams = { mgeLum: light, mgePot: light, incDeg: 80, beta: 0, distanceMpc: 10 };
@@ -98,7 +98,7 @@ const v: Float64Array = jamVrms(p, [1], [1]);
 const lp: LogProbFn = (x) => -(x[0] ** 2);
 const s = new EnsembleSampler({ nwalkers: 4, ndim: 1, logProb: lp });
 const start: number[][] = ball([0], 1, { nwalkers: 4 });
-const d: VrmsData = { vrms: Float64Array.of(1), err: Float64Array.of(1) };
+const d: VrmsData = checkVrmsData(Float64Array.of(1), Float64Array.of(1));
 const r: { logL: number } = profiled(d, v);
 const e: Error = new InputError('x', 'y');
 const ver: string = version;
@@ -268,7 +268,7 @@ test('the installed bin starts without tsx: info, and jam on a small case matche
   assert.ok(!existsSync(join(project, 'bad-out.json')));
 });
 
-test('the installed bin prints the version of package.json', { todo: 'jamfit --version arrives with the CLI branch of issue 7; drop this todo after the merge' }, () => {
+test('the installed bin prints the version of package.json', () => {
   const out = ok(join(project, 'node_modules', '.bin', 'jamfit'), ['--version'], project);
   assert.match(out, new RegExp(`^(jamfit )?${PKG.version.replaceAll('.', '\\.')}\\n$`));
 });
