@@ -2,6 +2,7 @@ import { demoCommand } from './cmd-demo.ts';
 import { infoCommand } from './cmd-info.ts';
 import { jamCommand } from './cmd-jam.ts';
 import { mapCommand } from './cmd-map.ts';
+import { simulateCommand } from './cmd-simulate.ts';
 import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { IO } from './main.ts';
 
@@ -22,4 +23,5 @@ export const commands: Record<string, Command<any>> = {
   jam: jamCommand,
   map: mapCommand,
   info: infoCommand,
+  simulate: simulateCommand,
 };

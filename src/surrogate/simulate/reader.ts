@@ -1,0 +1,73 @@
+/**
+ * Loads a training set written by `jamfit simulate`, verifying the manifest and every chunk
+ * (header, size, CRC-32). Any problem is one InputError naming the file and the fix.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../../core/errors.ts';
+import { thetaLogRGrid, type ThetaLogRGrid } from '../grid.ts';
+import { decodeChunk, PARAM_COLUMNS } from './chunk-format.ts';
+import { checkConfig, chunkCount, chunkFile, chunkRange, fingerprint, FORMAT, FORMAT_VERSION, type Manifest, type SimulateConfig } from './config.ts';
+import { MANIFEST } from './run.ts';
+
+export interface TrainingSet {
+  manifest: Manifest;
+  grid: ThetaLogRGrid;
+  /** Maps in the set. */
+  n: number;
+  /** [n x PARAM_COLUMNS.length] float64, map-major. */
+  params: Float64Array;
+  /** [n x grid points] float32 dimensionless v. */
+  v: Float32Array;
+  /** [n x size x size] float32 canonical images, or null when none were stored (or not asked for). */
+  images: Float32Array | null;
+}
+
+export interface ReadOptions {
+  /** Load the images too (default true). */
+  images?: boolean;
+}
+
+/** Reads the training set in `dir`. */
+export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSet {
+  const mpath = join(dir, MANIFEST);
+  if (!existsSync(mpath)) throw new InputError(mpath, 'not found; give a directory made by `jamfit simulate`');
+  let m: Manifest;
+  try {
+    m = JSON.parse(readFileSync(mpath, 'utf8'));
+  } catch (e) {
+    throw new InputError(mpath, `is not valid JSON (${(e as Error).message}); rerun \`jamfit simulate\` with the same arguments to rewrite it`);
+  }
+  if (m.format !== FORMAT || m.formatVersion !== FORMAT_VERSION) throw new InputError(mpath, `is format ${m.format} v${m.formatVersion}, not ${FORMAT} v${FORMAT_VERSION}; regenerate it with this version's \`jamfit simulate\``);
+  const c: SimulateConfig = { n: m.n, seed: m.seed, chunk: m.chunk, grid: m.grid, image: m.image, nodes: m.nodes, domain: m.domain };
+  try {
+    checkConfig(c);
+  } catch (e) {
+    throw new InputError(mpath, `has an invalid configuration (${(e as Error).message}); regenerate the dataset`);
+  }
+  // Recomputed from the fields, so an edited manifest cannot vouch for chunks of another run.
+  const expectFp = m.fingerprint;
+  const fix = `rerun \`${m.command}\` to complete it`;
+  if (expectFp !== fingerprint(c, m.packageVersion)) throw new InputError(mpath, `its fingerprint does not match its configuration (edited by hand?); ${fix}`);
+  if (!m.complete) throw new InputError(mpath, `says the dataset is incomplete (${m.chunks?.length ?? 0} of ${chunkCount(c)} chunks); ${fix}`);
+  const grid = thetaLogRGrid(c.grid);
+  const nG = grid.x.length;
+  const nCol = PARAM_COLUMNS.length;
+  const side = c.image.size;
+  const withImages = (opts.images ?? true) && side > 0;
+  const params = new Float64Array(c.n * nCol);
+  const v = new Float32Array(c.n * nG);
+  const images = withImages ? new Float32Array(c.n * side * side) : null;
+  for (let i = 0; i < chunkCount(c); i++) {
+    const path = join(dir, chunkFile(i));
+    if (!existsSync(path)) throw new InputError(path, `is missing; ${fix}`);
+    const { first, count } = chunkRange(c, i);
+    // The stored fingerprint must match both the manifest's and the one its fields imply.
+    const r = decodeChunk(readFileSync(path), { index: i, first, count, gridPoints: nG, imageSize: side, fingerprint: expectFp });
+    if (typeof r === 'string') throw new InputError(path, `${r}; delete it and ${fix}`);
+    params.set(r.params, first * nCol);
+    v.set(r.v, first * nG);
+    if (images && r.images) images.set(r.images, first * side * side);
+  }
+  return { manifest: m, grid, n: c.n, params, v, images };
+}
