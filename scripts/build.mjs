@@ -4,19 +4,25 @@
 // files tsc does not emit, copied to the same relative paths (dist/ mirrors the repository, so
 // `new URL('./worker.mjs', import.meta.url)` and `../../fixtures/...` resolve in the build as in
 // the sources). dist/ is emptied first: a module deleted from the sources must not linger there.
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Files and folders read at run time by relative URL and not produced by tsc. */
-const ASSETS = [
-  'samplers/evaluate/worker.mjs',
-  'samplers/evaluate/channel.mjs',
-  'samplers/evaluate/channel.d.mts',
-  'fixtures/examples',
-];
+/**
+ * Read at run time by relative URL and not produced by tsc: every hand-written .mjs module (and
+ * its .d.mts) in the source folders, found by walking them so a new worker file cannot be
+ * forgotten, and the data folders below.
+ */
+const SOURCE_DIRS = ['core', 'src', 'samplers', 'likelihoods'];
+const DATA = ['fixtures/examples'];
+function handWritten(dir) {
+  return readdirSync(new URL(`../${dir}`, import.meta.url), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? handWritten(`${dir}/${e.name}`) : /\.(mjs|d\.mts)$/.test(e.name) ? [`${dir}/${e.name}`] : [],
+  );
+}
+const ASSETS = [...SOURCE_DIRS.filter((d) => existsSync(new URL(`../${d}`, import.meta.url))).flatMap(handWritten), ...DATA];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = new URL('../dist/', import.meta.url);
