@@ -324,7 +324,18 @@ export function readFitsKinematics(path: string, opts: KinematicsReadOptions = {
   const hdu = findHdu(f, opts.extension);
   const names = { ...CALIFA_COLUMNS, ...opts.fitsColumns };
   const src = `${path}[${hdu.name || hdu.index}]`;
-  const have = new Set(tableColumns(f, hdu).map((c) => c.name.toLowerCase()));
+  const colNames = tableColumns(f, hdu).map((c) => c.name);
+  const have = new Set(colNames.map((c) => c.toLowerCase()));
+  const configured = new Set(Object.values(names).map((c) => c.toLowerCase()));
+  for (const key of ['x', 'y', 'v', 'vErr', 'sigma', 'sigmaErr'] as const) {
+    if (have.has(names[key].toLowerCase())) continue;
+    const near = suggestColumn([names[key]], colNames.filter((c) => !configured.has(c.toLowerCase())));
+    throw new InputError(
+      src,
+      `has no column '${names[key]}'${near ? ` (did you mean '${near}'?)` : ''}; its columns are ${colNames.join(', ')}; ` +
+        `name the ${key} column with the fitsColumns.${key} option`,
+    );
+  }
   const num = (key: keyof FitsKinematicsColumns): Float64Array => {
     const { values } = readColumn(f, hdu, names[key]);
     if (!(values instanceof Float64Array)) throw new InputError(`${src} column ${names[key]}`, 'is a text column; give a numeric one');
