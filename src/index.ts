@@ -10,9 +10,9 @@ export { jamVrms, jamVrms2, type JamOptions } from './jam/jam.ts';
 export { prepareModel, type JamParams, type PreparedModel } from './jam/model.ts';
 export { checkMge, mgeSurfaceDensity, type Mge } from './photometry/mge.ts';
 export { deprojectMge, intrinsicQ, minQobs } from './jam/deproject.ts';
-export { checkPsf, type Psf } from './jam/psf.ts';
+export { checkPsf, type Psf } from './operator/psf.ts';
 export { pcPerArcsec, G_KMS2_PC_MSUN } from './jam/constants.ts';
-export { skyGrid, type SkyGrid } from './jam/sky-grid.ts';
+export { skyGrid, type SkyGrid } from './operator/pixel-grid.ts';
 
 // Photometry: Sérsic profiles and Multi-Gaussian Expansions.
 export { sersicBn, sersicProfile, sersicTotalLuminosity, sersicEnclosedLuminosity, type SersicParams } from './photometry/sersic.ts';
@@ -20,6 +20,10 @@ export { mgeFit1d, type MgeFit1dOptions, type MgeFit1dResult } from './photometr
 export { sersicToMge, type SersicMge, type SersicMgeParams, type SersicMgeOptions } from './photometry/sersic-mge.ts';
 export { nnls } from './math/nnls.ts';
 export { gammaincP, gammaincQ, gammaincInv, lnGamma } from './math/special.ts';
+
+// The grid -> bins operator (polar grid V_rms^2 -> binned, PSF- and pixel-convolved V_rms^2).
+export { makePolarGrid, type PolarGrid } from './operator/polar-grid.ts';
+export { buildGridToBins, applyGridToBins, applyGridToBinsBatch, binsOutsideGrid, type GridToBins, type GridToBinsSpec } from './operator/grid-to-bins.ts';
 
 // Surrogate output grid.
 export { thetaLogRGrid, interpWeights, applyWeights, outsideGrid, DEFAULT_GRID, type ThetaLogRGrid } from './surrogate/grid.ts';

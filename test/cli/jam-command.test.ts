@@ -60,7 +60,7 @@ const bad: [string, unknown, RegExp][] = [
   ["q' below what the inclination allows", { ...good, inc_deg: 30 }, /mge_lum\.qobs\[0\]: q' = 0\.7\d+ is flatter than inclination 30 deg allows/],
   ['sigma <= 0', { ...good, mge_lum: { ...good.mge_lum, sigma: [0, ...(good.mge_lum.sigma as number[]).slice(1)] } }, /mge_lum\.sigma\[0\]: is 0; dispersions must be > 0/],
   ['empty MGE', { ...good, mge_pot: { surf: [], sigma: [], qobs: [] } }, /mge_pot\.surf: the MGE is empty/],
-  ['(0, 0) in polar mode', { ...good, x: [0, 1], y: [0, 1], mode: 'polar' }, /x\[0\], y\[0\]: the point \(0, 0\) cannot be evaluated on the log-radius polar grid/],
+  ['mode with a PSF', { ...good, psf: { sigma: [1], weight: [1] }, mode: 'polar' }, /mode: is "polar" but a PSF is given/],
   ['unknown top-level key', { ...good, incl: 60 }, /incl: unknown key; allowed keys are/],
   ['unknown MGE key', { ...good, mge_lum: { ...good.mge_lum, q: [1] } }, /mge_lum\.q: unknown key; allowed keys are surf, sigma, qobs/],
   ['missing key', { ...good, distance_mpc: undefined }, /distance_mpc: is missing; it is required/],
