@@ -28,7 +28,7 @@ export interface JamOptions {
   pixsize?: number;
   /** Angle of the pixel axes counter-clockwise from the galaxy's projected major axis, degrees (default 0; no effect without a pixel). */
   pixang?: number;
-  /** Cartesian grid spacing for the convolution, arcsec (default min(psf sigma) / 4, or pixsize / 8 without a PSF); only with a PSF or pixel. */
+  /** Cartesian grid spacing for the convolution, arcsec (default min(psf sigma) / 4, or pixsize / 16 without a PSF); only with a PSF or pixel. */
   step?: number;
   /** Radii of the polar grid (default 40 with a PSF or pixel, 20 in 'polar' mode; refused in 'direct' mode). */
   nrad?: number;

@@ -40,8 +40,11 @@ export interface GridToBinsSpec {
   /** Light MGE for the surface-brightness weighting; omitted: uniform weighting. */
   light?: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> };
   /**
-   * Spacing of the convolution grid, > 0 (default min(PSF sigma)/4; pixel only, pixsize/8,
-   * converged to ~1e-4 in V_rms: see test/operator/grid-to-bins.test.ts).
+   * Spacing of the convolution grid, > 0. Default min(PSF sigma)/4; pixel only, pixsize/16.
+   * Measured V_rms error of a 2" pixel at 30 deg on the cuspy n = 4 reference model against a
+   * converged quadrature: pixsize/8 max 2e-2, /16 max 6e-3, /32 max 1e-3, the maxima at bins whose
+   * pixel edge crosses the nucleus (its light is spread over the cells at the centre); elsewhere
+   * <= 5e-4 at /16, down to the polar grid's ~2e-4 floor. Smaller steps cost (1/step)^2 pixels.
    */
   step?: number;
   /** Largest convolution grid allowed (default 4e6 pixels), above which `step` is refused. */
@@ -87,9 +90,9 @@ export function maxEllipticalRadius(x: ArrayLike<number>, y: ArrayLike<number>, 
   return r;
 }
 
-/** Default convolution step: min(PSF sigma)/4 with a PSF, pixsize/8 for a pixel alone. */
+/** Default convolution step: min(PSF sigma)/4 with a PSF, pixsize/16 for a pixel alone (see GridToBinsSpec.step). */
 export function defaultStep(psf: CheckedPsf | null, pixsize: number): number {
-  return psf ? Math.min(...psf.sigma) / 4 : pixsize / 8;
+  return psf ? Math.min(...psf.sigma) / 4 : pixsize / 16;
 }
 
 /**
