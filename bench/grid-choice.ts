@@ -14,7 +14,7 @@
  */
 import { Rng } from '../samplers/rng.ts';
 import { drawDomain, TRAINING_DOMAIN_V1 } from '../src/surrogate/domain.ts';
-import { makePolarGrid, polarWeights } from '../src/jam/polar-grid.ts';
+import { makePolarGrid, polarWeights } from '../src/operator/polar-grid.ts';
 import { applyWeights, interpWeights, thetaLogRGrid } from '../src/surrogate/grid.ts';
 import { trainingModel, trainingV } from '../src/surrogate/simulate/training-model.ts';
 

@@ -17,9 +17,9 @@ export { jamVrms, jamVrms2, type JamOptions } from './jam/jam.ts';
 export { prepareModel, type JamParams, type PreparedModel } from './jam/model.ts';
 export { checkMge, mgeSurfaceDensity, type Mge } from './photometry/mge.ts';
 export { deprojectMge, intrinsicQ, minQobs } from './jam/deproject.ts';
-export { checkPsf, type Psf } from './jam/psf.ts';
+export { checkPsf, type Psf } from './operator/psf.ts';
 export { pcPerArcsec, G_KMS2_PC_MSUN } from './jam/constants.ts';
-export { skyGrid, type SkyGrid } from './jam/sky-grid.ts';
+export { skyGrid, type SkyGrid } from './operator/pixel-grid.ts';
 
 // Photometry: Sérsic profiles and Multi-Gaussian Expansions.
 export { sersicBn, sersicProfile, sersicTotalLuminosity, sersicEnclosedLuminosity, type SersicParams } from './photometry/sersic.ts';

@@ -3,7 +3,7 @@ import { InputError } from '../../core/errors.ts';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { readJamCase, withFile } from '../data/jam-case.ts';
 import { jamVrms } from '../jam/jam.ts';
-import { skyGrid } from '../jam/sky-grid.ts';
+import { skyGrid } from '../operator/pixel-grid.ts';
 import { mapSvg } from '../plots/map-svg.ts';
 import { svgToPng } from '../plots/png.ts';
 import { defineCommand } from './commands.ts';

@@ -1,48 +1,39 @@
 /**
  * jamVrms: the JAM (cylindrically aligned) line-of-sight V_rms at sky points, the one entry point
  * for every evaluation mode:
- *  - 'direct' (default without PSF): eq. 28 at each point; any point, including (0, 0).
+ *  - 'direct' (default without PSF and pixel): eq. 28 at each point; any point, including (0, 0).
  *  - 'polar': eq. 28 on an elliptical polar grid spanning the points, bilinearly interpolated
- *    (fast for thousands of points; the centre itself cannot be a grid node, so (0, 0) is refused).
- *  - PSF (when `psf` is given): polar grid -> Cartesian grid -> seeing + pixel convolution ->
- *    interpolation at the points (Cappellari 2008 App. A).
+ *    (fast for thousands of points); points inside its innermost ring, i.e. the centre (0, 0),
+ *    which cannot be a node of a log-radius grid, are evaluated directly.
+ *  - PSF and/or pixel (when `psf` is given or pixsize > 0): V2_bins = W . V2(polar grid), with W
+ *    the grid -> bins operator of src/operator/grid-to-bins.ts (interpolation to a Cartesian grid,
+ *    surface-brightness weighting, seeing + pixel convolution, division, interpolation at the
+ *    points; Cappellari 2008 App. A). A pixel without a PSF is integrated over exactly the same way.
  */
 import { InputError } from '../../core/errors.ts';
 import { vrms2Direct } from './direct.ts';
 import { prepareModel, type JamParams, type PreparedModel } from './model.ts';
-import { interpolatePolar, makePolarGrid, medianQ } from './polar-grid.ts';
-import { pixelCentres } from './sky-grid.ts';
-import { cartesianGrid, checkPsf, convolvePsf, interpolateCartesian, mgeCellAverage, type Psf } from './psf.ts';
+import { applyGridToBins, buildGridToBins, checkPoints, convolutionRadius, defaultStep, maxEllipticalRadius } from '../operator/grid-to-bins.ts';
+import { makePolarGrid, medianQ } from '../operator/polar-grid.ts';
+import { checkPsf, type Psf } from '../operator/psf.ts';
 
 export interface JamOptions {
   /** Gauss-Legendre nodes of the u-integral (default 48, ~1e-7 relative). */
   nodes?: number;
-  /** Evaluation without PSF: 'direct' (default) or 'polar'. */
+  /** Evaluation without PSF and pixel: 'direct' (default) or 'polar'; refused with a PSF or pixsize > 0. */
   mode?: 'direct' | 'polar';
   /** Point-spread function (sum of round Gaussians, arcsec). */
   psf?: Psf;
-  /** Side of the square spatial pixel in arcsec (>= 0; default 0 = no pixel integration). */
+  /** Side of the square spatial pixel in arcsec (>= 0; default 0 = no pixel integration); integrated with or without a PSF. */
   pixsize?: number;
-  /** Angle of the pixel grid with respect to the galaxy's major axis, degrees (default 0). */
+  /** Angle of the pixel axes counter-clockwise from the galaxy's projected major axis, degrees (default 0; no effect without a pixel). */
   pixang?: number;
-  /** Cartesian grid spacing for the convolution, arcsec (default min(psf sigma) / 4). */
+  /** Cartesian grid spacing for the convolution, arcsec (default min(psf sigma) / 4, or pixsize / 16 without a PSF); only with a PSF or pixel. */
   step?: number;
-  /** Radii of the polar grid (default 40 with a PSF, 20 in 'polar' mode). */
+  /** Radii of the polar grid (default 40 with a PSF or pixel, 20 in 'polar' mode; refused in 'direct' mode). */
   nrad?: number;
-  /** Eccentric anomalies of the polar grid over [0, 90] deg (default 19 with a PSF, 10 in 'polar' mode). */
+  /** Eccentric anomalies of the polar grid over [0, 90] deg (default 19 with a PSF or pixel, 10 in 'polar' mode; refused in 'direct' mode). */
   nang?: number;
-}
-
-function checkPoints(x: ArrayLike<number>, y: ArrayLike<number>): void {
-  if (!x || !y || typeof x.length !== 'number' || typeof y.length !== 'number') {
-    throw new InputError('x', 'x and y must be arrays of sky coordinates in arcsec');
-  }
-  if (x.length !== y.length) throw new InputError('y', `has ${y.length} values but x has ${x.length}; give one (x, y) per point`);
-  if (x.length === 0) throw new InputError('x', 'is empty; give at least one sky point');
-  for (let i = 0; i < x.length; i++) {
-    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) throw new InputError(`x[${i}]`, `is ${JSON.stringify(x[i])}; coordinates must be finite numbers (arcsec)`);
-    if (typeof y[i] !== 'number' || !Number.isFinite(y[i])) throw new InputError(`y[${i}]`, `is ${JSON.stringify(y[i])}; coordinates must be finite numbers (arcsec)`);
-  }
 }
 
 function positive(name: string, v: number | undefined, dflt: number, allowZero = false): number {
@@ -59,7 +50,11 @@ function count(name: string, v: number | undefined, dflt: number, min: number): 
   return v;
 }
 
-/** V_rms^2 in (km/s)^2 at sky points (arcsec, x along the projected major axis). */
+/**
+ * V_rms^2 in (km/s)^2 at sky points (arcsec, x along the projected major axis); see the module
+ * header for the modes and JamOptions for the options. Options that the chosen mode would not use
+ * are refused (InputError naming the option) rather than ignored.
+ */
 export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>, y: ArrayLike<number>, opts: JamOptions = {}): Float64Array {
   checkPoints(x, y);
   const model = 'lumDeproj' in params ? params : prepareModel(params);
@@ -67,60 +62,57 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
   const pixsize = positive('pixsize', opts.pixsize, 0, true);
   const pixang = opts.pixang ?? 0;
   if (typeof pixang !== 'number' || !Number.isFinite(pixang)) throw new InputError('pixang', `is ${JSON.stringify(pixang)}; give the pixel-grid angle in degrees`);
-
-  if (!opts.psf && (opts.mode === undefined || opts.mode === 'direct')) return vrms2Direct(model, x, y, { nodes });
-  if (!opts.psf && opts.mode !== 'polar') throw new InputError('mode', `is ${JSON.stringify(opts.mode)}; use "direct" or "polar"`);
+  const mode = opts.mode;
+  if (mode !== undefined && mode !== 'direct' && mode !== 'polar') throw new InputError('mode', `is ${JSON.stringify(mode)}; use "direct" or "polar"`);
+  const psf = opts.psf ? checkPsf(opts.psf) : null;
+  const integrate = psf !== null || pixsize > 0;
+  if (integrate && mode !== undefined) {
+    throw new InputError('mode', `is ${JSON.stringify(mode)} but ${psf ? 'a PSF' : 'pixsize > 0'} is given; PSF/pixel integration always uses the polar grid: remove mode`);
+  }
+  if (!integrate && opts.step !== undefined) throw new InputError('step', 'is the PSF/pixel convolution grid spacing and applies only with a PSF or pixsize > 0; remove it');
+  if ((mode ?? 'direct') === 'direct' && !integrate) {
+    for (const k of ['nrad', 'nang'] as const) {
+      if (opts[k] !== undefined) throw new InputError(k, 'sets the polar grid, which mode "direct" does not use; use mode "polar" or remove it');
+    }
+    return vrms2Direct(model, x, y, { nodes });
+  }
 
   // The interpolating modes shape their grid on the points' elliptical radii.
   let maxAbsX = 0;
   for (let i = 0; i < x.length; i++) maxAbsX = Math.max(maxAbsX, Math.abs(x[i]));
   const qMed = medianQ(model.lum.sigma, model.lum.qobs, maxAbsX);
-  let rEllMin = Infinity;
-  let rEllMax = 0;
-  for (let i = 0; i < x.length; i++) {
-    const r = Math.hypot(x[i], y[i] / qMed);
-    rEllMin = Math.min(rEllMin, r);
-    rEllMax = Math.max(rEllMax, r);
-  }
 
-  if (!opts.psf) {
-    if (rEllMin === 0) {
-      const i = Array.from(x).findIndex((v, k) => v === 0 && y[k] === 0);
-      throw new InputError(`x[${i}], y[${i}]`, 'the point (0, 0) cannot be evaluated on the log-radius polar grid; use mode "direct" or move the point off the centre');
+  if (!integrate) {
+    // Polar mode: the grid spans the points off the centre; points inside its innermost ring
+    // (only the centre, by construction) are evaluated directly, where eq. 28 is finite.
+    let rEllMin = Infinity;
+    for (let i = 0; i < x.length; i++) {
+      const r = Math.hypot(x[i], y[i] / qMed);
+      if (r > 0) rEllMin = Math.min(rEllMin, r);
     }
+    if (rEllMin === Infinity) return vrms2Direct(model, x, y, { nodes });
+    const rEllMax = maxEllipticalRadius(x, y, qMed);
     const nrad = count('nrad', opts.nrad, 20, 2);
     const nang = count('nang', opts.nang, 10, 2);
     const grid = makePolarGrid(rEllMin / Math.SQRT2, Math.max(rEllMax, rEllMin), nrad, nang, qMed);
-    const onGrid = vrms2Direct(model, grid.x, grid.y, { nodes });
-    return interpolatePolar(grid, onGrid, x, y);
+    const op = buildGridToBins({ grid, x, y });
+    const out = applyGridToBins(op, vrms2Direct(model, grid.x, grid.y, { nodes }));
+    if (op.centreOutside.length > 0) {
+      const cx = op.centreOutside.map((i) => x[i]);
+      const cy = op.centreOutside.map((i) => y[i]);
+      const direct = vrms2Direct(model, cx, cy, { nodes });
+      op.centreOutside.forEach((i, k) => (out[i] = direct[k]));
+    }
+    return out;
   }
 
-  const psf = checkPsf(opts.psf);
-  let smin = Infinity;
-  let smax = 0;
-  for (const s of psf.sigma) {
-    smin = Math.min(smin, s);
-    smax = Math.max(smax, s);
-  }
-  const step = positive('step', opts.step, smin / 4);
-  const rMax = rEllMax + 3 * smax + pixsize / Math.SQRT2;
+  const step = positive('step', opts.step, defaultStep(psf, pixsize));
+  const rMax = convolutionRadius(x, y, qMed, psf, pixsize, step);
   const nrad = count('nrad', opts.nrad, 40, 2);
   const nang = count('nang', opts.nang, 19, 2);
   const polar = makePolarGrid(step / Math.SQRT2, rMax, nrad, nang, qMed);
-  const onPolar = vrms2Direct(model, polar.x, polar.y, { nodes });
-
-  const cart = cartesianGrid(rMax, rMax * qMed, step);
-  const n = cart.nx * cart.ny;
-  if (n > 4e6) {
-    throw new InputError('step', `gives a ${cart.nx} x ${cart.ny} convolution grid; increase step or the PSF sigma, or trim the outermost points`);
-  }
-  const { x: gx, y: gy } = pixelCentres(cart);
-  const v2 = interpolatePolar(polar, onPolar, gx, gy);
-  const sb = mgeCellAverage(model.lum, cart);
-  for (let i = 0; i < n; i++) v2[i] *= sb[i];
-  const [num, den] = convolvePsf([v2, sb], cart, psf, pixsize, pixang);
-  for (let i = 0; i < n; i++) num[i] = den[i] > 0 ? num[i] / den[i] : 0;
-  return interpolateCartesian(num, cart, x, y);
+  const op = buildGridToBins({ grid: polar, x, y, psf: opts.psf, pixsize, pixang, light: model.lum, step });
+  return applyGridToBins(op, vrms2Direct(model, polar.x, polar.y, { nodes }));
 }
 
 /** V_rms = sqrt(max(V_rms^2, 0)) in km/s at sky points; see jamVrms2 and JamOptions. */

@@ -5,11 +5,13 @@
  * set's polar grid (200 points, as in Simon et al.). The model's symmetry under x -> -x and
  * y -> -y maps every sky point into this quadrant.
  *
- * It is the JAM polar grid (src/jam/polar-grid.ts) with axial ratio 1, where the eccentric anomaly
+ * It is the JAM polar grid (src/operator/polar-grid.ts) with axial ratio 1, where the eccentric anomaly
  * is the polar angle, so it shares that grid's bilinear interpolation in (ln r, theta): points
- * inside rMin or beyond rMax take the nearest ring (check coverage with `outsideGrid`).
+ * inside rMin or beyond rMax take the nearest ring (check coverage with `outsideGrid`). With a
+ * PSF or pixel, the binned V_rms^2 comes from the grid -> bins operator
+ * (src/operator/grid-to-bins.ts) built on this grid.
  */
-import { applyWeights, makePolarGrid, polarWeights, type InterpWeights, type PolarGrid } from '../jam/polar-grid.ts';
+import { applyWeights, makePolarGrid, outsidePolarGrid, polarWeights, type InterpWeights, type PolarGrid } from '../operator/polar-grid.ts';
 
 export { applyWeights, type InterpWeights };
 
@@ -38,11 +40,7 @@ export function interpWeights(grid: ThetaLogRGrid, x: ArrayLike<number>, y: Arra
   return polarWeights(grid, x, y);
 }
 
-/** Index of the first point outside [rMin, rMax] (R_e), or -1 when all are covered. */
+/** Index of the first point outside [rMin, rMax] (R_e, 1e-12 relative slack), or -1 when all are covered. */
 export function outsideGrid(grid: ThetaLogRGrid, x: ArrayLike<number>, y: ArrayLike<number>): number {
-  for (let p = 0; p < x.length; p++) {
-    const r = Math.hypot(x[p], y[p]);
-    if (r < grid.rMin * (1 - 1e-12) || r > grid.rMax * (1 + 1e-12)) return p;
-  }
-  return -1;
+  return outsidePolarGrid(grid, x, y)[0] ?? -1;
 }

@@ -100,7 +100,6 @@ const rows: FieldRow[] = [
     without: [{}, {}],
     with: [{}, { pixsize: 1 }],
     minChange: 1e-4,
-    todo: 'until the library integrates over the pixel without a PSF (issue 7, JAM/operator part): today jamVrms ignores pixsize there',
   },
   { field: 'pixang', ctx: { psf, pixsize: 1 }, add: { pixang: 30 }, without: [{}, { psf, pixsize: 1 }], with: [{}, { psf, pixsize: 1, pixang: 30 }], minChange: 1e-5 },
   { field: 'nodes', add: { nodes: 6 }, without: [{}, {}], with: [{}, { nodes: 6 }], minChange: 1e-4 },

@@ -111,7 +111,6 @@ const rows: MapRow[] = [
     without: [{}, {}],
     with: [{}, { pixsize: 1 }],
     minChange: 1e-4,
-    todo: 'until the library integrates over the pixel without a PSF (issue 7, JAM/operator part): today jamVrms ignores pixsize there',
   },
   { field: 'name', add: { name: 'a label' }, without: [{}, {}], with: [{}, {}], minChange: 0 },
 ];
@@ -135,7 +134,6 @@ for (const row of rows) {
 
 test(
   'map with "mode": "polar" succeeds on a grid that contains (0, 0) and agrees with direct mode within the polar interpolation error',
-  { todo: 'until polar mode evaluates points inside its innermost ring directly (issue 7, JAM part): today it refuses (0, 0)' },
   async () => {
     const r = await runMap('polar', { ...mapJson, mode: 'polar' }, ['--half-size', '6', '--pixel', '1']);
     assert.equal(r.code, 0, r.err);
