@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: every benchmark module in this folder, one table. Each module exports
- * `run(): Promise<BenchRow[]>`; ratios are measured within this run. Pass names to run a subset:
- * `npm run bench -- jam sampler`.
+ * `run(): Promise<BenchRow[]>`. The last column says, row by row, whether the reference was
+ * measured in this run (emcee 3.1.4 via bench/emcee_reference.py, serial vs pool) or is a
+ * constant recorded elsewhere (jampy's 870 ms: jampy cannot run here) and where it comes from.
+ * Pass names to run a subset: `npm run bench -- jam sampler`.
  */
 import { printTable, type BenchRow } from './table.ts';
 

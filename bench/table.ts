@@ -8,6 +8,11 @@ export interface BenchRow {
   /** Reference value in the same unit (e.g. jampy 870 ms), measured in this run when possible. */
   reference?: number;
   referenceName?: string;
+  /**
+   * Where the reference comes from: 'measured in this run', or 'recorded: <source>' for a
+   * constant measured elsewhere (the table prints it; required whenever `reference` is set).
+   */
+  referenceSource?: string;
   /** Speed-up: reference / value for times (higher is better). */
   ratio?: number;
   /** The target as text, e.g. ">= 50x". */
@@ -19,7 +24,7 @@ export interface BenchRow {
 export function printTable(rows: BenchRow[]): string {
   const fmt = (v: number | undefined, digits = 3) =>
     v === undefined ? '' : Math.abs(v) >= 1000 || Math.abs(v) < 0.01 ? v.toExponential(2) : v.toPrecision(digits);
-  const header = ['benchmark', 'measured', 'unit', 'reference', 'ratio', 'target', 'ok'];
+  const header = ['benchmark', 'measured', 'unit', 'reference', 'ratio', 'target', 'ok', 'reference from'];
   const body = rows.map((r) => [
     r.name,
     fmt(r.value),
@@ -28,6 +33,7 @@ export function printTable(rows: BenchRow[]): string {
     r.ratio === undefined ? '' : `${fmt(r.ratio)}x`,
     r.target ?? '',
     r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
+    r.reference === undefined ? (r.referenceSource ?? '') : (r.referenceSource ?? 'UNSTATED'),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';

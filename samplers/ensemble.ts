@@ -63,13 +63,26 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Why a run ended: 'converged' (auto-stop's rule met), 'stuck-walkers' (auto-stop found walkers
+ * that never moved, see `stuck`), 'aborted' (the signal), 'max-steps' (all `nsteps` taken).
+ */
+export type RunStatus = 'converged' | 'stuck-walkers' | 'aborted' | 'max-steps';
+
 export interface RunResult {
   /** Total steps stored after this run. */
   iteration: number;
   /** Steps taken by this run. */
   steps: number;
+  /** Why the run ended. */
+  status: RunStatus;
   /** With autoStop: whether the stopping rule was met; otherwise null. */
   converged: boolean | null;
+  /**
+   * With status 'stuck-walkers': the stuck walkers (indices) and a one-line message naming them
+   * and their positions; otherwise null.
+   */
+  stuck: { walkers: number[]; message: string } | null;
   /** Last tau estimate (autoStop or progress), per parameter, or null. */
   tau: number[] | null;
   /** Mean acceptance fraction over walkers, since step 0. */
@@ -299,7 +312,7 @@ export class EnsembleSampler {
     const D = this.ndim;
     // With autoStop, nsteps is only a cap: do not allocate for it up front (growth doubles).
     backend.reserve(this.iteration + (auto ? Math.min(nsteps, 10000) : nsteps));
-    const monitor = new TauMonitor(W, D, auto);
+    const monitor = new TauMonitor(W, D, auto, this.names);
     let done: boolean | null = auto ? false : null;
     let aborted = false;
     let lastBar = 0;
@@ -322,9 +335,10 @@ export class EnsembleSampler {
         steps++;
         const it = backend.iteration;
         if (backend.wantsCheckpoint(it)) backend.checkpoint(this.state);
-        if (auto && it % auto.every === 0 && monitor.check(backend.chain(), it)) {
-          done = true;
-          break;
+        if (auto && monitor.due(it)) {
+          const verdict = monitor.check(backend.chain(), it);
+          if (verdict === 'converged') done = true;
+          if (verdict) break;
         }
         if (bar && (steps & 15) === 0) {
           const now = performance.now();
@@ -345,10 +359,13 @@ export class EnsembleSampler {
       }
     }
     backend.checkpoint(this.state);
+    const stuck = monitor.stuck ? { walkers: monitor.stuck.walkers, message: monitor.stuck.message } : null;
     return {
       iteration: backend.iteration,
       steps,
+      status: done ? 'converged' : stuck ? 'stuck-walkers' : aborted ? 'aborted' : 'max-steps',
       converged: done,
+      stuck,
       tau: monitor.tau ? Array.from(monitor.tau) : null,
       acceptance: this.meanAcceptance(),
       nanCount: this.nan,

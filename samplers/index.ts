@@ -6,7 +6,7 @@
  * The public surface (also re-exported by the package's main entry), listed name by name so that
  * an internal helper cannot leak into it by being exported from a module.
  */
-export { EnsembleSampler, type EnsembleSamplerOptions, type RunOptions, type RunResult, type ChainOptions } from './ensemble.ts';
+export { EnsembleSampler, type EnsembleSamplerOptions, type RunOptions, type RunResult, type RunStatus, type ChainOptions } from './ensemble.ts';
 export { stretchMove, deMove, walkMove, snookerMove, type Move, type ProposalContext, type WeightedMove } from './moves/index.ts';
 export { perWalkerEvaluator, batchEvaluator, workerPoolEvaluator, type Evaluator, type EvalBuffers, type LogProbFn, type LogProbBatchFn, type WorkerPoolOptions } from './evaluate/index.ts';
 export type { Backend, Dims } from './backends/backend.ts';

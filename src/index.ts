@@ -59,6 +59,7 @@ export {
   type EnsembleSamplerOptions,
   type RunOptions,
   type RunResult,
+  type RunStatus,
   type ChainOptions,
   type Move,
   type ProposalContext,

@@ -1,10 +1,35 @@
 /**
- * Monte-Carlo standard errors (Vehtari et al. 2021, sec. 4.4-4.5), in the units of the parameter.
+ * Monte-Carlo standard errors (Vehtari et al. 2021, sec. 4.4-4.5), in the units of the parameter,
+ * computed as ArviZ 0.23 and the posterior R package do (test/fixtures/diagnostics/arviz.json).
  */
 import { InputError } from '../../core/errors.ts';
+import { betaQuantile } from './beta.ts';
 import { validateChains, type ParameterChains } from './chain.ts';
-import { essOfPrepared, essQuantileOfSplit } from './ess.ts';
-import { pooledSorted, quantile, splitChains } from './rank.ts';
+import { essOfPrepared, essQuantile } from './ess.ts';
+import { normalCdf } from './normal.ts';
+import { pooledSorted, splitChains } from './rank.ts';
+
+/** Phi(-1), Phi(1): the levels of a +-1 sigma interval. */
+const LOWER = normalCdf(-1);
+const UPPER = normalCdf(1);
+
+/**
+ * MCSE of the p-quantile from the sorted pooled draws and the ESS of I(theta <= q_p): the levels
+ * [a, b] = the Phi(-1), Phi(1) quantiles of Beta(ESS p + 1, ESS (1-p) + 1) (the paper's interval
+ * for the probability level), mapped to order statistics x_(floor(a S)) and x_(ceil(b S)) (1-based,
+ * clamped to [1, S]); MCSE = half their distance. ArviZ and posterior do exactly this; it is not a
+ * normal approximation, so for small ESS or levels near 0/1 the interval is asymmetric, and the
+ * order statistics (no interpolation) make the MCSE jump in steps of the spacing of the draws.
+ */
+export function mcseQuantileOfSorted(sorted: Float64Array, p: number, essP: number): number {
+  if (Number.isNaN(essP)) return NaN;
+  const S = sorted.length;
+  const a = betaQuantile(LOWER, essP * p + 1, essP * (1 - p) + 1);
+  const b = betaQuantile(UPPER, essP * p + 1, essP * (1 - p) + 1);
+  const lo = Math.floor(Math.max(a * S - 1, 0));
+  const hi = Math.ceil(Math.min(b * S - 1, S - 1));
+  return (sorted[hi] - sorted[lo]) / 2;
+}
 
 /** 'mean', 'sd', or the p-quantile ({quantile: p}, p in (0, 1)). */
 export type McseKind = 'mean' | 'sd' | { quantile: number };
@@ -23,14 +48,12 @@ function pooledMoments(chains: Float64Array[]): { mean: number; sd: number; S: n
  *
  * - 'mean': sd / sqrt(ESS_basic), sd the pooled sample sd of all draws and ESS_basic the ESS
  *   of the raw split chains (assumes a finite variance).
- * - 'sd': delta method. With y = (theta - mean)^2, sd^2 is the mean of y, so
- *   MCSE(sd^2) = sd(y)/sqrt(ESS_basic(y)) and MCSE(sd) = MCSE(sd^2) / (2 sd)
- *   (assumes a finite fourth moment; equals sd/sqrt(2 ESS) for a normal target).
- * - {quantile: p}: with ESS_p the ESS of the indicator I(theta <= q_p) on split chains, the
- *   uncertainty of the probability level is sigma_p = sqrt(p (1-p) / ESS_p); the MCSE is half the
- *   width of [q_{p - sigma_p}, q_{p + sigma_p}] (sample quantiles, type 7, levels clamped to
- *   [0, 1]). This is the large-ESS (normal) approximation of the paper's interval, which uses
- *   the 15.9% and 84.1% quantiles of Beta(ESS_p p + 1, ESS_p (1-p) + 1) for the level.
+ * - 'sd': delta method on all draws. With y = (theta - mean)^2, sd^2 is the mean of y, so
+ *   MCSE(sd^2) = sd(y)/sqrt(ESS_basic(y)) and MCSE(sd) = MCSE(sd^2) / (2 sd), both sds with
+ *   denominator S (assumes a finite fourth moment; ~sd/sqrt(2 ESS) for a normal target).
+ * - {quantile: p}: with ESS_p the ESS of the indicator I(theta <= q_p), the Beta interval of
+ *   the level mapped to order statistics of all draws (see {@link mcseQuantileOfSorted}). The
+ *   median is {quantile: 0.5}.
  *
  * @param chains `chains[chain][draw]`, >= 1 chain, equal lengths >= 4, finite values.
  * @returns MCSE (parameter units, >= 0); NaN if all draws are equal (ESS undefined).
@@ -38,28 +61,23 @@ function pooledMoments(chains: Float64Array[]): { mean: number; sd: number; S: n
  */
 export function mcse(chains: ParameterChains, kind: McseKind = 'mean'): number {
   const valid = validateChains(chains);
-  const split = splitChains(valid);
   if (typeof kind === 'object' && kind !== null) {
     const p = kind.quantile;
     if (!(p > 0 && p < 1)) throw new InputError('kind.quantile', `must be a probability in (0, 1), got ${p}`);
-    const sorted = pooledSorted(split);
-    const e = essQuantileOfSplit(split, p, sorted);
-    if (Number.isNaN(e)) return NaN;
-    const sp = Math.sqrt((p * (1 - p)) / e);
-    return (quantile(sorted, p + sp) - quantile(sorted, p - sp)) / 2;
+    const sorted = pooledSorted(valid);
+    return mcseQuantileOfSorted(sorted, p, essQuantile(valid, p, sorted));
   }
   if (kind === 'mean') {
     const { sd } = pooledMoments(valid);
-    const e = essOfPrepared(split);
-    return sd / Math.sqrt(e);
+    return sd / Math.sqrt(essOfPrepared(splitChains(valid)));
   }
   if (kind === 'sd') {
-    const { mean, sd } = pooledMoments(split);
+    const { mean, sd } = pooledMoments(valid);
     if (sd === 0) return NaN;
-    const y = split.map((c) => c.map((v) => (v - mean) * (v - mean)));
+    const y = valid.map((c) => c.map((v) => (v - mean) * (v - mean)));
     const { sd: sdy } = pooledMoments(y);
-    const e = essOfPrepared(y);
-    return sdy / Math.sqrt(e) / (2 * sd);
+    // sdy / (2 sd) with both denominators S - 1 equals ArviZ's ratio with denominators S.
+    return sdy / Math.sqrt(essOfPrepared(splitChains(y))) / (2 * sd);
   }
   throw new InputError('kind', `must be 'mean', 'sd' or {quantile: p}, got ${JSON.stringify(kind)}`);
 }

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../../core/errors.ts';
 import { ensembleToChains, isFlatChain, type EnsembleChain, type FlatChain } from './chain.ts';
-import { essOfPrepared, essQuantileOfSplit } from './ess.ts';
+import { essOfPrepared, essQuantile } from './ess.ts';
 import { foldChains, pooledSorted, quantile, rankNormalize, splitChains } from './rank.ts';
 import { rhatOfPrepared } from './rhat.ts';
 
@@ -42,10 +42,9 @@ export function summarizeChains(name: string, chains: Float64Array[]): SummaryRo
   const sd = Math.sqrt(ss / (S - 1));
   const sortedAll = pooledSorted(chains);
   const split = splitChains(chains);
-  const sortedSplit = split.length * split[0].length === S ? sortedAll : pooledSorted(split);
   const essBasic = essOfPrepared(split);
-  const lo = essQuantileOfSplit(split, 0.05, sortedSplit);
-  const hi = essQuantileOfSplit(split, 0.95, sortedSplit);
+  const lo = essQuantile(chains, 0.05, sortedAll);
+  const hi = essQuantile(chains, 0.95, sortedAll);
   const z = rankNormalize(split);
   const bulk = rhatOfPrepared(z);
   const tail = rhatOfPrepared(rankNormalize(foldChains(split)));

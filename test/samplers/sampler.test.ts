@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { InputError, NumericalError } from '../../core/errors.ts';
 import { ball, EnsembleSampler, fromOptimum, MemoryBackend, Rng, stretchMove, deMove } from '../../samplers/index.ts';
 import { createProgress } from '../../samplers/progress.ts';
+import { checkDue, stuckWalkers } from '../../samplers/autostop.ts';
 import { corr2, corr2Draws, nanOutside, stdNormal, stdNormalBatch, stdNormalBlob, throwsFarOut } from './fixtures/targets.ts';
 
 const draws = (n: number, D: number, seed: number, sd = 1) => {
@@ -151,23 +152,96 @@ test('odd walker counts and randomizeSplit: false work', async () => {
 
 test('autoStop ends the run once N > 50 tau and tau is stable to 1 %', async () => {
   const s = new EnsembleSampler({ nwalkers: 32, ndim: 2, logProb: corr2, seed: 11 });
-  // maxOverhead: Infinity checks every 200 steps whatever the cost: the stopping step is fixed by the seed.
-  const res = await s.run(corr2Draws(32, new Rng(11)), 100000, { autoStop: { every: 200, rtol: 0.01, maxOverhead: Infinity } });
+  // growth 0: a check every 200 steps (emcee's schedule).
+  const res = await s.run(corr2Draws(32, new Rng(11)), 100000, { autoStop: { every: 200, rtol: 0.01, growth: 0 } });
   assert.equal(res.converged, true);
+  assert.equal(res.status, 'converged');
+  assert.equal(res.stuck, null);
   assert.ok(res.steps < 100000 && res.steps % 200 === 0, `stopped after ${res.steps}`);
   assert.ok(res.tau && res.tau.every((t) => 50 * t < res.iteration), `tau ${res.tau} at ${res.iteration}`);
-  // The same run with the default 10 % diagnostics budget: same chain, stops at a check (maybe a later one).
+  // The default schedule thins out the checks (spacing <= 10 % of the length): same chain, it
+  // stops at a check of its own schedule no earlier and at most ~10 % + one spacing later.
   const b = new EnsembleSampler({ nwalkers: 32, ndim: 2, logProb: corr2, seed: 11 });
   const rb = await b.run(corr2Draws(32, new Rng(11)), 100000, { autoStop: { every: 200 } });
   assert.equal(rb.converged, true);
-  assert.ok(rb.steps >= res.steps && rb.steps % 200 === 0, `budgeted run stopped after ${rb.steps}, unbudgeted ${res.steps}`);
+  assert.ok(checkDue(rb.steps, 200, 0.1), `stopped at ${rb.steps}, not a scheduled check`);
+  assert.ok(rb.steps >= res.steps && rb.steps <= 1.2 * res.steps + 200, `default schedule stopped after ${rb.steps}, every-200 after ${res.steps}`);
   assert.deepEqual(b.getChainArray().data.subarray(0, s.getChainArray().data.length), s.getChainArray().data);
   // A cap below what convergence needs: not converged, runs the full length.
   const s2 = new EnsembleSampler({ nwalkers: 32, ndim: 2, logProb: corr2, seed: 11 });
   const r2 = await s2.run(corr2Draws(32, new Rng(11)), 400, { autoStop: true });
   assert.equal(r2.converged, false);
+  assert.equal(r2.status, 'max-steps');
   assert.equal(r2.steps, 400);
   await assert.rejects(s2.run(null, 10, { autoStop: { factor: -1 } }), /autoStop\.factor/);
+  await assert.rejects(s2.run(null, 10, { autoStop: { growth: 2 } }), /autoStop\.growth/);
+});
+
+test('autoStop schedule: dense every `every` steps up to every/growth, then power-of-two spacings <= growth x length', () => {
+  const due = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((it) => checkDue(it, 100, 0.1));
+  const d = due(10000);
+  assert.deepEqual(d.slice(0, 20), Array.from({ length: 20 }, (_, i) => 100 * (i + 1))); // 100 .. 2000
+  assert.deepEqual(d.filter((it) => it > 2000 && it <= 4400), [2200, 2400, 2600, 2800, 3000, 3200, 3400, 3600, 3800, 4000, 4400]);
+  for (let i = 21; i < d.length; i++) assert.ok(d[i] - d[i - 1] <= 0.1 * d[i] && d[i] - d[i - 1] >= 0.05 * d[i - 1] - 100, `${d[i - 1]} -> ${d[i]}`);
+  // Bounded cost: the chain lengths read by all checks up to 1e6 steps add up to < 25 chains (2/growth + dense part).
+  let read = 0;
+  for (let it = 100; it <= 1e6; it += 100) if (checkDue(it, 100, 0.1)) read += it;
+  assert.ok(read < 25e6, `checks read ${read / 1e6} chain lengths`);
+  assert.deepEqual(due(1000).length, 10);
+  assert.ok(Array.from({ length: 100 }, (_, i) => 100 * (i + 1)).every((it) => checkDue(it, 100, 0))); // growth 0: all
+});
+
+test('autoStop default: the stopping step is a function of the seed alone (same under a 100x slower likelihood)', async () => {
+  // With the former time-budgeted default the slow run could afford every check and stop earlier.
+  const slow = (x: Float64Array): number => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < 0.02); // ~20 us: diagnostics become cheap relative to sampling
+    return corr2(x);
+  };
+  const run = async (logProb: (x: Float64Array) => number) => {
+    const s = new EnsembleSampler({ nwalkers: 32, ndim: 2, logProb, seed: 23 });
+    const r = await s.run(corr2Draws(32, new Rng(23)), 20000, { autoStop: true });
+    return { r, chain: s.getChainArray().data };
+  };
+  const fast = await run(corr2);
+  const slowed = await run(slow);
+  assert.equal(fast.r.status, 'converged');
+  assert.equal(slowed.r.steps, fast.r.steps, `fast stopped at ${fast.r.steps}, slowed at ${slowed.r.steps}`);
+  assert.deepEqual(slowed.r.tau, fast.r.tau);
+  assert.deepEqual(slowed.chain, fast.chain);
+});
+
+test('autoStop stops on a walker stuck for the whole chain, naming it, instead of running to the cap', async () => {
+  // Walker 0 starts at (10, 0), the only point with x0 >= 0 where the density is not zero: every
+  // stretch proposal from there lands at x0 > 0 (-Infinity), so it never moves and tau is NaN.
+  const trap = (x: Float64Array): number => (x[0] === 10 && x[1] === 0 ? -50 : x[0] < 0 ? -0.5 * (x[0] * x[0] + x[1] * x[1]) : -Infinity);
+  const r = new Rng(5);
+  const init = Array.from({ length: 16 }, (_, k) => (k === 0 ? [10, 0] : [-Math.abs(r.normal()) - 0.01, r.normal()]));
+  const s = new EnsembleSampler({ nwalkers: 16, ndim: 2, logProb: trap, seed: 5, names: ['a', 'b'] });
+  const res = await s.run(init, 20000, { autoStop: true });
+  assert.equal(res.status, 'stuck-walkers');
+  assert.equal(res.converged, false);
+  assert.deepEqual(res.stuck?.walkers, [0]);
+  assert.match(res.stuck!.message, /walker 0 \(a=10\.0000, b=0\.00000\)/);
+  assert.match(res.stuck!.message, /never moved in steps 0-99 while the others accepted/);
+  assert.equal(res.steps, 100); // the first check: (1 - a)^99 is far below 1e-6 / 16 here
+});
+
+test('stuck-walker rule: no alarm while staying put is plausible for a live walker', () => {
+  // 3 walkers, 1-D; walker 2 never moves. Walkers 0 and 1 move with acceptance a.
+  const chainWith = (n: number, every: number) => {
+    const c = new Float64Array(n * 3);
+    for (let i = 0; i < n; i++) { c[i * 3] = Math.floor(i / every); c[i * 3 + 1] = -Math.floor(i / every); c[i * 3 + 2] = 7; }
+    return c;
+  };
+  // a = 1/10: staying put 99 times has probability 0.9^99 = 3e-5 > 1e-6/3: no alarm yet.
+  assert.equal(stuckWalkers(chainWith(100, 10), 0, 100, 3, 1), null);
+  // 400 steps: 0.9^399 = 5e-19: stuck.
+  const rep = stuckWalkers(chainWith(400, 10), 0, 400, 3, 1);
+  assert.deepEqual(rep?.walkers, [2]);
+  assert.ok(Math.abs(rep!.acceptance - 39 / 399) < 1e-12);
+  // Nobody moved at all: every walker is reported.
+  assert.deepEqual(stuckWalkers(new Float64Array(30).fill(1), 0, 10, 3, 1)?.walkers, [0, 1, 2]);
 });
 
 test('an AbortSignal stops between steps and keeps a consistent state', async () => {
