@@ -30,6 +30,5 @@ export { sersicToMge, type SersicMge, type SersicMgeParams, type SersicMgeOption
 // internals there), so `jamfit` and `jamfit/samplers` cannot drift apart.
 export * from '../samplers/index.ts';
 
-// Likelihoods and priors.
 // Likelihoods and priors: the explicit list of likelihoods/index.ts.
 export * from '../likelihoods/index.ts';
