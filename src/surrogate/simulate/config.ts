@@ -8,6 +8,7 @@ import { InputError } from '../../../core/errors.ts';
 import { checkDomain, DOMAIN_PARAMS, TRAINING_DOMAIN_V1, type TrainingDomain } from '../domain.ts';
 import { PARAM_COLUMNS } from './chunk-format.ts';
 import { TRAINING_DISTANCE_MPC } from './training-model.ts';
+import { DEFAULT_GRID } from '../grid.ts';
 
 export interface GridSpec {
   nRad: number;
@@ -26,7 +27,7 @@ export interface GridSpec {
  * median 0.034%, p99 0.33%. The angular spacing dominates the error (40 x 16 -> 40 x 24 halves
  * it; more radii barely help); 48 x 32 (1536 points, 1.6x the cost) reaches p99 0.09% / 0.20%.
  */
-export const TRAINING_GRID: GridSpec = { nRad: 40, nTheta: 24, rMin: 0.02, rMax: 4 };
+export const TRAINING_GRID: GridSpec = DEFAULT_GRID;
 
 export interface ImageSpec {
   /** Pixels per side (0 = store no images; they can be rendered from the parameters). */
