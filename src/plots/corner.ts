@@ -269,8 +269,12 @@ export function renderCorner(c: CornerData, opts: CornerOptions = {}): string {
       if (q >= lo && q <= hi) parts.push(`<line x1="${f1(sx(q))}" y1="${y0}" x2="${f1(sx(q))}" y2="${y0 + P}" stroke="black" stroke-dasharray="4 3"/>`);
     }
     if (Number.isFinite(c.truths[k])) parts.push(`<line x1="${f1(sx(c.truths[k]))}" y1="${y0}" x2="${f1(sx(c.truths[k]))}" y2="${y0 + P}" stroke="${TRUTH}" stroke-width="1.5"/>`);
-    parts.push(`<text x="${f1(x0 + P / 2)}" y="${y0 - 6}" text-anchor="middle">${esc(`${c.labels[k]} = ${formatEstimate(st.median, st.lo, st.hi)}`)}</text>`);
-    parts.push(xTicks(lo, hi, sx, y0 + P, { count: 3, labels: k === c.ndim - 1 }));
+    // The title sits in the empty panel above; a long one is set smaller to stay within the
+    // column (its width estimated at 0.6 em per character).
+    const title = `${c.labels[k]} = ${formatEstimate(st.median, st.lo, st.hi)}`;
+    const size = Math.min(11, Math.max(7, P / (0.6 * title.length)));
+    parts.push(`<text x="${f1(x0 + P / 2)}" y="${y0 - 6}" text-anchor="middle"${size < 11 ? ` font-size="${f1(size)}"` : ''}>${esc(title)}</text>`);
+    parts.push(xTicks(lo, hi, sx, y0 + P, { count: 3, labels: k === c.ndim - 1, inset: 0.04 }));
     parts.push('</g>');
   }
   for (const p of c.pairs) {
@@ -299,7 +303,7 @@ export function renderCorner(c: CornerData, opts: CornerOptions = {}): string {
     if (Number.isFinite(tx) && Number.isFinite(ty)) parts.push(`<rect x="${f1(sx(tx) - 3)}" y="${f1(sy(ty) - 3)}" width="6" height="6" fill="${TRUTH}"/>`);
     parts.push('</g>');
     parts.push(`<rect x="${x0}" y="${y0}" width="${P}" height="${P}" fill="none" stroke="black"/>`);
-    parts.push(xTicks(xlo, xhi, sx, y0 + P, { count: 3, labels: p.iy === c.ndim - 1 }));
+    parts.push(xTicks(xlo, xhi, sx, y0 + P, { count: 3, labels: p.iy === c.ndim - 1, inset: 0.04 }));
     parts.push(yTicks(ylo, yhi, sy, x0, { count: 3, labels: p.ix === 0 }));
     parts.push('</g>');
   }

@@ -38,10 +38,14 @@ export function panelTicks(lo: number, hi: number, count: number): number[] {
 }
 
 /** Tick marks and labels along the bottom (x) edge of a panel at pixel row `y`. */
-export function xTicks(lo: number, hi: number, sx: (v: number) => number, y: number, opts: { count?: number; labels?: boolean; length?: number } = {}): string {
+export function xTicks(lo: number, hi: number, sx: (v: number) => number, y: number, opts: { count?: number; labels?: boolean; length?: number; inset?: number } = {}): string {
   const len = opts.length ?? 5;
+  // `inset`: leave out ticks within this fraction of the range from either end, so that labels of
+  // panels side by side (the corner plot) do not run into each other.
+  const margin = (opts.inset ?? 0) * (hi - lo);
   let s = '';
   for (const t of panelTicks(lo, hi, opts.count ?? 4)) {
+    if (t < lo + margin || t > hi - margin) continue;
     const x = f1(sx(t));
     s += `<line x1="${x}" y1="${f1(y)}" x2="${x}" y2="${f1(y + len)}" stroke="black"/>`;
     if (opts.labels !== false) s += `<text x="${x}" y="${f1(y + len + 12)}" text-anchor="middle">${esc(fmtTick(t))}</text>`;
