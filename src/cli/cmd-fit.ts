@@ -31,7 +31,7 @@ const options = {
 } as const;
 
 export const fitCommand = defineCommand({
-  summary: 'Fit beta_z, q_M, inclination and M/L to V_rms data by MCMC; write a run folder (chain.npy, summary.json, fit.log).',
+  summary: 'Fit beta_z, q_M, inclination and M/L to V_rms data by MCMC: jamfit fit <kinematics> --photometry <file> --distance MPC --out runs/<name>.',
   options,
   async run(a, io) {
     if (a._.length !== 1) throw new InputError('kinematics', `give exactly one kinematics file (got ${a._.length}): jamfit fit <kinematics> --photometry <file> --distance MPC --out runs/<name>`);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readNpy } from '../../samplers/backends/npy.ts';
-import { MOCK_TRUTH, writeMock } from '../run/mock.ts';
+import { MOCK_LIGHT, MOCK_TRUTH, writeMock } from '../run/mock.ts';
 import { runCli } from './run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-fit-'));
@@ -44,6 +44,11 @@ test('mock recovery (qm, 4 parameters): summary.json schema, truth inside the 95
   // The total dynamical M/L (M/L q_M sum(I s^2)/sum(I s^2 q')) is better constrained than M/L.
   const rel = (i: { lo68: number; hi68: number; median: number }) => (i.hi68 - i.lo68) / i.median;
   assert.ok(rel(s.derived.ml_total) < rel(s.parameters.ml), `ml_total ${rel(s.derived.ml_total)} vs ml ${rel(s.parameters.ml)}`);
+  const L = MOCK_LIGHT;
+  const is2 = L.surf.reduce((a, v, k) => a + v * L.sigma[k] ** 2, 0);
+  const is2q = L.surf.reduce((a, v, k) => a + v * L.sigma[k] ** 2 * L.qobs[k], 0);
+  const mlTotTruth = (MOCK_TRUTH.ml * MOCK_TRUTH.q_m * is2) / is2q;
+  assert.ok(mlTotTruth >= s.derived.ml_total.lo95 && mlTotTruth <= s.derived.ml_total.hi95, `ml_total truth ${mlTotTruth} vs ${JSON.stringify(s.derived.ml_total)}`);
   // 42 bins with 3% noise: chi2 of the best sample ~ 42 - 4 +- 9.
   assert.ok(s.chi2 > 15 && s.chi2 < 70, `chi2 ${s.chi2}`);
   const log = readFileSync(join(out, 'fit.log'), 'utf8');
@@ -147,4 +152,15 @@ test('bad input: one line naming the file, row or option, exit 2, no run folder 
     assert.match(r.err, re, what);
     assert.ok(!existsSync(d), `${what}: the run folder was written`);
   }
+});
+
+test('without --steps the fit auto-stops or reaches --max-steps; not converging is a warning, recorded in summary.json', async () => {
+  const out = join(root, 'auto');
+  const r = await runCli(base(out, '--walkers', '8', '--mass-model', 'light', '--max-steps', '100'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /warning: not converged by --max-steps 100/);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  assert.equal(s.nsteps, 100);
+  assert.equal(s.diagnostics.converged, false);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).converged, false);
 });

@@ -116,3 +116,22 @@ test('prior: cos i < every q\' (light and q_M), beta_z < 0.7 eps_intr of the lig
   assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, ml: [0, 5] }), /--ml-range.*> 0/);
   assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: { surf: [1], sigma: [1], qobs: [0.3] }, lightSource: 'flat.csv' }), /^InputError: flat.csv: .*flatter than the training domain/);
 });
+
+test('a fixed black hole is not scaled by M/L: V_rms^2(BH + stars) - V_rms^2(stars) is the same at M/L 1 and 3', () => {
+  // The Jeans equations are linear in the potential, so the black hole's contribution to V_rms^2
+  // is additive and must not change with M/L (JAM's own ml multiplies the black hole too).
+  const withBh = buildFitProblem(spec({ mbh: 3e9 })).model;
+  const noBh = buildFitProblem(spec()).model;
+  assert.equal(withBh.linearInMl, false);
+  const n = withBh.grid.x.length;
+  const d = (ml: number) => {
+    const a = withBh.vrms2({ ...T, ml }, new Float64Array(n));
+    const b = noBh.vrms2({ ...T, ml }, new Float64Array(n));
+    return a.map((v, i) => v - b[i]);
+  };
+  const d1 = d(1);
+  const d3 = d(3);
+  // The innermost node (~0.6") feels the 3e9 Msun hole clearly: its share of V_rms^2 is > 1%.
+  assert.ok(d1[0] > 0.01 * noBh.vrms2({ ...T, ml: 1 }, new Float64Array(n))[0]);
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(d3[i] - d1[i]) <= 1e-6 * Math.abs(d1[i]) + 1e-9, `node ${i}: ${d1[i]} vs ${d3[i]}`);
+});
