@@ -18,7 +18,7 @@ const options = {
   mbh: { type: 'number', description: 'fixed black-hole mass, Msun (default 0)' },
   exact: { type: 'boolean', description: 'exact JAM likelihood (for now the only engine)' },
   seed: { type: 'number', description: 'random seed (integer)', default: 1 },
-  walkers: { type: 'number', description: 'number of walkers (even, >= 2 x parameters)', default: 32 },
+  walkers: { type: 'number', description: 'number of walkers (>= 2 x parameters)', default: 32 },
   steps: { type: 'number', description: 'steps (default: run until N > 50 tau, up to --max-steps)' },
   'max-steps': { type: 'number', description: 'cap on steps without --steps', default: 20000 },
   'ml-mode': { type: 'string', description: 'M/L: sample (log-uniform prior), profile, or marginal (flat in sqrt(M/L))', default: 'sample' },

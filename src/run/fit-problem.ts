@@ -11,8 +11,10 @@
  * min(PSF sigma)/4 or pixsize/16), so the likelihood's binned model equals jamVrms2's PSF path
  * to round-off; without them the 'polar' mode grid (20 x 10 from sqrt(1/2) of the smallest
  * non-zero bin radius to the largest), where jamVrms2 by default evaluates eq. 28 at each bin
- * ('direct') instead: the difference is the bilinear interpolation error (measured in
- * test/likelihoods/fit-likelihood.test.ts).
+ * ('direct') instead: the difference is the bilinear interpolation error. Measured: with the
+ * PSF, max |V2/V2_jamVrms2 - 1| = 2.2e-16 on the 152 NGC 6278 bins (bench/fit-likelihood.ts)
+ * and < 1e-12 on the mock (test/likelihoods/fit-likelihood.test.ts); without it, 0.27% max in
+ * V_rms against the direct eq. 28 on the 42-bin mock (same test).
  *
  * Bins outside the grid: without PSF and pixel, bins at the exact centre (inside the innermost
  * ring, where a log-radius grid has no node) are excluded; with a PSF the grid reaches every

@@ -255,7 +255,6 @@ export function prepareFit(o: FitOptions): Prepared {
   const problem = buildFitProblem(spec);
   const ndim = problem.names.length;
   if (walkers < 2 * ndim) throw new InputError('--walkers', `is ${walkers} for ${ndim} parameters; use at least 2 x ${ndim} = ${2 * ndim} (32 is a good default)`);
-  if (walkers % 2 !== 0) throw new InputError('--walkers', `is ${walkers}; use an even number (the ensemble is split in two halves)`);
   if (problem.excluded.length > 0) {
     warnings.push(`${problem.excluded.length} bin(s) outside the model grid excluded (rows ${problem.excluded.map((i) => kin.row[good[i]]).join(', ')})`);
   }
