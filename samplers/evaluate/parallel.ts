@@ -35,6 +35,14 @@ export interface WorkerPoolOptions {
   batched?: boolean;
   /** Number of worker threads, >= 1 (default 2). More workers than free cores only adds overhead. */
   workers?: number;
+  /**
+   * Data each worker needs once (a galaxy's bins, photometry, options), handed over at start-up.
+   * When given, the export is a SETUP function: each worker calls it once with its own structured
+   * clone of `init` (plain objects, arrays, typed arrays; no functions) and uses the function it
+   * returns (or resolves to) as the log-probability ({@link LogProbFn}, or {@link LogProbBatchFn}
+   * with `batched`). Without it the export is the log-probability itself.
+   */
+  init?: unknown;
 }
 
 
@@ -86,6 +94,14 @@ export function workerPoolEvaluator(opts: WorkerPoolOptions): Evaluator {
   const exportName = opts.exportName ?? 'default';
   const batched = opts.batched ?? false;
   const fnName = batched ? 'logProbBatch' : 'logProb';
+  const hasInit = opts.init !== undefined;
+  if (hasInit) {
+    try {
+      structuredClone(opts.init);
+    } catch (e) {
+      throw new InputError('init', `cannot be sent to the workers (${e instanceof Error ? e.message : String(e)}); pass plain data`);
+    }
+  }
   let pool: Piscina | null = null;
   let channels: Channel[] = [];
   let B: EvalBuffers;
@@ -141,7 +157,7 @@ export function workerPoolEvaluator(opts: WorkerPoolOptions): Evaluator {
         const { ctrl, x, lp, blobs, msg } = channelViews(sab, ndim, nblobs, maxRows);
         // DONE = -1 until the worker has loaded the module and entered its loop.
         ctrl[DONE] = -1;
-        const task = pool.run({ sab, moduleUrl, exportName, batched, ndim, nblobs, maxRows });
+        const task = pool.run({ sab, moduleUrl, exportName, batched, ndim, nblobs, maxRows, hasInit, init: opts.init });
         const ch: Channel = { ctrl, x, lp, blobs, msg, task, ended: null, seq: 0 };
         // Surfaced by `finished`; handled here so Node does not report an unhandled rejection.
         task.then(

@@ -5,7 +5,9 @@
 // The pool runs ONE long task per thread: a loop that waits on a SharedArrayBuffer channel
 // (Atomics), evaluates the rows the main thread wrote there, and signals completion. A round trip
 // costs ~20 us, where a piscina task message costs 0.2-0.6 ms on small VMs, which for a 50 us
-// likelihood would eat the whole parallel gain. Channel layout: channel.mjs.
+// likelihood would eat the whole parallel gain. Channel layout: channel.mjs. With the pool's
+// `init` option the export is a setup function, called once per worker with the data, that
+// returns the log-probability (so the galaxy's data cross to each thread once, not per call).
 
 import { channelViews, DONE, ERR_ROW, MSG_BYTES, MSG_LEN, ROWS, SEQ, STATUS } from './channel.mjs';
 
@@ -27,8 +29,13 @@ async function load(moduleUrl, exportName) {
   return fn;
 }
 
-export default async function serve({ sab, moduleUrl, exportName, batched, ndim, nblobs, maxRows }) {
-  const fn = await load(moduleUrl, exportName);
+export default async function serve({ sab, moduleUrl, exportName, batched, ndim, nblobs, maxRows, hasInit, init }) {
+  let fn = await load(moduleUrl, exportName);
+  // With `init`, the export is a setup function called once with this worker's copy of the data.
+  if (hasInit) {
+    fn = await fn(init);
+    if (typeof fn !== 'function') throw new Error(`${moduleUrl}#${exportName}(init) returned ${typeof fn}, not a log-probability function`);
+  }
   const { ctrl, x, lp, blobs, msg } = channelViews(sab, ndim, nblobs, maxRows);
   // Per-row views, built once: the loop allocates nothing per evaluation in per-walker mode.
   const xs = [], bs = [];

@@ -1,4 +1,5 @@
 import { demoCommand } from './cmd-demo.ts';
+import { fitCommand } from './cmd-fit.ts';
 import { infoCommand } from './cmd-info.ts';
 import { jamCommand } from './cmd-jam.ts';
 import { mapCommand } from './cmd-map.ts';
@@ -24,4 +25,5 @@ export const commands: Record<string, Command<any>> = {
   map: mapCommand,
   info: infoCommand,
   simulate: simulateCommand,
+  fit: fitCommand,
 };

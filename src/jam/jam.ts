@@ -14,8 +14,8 @@ import { InputError } from '../../core/errors.ts';
 import { vrms2Direct } from './direct.ts';
 import { prepareModel, type JamParams, type PreparedModel } from './model.ts';
 import { applyGridToBins, buildGridToBins, checkPoints, convolutionRadius, defaultStep, maxEllipticalRadius } from '../operator/grid-to-bins.ts';
-import { makePolarGrid, medianQ } from '../operator/polar-grid.ts';
-import { checkPsf, type Psf } from '../operator/psf.ts';
+import { makePolarGrid, medianQ, type PolarGrid } from '../operator/polar-grid.ts';
+import { checkPsf, type CheckedPsf, type Psf } from '../operator/psf.ts';
 
 export interface JamOptions {
   /** Gauss-Legendre nodes of the u-integral (default 48, ~1e-7 relative). */
@@ -77,10 +77,7 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
     return vrms2Direct(model, x, y, { nodes });
   }
 
-  // The interpolating modes shape their grid on the points' elliptical radii.
-  let maxAbsX = 0;
-  for (let i = 0; i < x.length; i++) maxAbsX = Math.max(maxAbsX, Math.abs(x[i]));
-  const qMed = medianQ(model.lum.sigma, model.lum.qobs, maxAbsX);
+  const qMed = pointsMedianQ(model.lum, x);
 
   if (!integrate) {
     // Polar mode: the grid spans the points off the centre; points inside its innermost ring
@@ -91,10 +88,7 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
       if (r > 0) rEllMin = Math.min(rEllMin, r);
     }
     if (rEllMin === Infinity) return vrms2Direct(model, x, y, { nodes });
-    const rEllMax = maxEllipticalRadius(x, y, qMed);
-    const nrad = count('nrad', opts.nrad, 20, 2);
-    const nang = count('nang', opts.nang, 10, 2);
-    const grid = makePolarGrid(rEllMin / Math.SQRT2, Math.max(rEllMax, rEllMin), nrad, nang, qMed);
+    const grid = pointsPolarGrid(qMed, x, y, count('nrad', opts.nrad, 20, 2), count('nang', opts.nang, 10, 2));
     const op = buildGridToBins({ grid, x, y });
     const out = applyGridToBins(op, vrms2Direct(model, grid.x, grid.y, { nodes }));
     if (op.centreOutside.length > 0) {
@@ -107,12 +101,44 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
   }
 
   const step = positive('step', opts.step, defaultStep(psf, pixsize));
-  const rMax = convolutionRadius(x, y, qMed, psf, pixsize, step);
-  const nrad = count('nrad', opts.nrad, 40, 2);
-  const nang = count('nang', opts.nang, 19, 2);
-  const polar = makePolarGrid(step / Math.SQRT2, rMax, nrad, nang, qMed);
+  const polar = integrationPolarGrid(qMed, x, y, psf, pixsize, step, count('nrad', opts.nrad, 40, 2), count('nang', opts.nang, 19, 2));
   const op = buildGridToBins({ grid: polar, x, y, psf: opts.psf, pixsize, pixang, light: model.lum, step });
   return applyGridToBins(op, vrms2Direct(model, polar.x, polar.y, { nodes }));
+}
+
+/**
+ * q_med of the interpolating modes' polar grid: the median q' of the light Gaussians with sigma
+ * below the points' largest |x| (see medianQ); it depends on the light and the points only, so a
+ * likelihood can build the grid once per galaxy and get the same grid as jamVrms2.
+ */
+export function pointsMedianQ(lum: { sigma: ArrayLike<number>; qobs: ArrayLike<number> }, x: ArrayLike<number>): number {
+  let maxAbsX = 0;
+  for (let i = 0; i < x.length; i++) maxAbsX = Math.max(maxAbsX, Math.abs(x[i]));
+  return medianQ(lum.sigma, lum.qobs, maxAbsX);
+}
+
+/**
+ * The 'polar' mode grid (no PSF, no pixel): nrad x nang nodes from sqrt(1/2) of the smallest
+ * non-zero elliptical radius of the points to the largest (points at the centre lie inside it).
+ * Points all at the centre have no such grid: RangeError (jamVrms2 evaluates them directly).
+ */
+export function pointsPolarGrid(qMed: number, x: ArrayLike<number>, y: ArrayLike<number>, nrad: number, nang: number): PolarGrid {
+  let rEllMin = Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const r = Math.hypot(x[i], y[i] / qMed);
+    if (r > 0) rEllMin = Math.min(rEllMin, r);
+  }
+  if (rEllMin === Infinity) throw new RangeError('pointsPolarGrid: every point lies at the centre');
+  const rEllMax = maxEllipticalRadius(x, y, qMed);
+  return makePolarGrid(rEllMin / Math.SQRT2, Math.max(rEllMax, rEllMin), nrad, nang, qMed);
+}
+
+/**
+ * The PSF/pixel mode grid: from step/sqrt(2) (the convolution grid's innermost cell centres) to
+ * the points' largest elliptical radius plus the kernel reach (convolutionRadius).
+ */
+export function integrationPolarGrid(qMed: number, x: ArrayLike<number>, y: ArrayLike<number>, psf: CheckedPsf | null, pixsize: number, step: number, nrad: number, nang: number): PolarGrid {
+  return makePolarGrid(step / Math.SQRT2, convolutionRadius(x, y, qMed, psf, pixsize, step), nrad, nang, qMed);
 }
 
 /** V_rms = sqrt(max(V_rms^2, 0)) in km/s at sky points; see jamVrms2 and JamOptions. */

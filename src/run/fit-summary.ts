@@ -1,0 +1,183 @@
+/**
+ * summary.json of a fit (the issue's schema): per-parameter median and 68% / 95% central
+ * intervals, derived quantities, the correlation matrix, diagnostics and the best chi^2.
+ *
+ * Conventions:
+ *  - `names` are the reported names: beta_z, q_m (qm model), inc_deg, ml. The chain (chain.npy)
+ *    stores log10_ml in the M/L column; since quantiles commute with the monotonic 10^x, ml's
+ *    median and intervals are 10^(those of log10_ml). `correlation` is that of the SAMPLED
+ *    columns (log10_ml, where M/L scales multiplicatively), in `names` order.
+ *  - With M/L profiled or marginalised, ml is not a parameter: `derived.ml` summarises the
+ *    per-sample best (profile) or E[sqrt(M/L)]^2 (marginal) M/L carried in the blobs.
+ *  - discard: ceil(3 max tau) steps when tau is estimable and below a third of the chain, else
+ *    half the chain (a short chain: say so in `diagnostics.tau_reliable`).
+ *  - derived.ml_total: total dynamical mass over total light. In the qm model the mass MGE is the
+ *    light's surf and sigma with q' -> q_M times M/L, so M_tot/L_tot = M/L q_M sum(I s^2) /
+ *    sum(I s^2 q'): the combination the data constrain, while M/L and q_M separately trade off
+ *    (the issue's degeneracy). In the light model it equals M/L. derived.log10_mass_total_msun
+ *    is log10 of M/L_tot times the total light (needs the distance).
+ */
+import { autocorrTimeDetailed, ensembleToChains, splitRhat, ess } from '../../samplers/diagnostics/index.ts';
+import { pcPerArcsec } from '../jam/constants.ts';
+
+export interface Interval {
+  median: number;
+  lo68: number;
+  hi68: number;
+  lo95: number;
+  hi95: number;
+}
+
+export interface FitSummary {
+  names: string[];
+  /** Names of the chain's columns (chain.npy's last axis). */
+  chain_columns: string[];
+  discard: number;
+  nsteps: number;
+  nwalkers: number;
+  parameters: Record<string, Interval>;
+  derived: Record<string, Interval>;
+  correlation: number[][];
+  diagnostics: {
+    tau: number[];
+    tau_reliable: boolean;
+    rhat: number[];
+    ess: number[];
+    acceptance: number;
+    nan_count: number;
+    converged: boolean | null;
+    stop: string;
+  };
+  /** chi^2 of the highest-posterior sample after burn-in, over `nbins` bins. */
+  chi2: number;
+  nbins: number;
+  chi2_per_bin: number;
+  best: Record<string, number>;
+  ml_mode: string;
+  mass_model: string;
+}
+
+export interface SummaryInput {
+  chain: Float64Array;
+  logProb: Float64Array;
+  blobs: Float64Array;
+  nsteps: number;
+  nwalkers: number;
+  columns: string[];
+  massModel: 'qm' | 'light';
+  mlMode: string;
+  light: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> };
+  distanceMpc: number;
+  nbins: number;
+  acceptance: number;
+  nanCount: number;
+  converged: boolean | null;
+  stop: string;
+}
+
+function quantile(sorted: Float64Array, p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Median and central 68% / 95% intervals (type-7 quantiles) of the samples, through `f`. */
+export function interval(samples: ArrayLike<number>, f: (v: number) => number = (v) => v): Interval {
+  const s = Float64Array.from(samples).sort();
+  const q = (p: number) => f(quantile(s, p));
+  return { median: q(0.5), lo68: q(0.15865525393145707), hi68: q(0.8413447460685429), lo95: q(0.025), hi95: q(0.975) };
+}
+
+/** Builds the summary (see the module header). Needs nsteps >= 8. */
+export function summarizeFit(o: SummaryInput): FitSummary {
+  const { nsteps, nwalkers, columns } = o;
+  const ndim = columns.length;
+  const ac = autocorrTimeDetailed(o.chain, { nsteps, nwalkers, ndim }, { quiet: true });
+  const tauMax = Math.max(...ac.tau);
+  const discard = Number.isFinite(tauMax) && 3 * tauMax < nsteps / 3 ? Math.ceil(3 * tauMax) : Math.floor(nsteps / 2);
+  const kept = nsteps - discard;
+  const row = nwalkers * ndim;
+  const post = { data: o.chain.subarray(discard * row), nsteps: kept, nwalkers, ndim };
+  const perDim = ensembleToChains(post);
+  const n = kept * nwalkers;
+  const col = (d: number) => {
+    const a = new Float64Array(n);
+    for (let i = 0; i < n; i++) a[i] = post.data[i * ndim + d];
+    return a;
+  };
+  const cols = columns.map((_, d) => col(d));
+  const nblobs = 2;
+  const blob = (q: number) => {
+    const a = new Float64Array(n);
+    for (let i = 0; i < n; i++) a[i] = o.blobs[(discard * nwalkers + i) * nblobs + q];
+    return a;
+  };
+  const names = columns.map((c) => (c === 'log10_ml' ? 'ml' : c));
+  const parameters: Record<string, Interval> = {};
+  columns.forEach((c, d) => (parameters[names[d]] = c === 'log10_ml' ? interval(cols[d], (v) => 10 ** v) : interval(cols[d])));
+
+  // Correlation of the sampled columns.
+  const mean = cols.map((a) => a.reduce((s, v) => s + v, 0) / n);
+  const cov = (i: number, j: number) => {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += (cols[i][k] - mean[i]) * (cols[j][k] - mean[j]);
+    return s / (n - 1);
+  };
+  const sd = cols.map((_, i) => Math.sqrt(cov(i, i)));
+  const correlation = cols.map((_, i) => cols.map((__, j) => (i === j ? 1 : cov(i, j) / (sd[i] * sd[j]))));
+
+  // Derived quantities per sample.
+  const mlSample = o.mlMode === 'sample' ? cols[columns.indexOf('log10_ml')].map((v) => 10 ** v) : blob(1);
+  const { surf, sigma, qobs } = o.light;
+  let is2 = 0;
+  let is2q = 0;
+  for (let k = 0; k < surf.length; k++) {
+    is2 += surf[k] * sigma[k] ** 2;
+    is2q += surf[k] * sigma[k] ** 2 * qobs[k];
+  }
+  const qmCol = columns.indexOf('q_m');
+  const mlTot = new Float64Array(n);
+  for (let i = 0; i < n; i++) mlTot[i] = o.massModel === 'qm' ? (mlSample[i] * cols[qmCol][i] * is2) / is2q : mlSample[i];
+  const lTot = 2 * Math.PI * is2q * pcPerArcsec(o.distanceMpc) ** 2; // Lsun
+  const derived: Record<string, Interval> = {
+    ml_total: interval(mlTot),
+    log10_mass_total_msun: interval(mlTot.map((v) => Math.log10(v * lTot))),
+  };
+  if (o.mlMode !== 'sample') derived.ml = interval(mlSample);
+
+  // Best (highest posterior) sample after burn-in.
+  let best = discard * nwalkers;
+  for (let i = discard * nwalkers; i < nsteps * nwalkers; i++) if (o.logProb[i] > o.logProb[best]) best = i;
+  const chi2 = o.blobs[best * nblobs];
+  const bestParams: Record<string, number> = {};
+  columns.forEach((c, d) => (bestParams[names[d]] = c === 'log10_ml' ? 10 ** o.chain[best * ndim + d] : o.chain[best * ndim + d]));
+  if (o.mlMode !== 'sample') bestParams.ml = o.blobs[best * nblobs + 1];
+
+  return {
+    names,
+    chain_columns: columns,
+    discard,
+    nsteps,
+    nwalkers,
+    parameters,
+    derived,
+    correlation,
+    diagnostics: {
+      tau: Array.from(ac.tau),
+      tau_reliable: ac.reliable,
+      rhat: perDim.map((c) => splitRhat(c)),
+      ess: perDim.map((c) => ess(c)),
+      acceptance: o.acceptance,
+      nan_count: o.nanCount,
+      converged: o.converged,
+      stop: o.stop,
+    },
+    chi2,
+    nbins: o.nbins,
+    chi2_per_bin: chi2 / o.nbins,
+    best: bestParams,
+    ml_mode: o.mlMode,
+    mass_model: o.massModel,
+  };
+}
