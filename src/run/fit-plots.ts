@@ -1,10 +1,15 @@
 /**
- * The fit's pictures: the one call the run folder makes to render them. The corner plot
- * (src/plots/corner.ts) and the data / model / residual bin maps (src/plots/bin-map.ts) are being
- * written in another branch; until they are merged this renders NOTHING and says so in the log
- * (it is not a stub that claims to be done). Everything they need is passed here, so wiring them
- * is a change to this file only.
+ * The fit's pictures, the one call the run folder makes to render them: the corner plot of the
+ * post-burn-in samples (src/plots/corner.ts; M/L shown linearly, sampled as log10) and the data /
+ * model / residual V_rms maps of the used bins with the light's isophotes (src/plots/bin-map.ts),
+ * each as SVG and PNG, written atomically. Pure rendering plus file writes; no sampling here.
  */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import type { Mge } from '../photometry/mge.ts';
+import { cornerSvg } from '../plots/corner.ts';
+import { vrmsMapsSvg } from '../plots/bin-map.ts';
+import { svgToPng } from '../plots/png.ts';
 import type { FitSummary } from './fit-summary.ts';
 
 export interface FitPlotInput {
@@ -19,6 +24,8 @@ export interface FitPlotInput {
   bins: { x: Float64Array; y: Float64Array; vrms: Float64Array; err: Float64Array; model: Float64Array };
   /** Light MGE for the isophotes. */
   light: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> };
+  /** A title (e.g. the data file); default none. */
+  title?: string;
 }
 
 export interface FitPlotResult {
@@ -26,8 +33,31 @@ export interface FitPlotResult {
   note: string | null;
 }
 
-/** Renders the corner plot and bin maps into runDir; see the module header for the current state. */
+const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L' };
+
+/** Writes corner.{svg,png} and maps.{svg,png} into runDir; returns the files written. */
 export function renderFitPlots(input: FitPlotInput): FitPlotResult {
-  void input;
-  return { files: [], note: 'plots not rendered: the corner plot and bin maps (src/plots/corner.ts, bin-map.ts) are not merged yet; bins_model.json holds the data for the maps' };
+  const { runDir, samples, columns } = input;
+  const ndim = columns.length;
+  const n = Math.floor(samples.length / ndim);
+  const files: string[] = [];
+  const write = (name: string, svg: string) => {
+    writeFileAtomic(join(runDir, `${name}.svg`), svg);
+    writeFileAtomic(join(runDir, `${name}.png`), svgToPng(svg));
+    files.push(`${name}.svg`, `${name}.png`);
+  };
+  if (n >= 2) {
+    // M/L is sampled as log10 M/L; users read M/L.
+    const shown = Float64Array.from(samples.subarray(0, n * ndim));
+    const names = columns.map((c) => (c === 'log10_ml' ? 'ml' : c));
+    const k = columns.indexOf('log10_ml');
+    if (k >= 0) for (let s = 0; s < n; s++) shown[s * ndim + k] = 10 ** shown[s * ndim + k];
+    const truths = names.map((c) => input.truth?.[c] ?? null);
+    write('corner', cornerSvg({ samples: shown, ndim, names, labels: names.map((c) => LABELS[c] ?? c), truths }, { title: input.title }));
+  }
+  const b = input.bins;
+  const light: Mge = { surf: Float64Array.from(input.light.surf), sigma: Float64Array.from(input.light.sigma), qobs: Float64Array.from(input.light.qobs) };
+  const title = input.title ? `${input.title}: V_rms data, best model, residual` : 'V_rms: data, best model, residual';
+  write('maps', vrmsMapsSvg({ x: b.x, y: b.y, vrms: b.vrms, vrmsErr: b.err }, b.model, { mge: light, title }));
+  return { files, note: n >= 2 ? null : 'corner plot not drawn: fewer than 2 samples after burn-in' };
 }

@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
@@ -453,8 +453,10 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     columns: problem.names,
     bins: { x: bx, y: by, vrms: bv, err: be, model },
     light: spec.light,
+    title: basename(o.kinematics),
   });
   if (plots.note) say(plots.note);
+  if (plots.files.length) say(`wrote ${plots.files.join(', ')}`);
   for (const name of summary.names) {
     const p = summary.parameters[name];
     say(`posterior ${name}: ${p.median.toPrecision(4)} (68%: ${p.lo68.toPrecision(4)}..${p.hi68.toPrecision(4)})`);

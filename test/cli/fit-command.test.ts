@@ -4,6 +4,7 @@
  * to serial, resume after SIGKILL to the same chain and summary, and bad input (one line naming the
  * file, row or option, exit 2, no run folder).
  */
+import { formatEstimate } from '../../src/plots/corner.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,16 @@ test('mock recovery (qm, 4 parameters): summary.json schema, truth inside the 95
   assert.ok(mlTotTruth >= s.derived.ml_total.lo95 && mlTotTruth <= s.derived.ml_total.hi95, `ml_total truth ${mlTotTruth} vs ${JSON.stringify(s.derived.ml_total)}`);
   // 42 bins with 3% noise: chi2 of the best sample ~ 42 - 4 +- 9.
   assert.ok(s.chi2 > 15 && s.chi2 < 70, `chi2 ${s.chi2}`);
+  // The pictures carry this posterior: each corner title is the summary's median and 68% interval
+  // (the plots' own formatting), and the maps draw one cell per used bin in three panels.
+  const corner = readFileSync(join(out, 'corner.svg'), 'utf8');
+  for (const name of s.names) {
+    const p = s.parameters[name];
+    assert.ok(corner.includes(formatEstimate(p.median, p.lo68, p.hi68)), `corner title of ${name}: ${formatEstimate(p.median, p.lo68, p.hi68)}`);
+  }
+  const maps = readFileSync(join(out, 'maps.svg'), 'utf8');
+  for (const panel of ['data', 'model', 'residual']) assert.ok(maps.includes(`>${panel}<`), panel);
+  for (const f of ['corner.png', 'maps.png']) assert.deepEqual([...readFileSync(join(out, f)).subarray(1, 4)], [0x50, 0x4e, 0x47], f);
   const log = readFileSync(join(out, 'fit.log'), 'utf8');
   assert.match(log, /command: jamfit fit/);
   assert.match(log, /kinematics: .* 43 bins, 43 unmasked, 42 used/);
