@@ -15,10 +15,10 @@ import { InputError, NumericalError } from '../core/errors.ts';
 import { autoStopSettings, TauMonitor, type AutoStopOptions } from './autostop.ts';
 import type { Backend } from './backends/backend.ts';
 import { MemoryBackend } from './backends/memory.ts';
-import { formatPosition, type Evaluator, type LogProbBatchFn, type LogProbFn } from './evaluate/evaluator.ts';
+import type { Evaluator, LogProbBatchFn, LogProbFn } from './evaluate/evaluator.ts';
 import { batchEvaluator, perWalkerEvaluator } from './evaluate/serial.ts';
+import { acceptProposals, beginStep, checkEnsembleShape, checkStartLogProbs, firstHalfSize, prepareMoves, type EnsembleBuffers, type ProposalBuffers } from './kernel/step.ts';
 import type { Move, WeightedMove } from './moves/move.ts';
-import { stretchMove } from './moves/stretch.ts';
 import { createProgress, type ProgressOptions } from './progress.ts';
 import { Rng } from './rng.ts';
 import { checkDegenerate, toPositions } from './start.ts';
@@ -115,7 +115,7 @@ export class EnsembleSampler {
   readonly names: string[] | undefined;
   readonly backend: Backend;
   readonly evaluator: Evaluator;
-  private readonly moves: Move[];
+  private readonly moves: readonly Move[];
   private readonly cumWeights: Float64Array;
   private readonly randomizeSplit: boolean;
   private readonly checkStart: boolean;
@@ -132,6 +132,8 @@ export class EnsembleSampler {
   private readonly order: Int32Array;
   private readonly halves: [Int32Array, Int32Array];
   private readonly all: Int32Array;
+  private readonly cur: EnsembleBuffers;
+  private readonly proposed: ProposalBuffers;
   private nan = 0;
   private started = false;
   private broken: string | null = null;
@@ -139,10 +141,7 @@ export class EnsembleSampler {
 
   constructor(opts: EnsembleSamplerOptions) {
     if (!opts || typeof opts !== 'object') throw new InputError('options', 'pass { nwalkers, ndim, logProb | logProbBatch | evaluator }');
-    const ndim = checkInt('ndim', opts.ndim, 1);
-    const nwalkers = checkInt('nwalkers', opts.nwalkers, 2);
-    if (nwalkers < 2 * ndim)
-      throw new InputError('nwalkers', `${nwalkers} walkers for ${ndim} parameters; use at least 2 x ndim = ${2 * ndim} (an ensemble this small cannot span the parameter space)`);
+    const { nwalkers, ndim } = checkEnsembleShape(opts.nwalkers, opts.ndim);
     this.ndim = ndim;
     this.nwalkers = nwalkers;
     const given = [opts.logProb, opts.logProbBatch, opts.evaluator].filter((f) => f !== undefined).length;
@@ -159,23 +158,7 @@ export class EnsembleSampler {
     if (opts.names !== undefined && opts.names.length !== ndim) throw new InputError('names', `has ${opts.names.length} names; need ndim = ${ndim}`);
     this.names = opts.names?.slice();
 
-    // Moves and their cumulative weights.
-    const mv = opts.moves ?? stretchMove();
-    const pairs: WeightedMove[] = Array.isArray(mv) ? mv : [[mv, 1]];
-    if (pairs.length === 0) throw new InputError('moves', 'is empty; give a move or [move, weight] pairs');
-    this.moves = [];
-    this.cumWeights = new Float64Array(pairs.length);
-    let tot = 0;
-    pairs.forEach((p, i) => {
-      if (!Array.isArray(p) || typeof p[0]?.propose !== 'function') throw new InputError(`moves[${i}]`, 'must be a [move, weight] pair, e.g. [deMove(), 0.8]');
-      if (!(p[1] > 0 && Number.isFinite(p[1]))) throw new InputError(`moves[${i}]`, `weight must be a finite number > 0, got ${p[1]}`);
-      tot += p[1];
-      this.cumWeights[i] = tot;
-      this.moves.push(p[0]);
-    });
-    for (let i = 0; i < pairs.length; i++) this.cumWeights[i] /= tot;
-    const ncomp = Math.floor(nwalkers / 2);
-    for (const m of this.moves) m.setup(nwalkers, ndim, ncomp);
+    ({ moves: this.moves, cumWeights: this.cumWeights } = prepareMoves(opts.moves, nwalkers, ndim));
 
     this.randomizeSplit = opts.randomizeSplit ?? true;
     this.checkStart = opts.checkStart ?? true;
@@ -190,10 +173,11 @@ export class EnsembleSampler {
     this.factors = new Float64Array(nwalkers);
     this.accepted = new Float64Array(nwalkers);
     this.order = new Int32Array(nwalkers);
-    // emcee's split `arange(n) % 2` gives the first set ceil(n/2) walkers.
-    const h = Math.ceil(nwalkers / 2);
+    const h = firstHalfSize(nwalkers);
     this.halves = [this.order.subarray(0, h), this.order.subarray(h)];
     this.all = Int32Array.from({ length: nwalkers }, (_, i) => i);
+    this.cur = { pos: this.pos, lp: this.lp, bl: this.bl, accepted: this.accepted };
+    this.proposed = { x: this.prop, lp: this.plp, blobs: this.pbl, factors: this.factors };
 
     this.backend = opts.backend ?? new MemoryBackend();
     const saved = this.backend.lastState();
@@ -259,17 +243,7 @@ export class EnsembleSampler {
     this.prop.set(x);
     const p = this.evaluator.evaluate(this.all);
     if (p !== undefined) await p;
-    for (let k = 0; k < this.nwalkers; k++) {
-      const v = this.plp[k];
-      if (!Number.isFinite(v)) {
-        const where = `initial[${k}]`;
-        const at = formatPosition(x.subarray(k * this.ndim, (k + 1) * this.ndim));
-        if (v === Infinity) throw new InputError(where, `log-probability is +Infinity at ${at}; the target must be a proper density`);
-        if (Number.isNaN(v))
-          throw new InputError(where, `log-probability is NaN at ${at} (a NaN from the model, or a function that returns no number); start where the model is defined`);
-        throw new InputError(where, `log-probability is ${v} at ${at}; start walkers inside the prior (e.g. ball(center, scale, { nwalkers, logProb }))`);
-      }
-    }
+    checkStartLogProbs(this.plp, x, this.ndim);
     this.pos.set(x);
     this.lp.set(this.plp);
     this.bl.set(this.pbl);
@@ -323,13 +297,13 @@ export class EnsembleSampler {
           aborted = true;
           break;
         }
-        const move = this.beginStep();
+        const move = this.moves[beginStep(this.rng, this.order, this.randomizeSplit, this.cumWeights)];
         for (let h = 0; h < 2; h++) {
           const s = this.halves[h];
           move.propose({ ndim: D, pos: this.pos, s, c: this.halves[1 - h], prop: this.prop, factors: this.factors, rng: this.rng });
           const p = this.evaluator.evaluate(s);
           if (p !== undefined) await p;
-          this.acceptHalf(s);
+          this.nan += acceptProposals(s, s, D, this.nblobs, this.cur, this.proposed, this.rng);
         }
         backend.append(this.pos, this.lp, this.bl);
         steps++;
@@ -377,45 +351,6 @@ export class EnsembleSampler {
     let a = 0;
     for (let k = 0; k < this.nwalkers; k++) a += this.accepted[k];
     return a / (this.nwalkers * Math.max(this.iteration, 1));
-  }
-
-  /** Draws the split and the move for one step. */
-  private beginStep(): Move {
-    const order = this.order;
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (this.randomizeSplit) this.rng.shuffle(order);
-    const cw = this.cumWeights;
-    if (cw.length === 1) return this.moves[0];
-    const u = this.rng.uniform();
-    let i = 0;
-    while (i < cw.length - 1 && u >= cw[i]) i++;
-    return this.moves[i];
-  }
-
-  /** Metropolis-Hastings accept/reject for the walkers in `s`: one uniform per walker, always drawn. */
-  private acceptHalf(s: Int32Array): void {
-    const D = this.ndim;
-    const B = this.nblobs;
-    const { pos, lp, bl, prop, plp, pbl, factors, accepted, rng } = this;
-    for (let i = 0; i < s.length; i++) {
-      const k = s[i];
-      let v = plp[k];
-      if (v !== v) {
-        v = -Infinity;
-        this.nan++;
-      } else if (v === Infinity) {
-        throw new NumericalError(`log-probability is +Infinity at walker ${k}, x = ${formatPosition(prop.subarray(k * D, (k + 1) * D))}; the target must be a proper density`);
-      }
-      const diff = factors[k] + v - lp[k];
-      if (Math.log(rng.uniform()) < diff) {
-        const o = k * D;
-        for (let d = 0; d < D; d++) pos[o + d] = prop[o + d];
-        lp[k] = v;
-        const ob = k * B;
-        for (let q = 0; q < B; q++) bl[ob + q] = pbl[ob + q];
-        accepted[k]++;
-      }
-    }
   }
 
   private range(opts: ChainOptions): { discard: number; thin: number; steps: number[] } {

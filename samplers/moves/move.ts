@@ -2,7 +2,7 @@
  * The move interface. A move is a small strategy object: given the walkers `s` to update and the
  * complementary walkers `c` (held fixed during the update), it writes one proposal per walker in
  * `s` and the log of the proposal's Hastings factor. The red-blue split, the evaluation and the
- * accept step are written once, in `../ensemble.ts` (`EnsembleSampler.run`, `acceptHalf`); moves only propose.
+ * accept step are written once, in `../kernel/step.ts` (used by `EnsembleSampler` and the step kernel); moves only propose.
  */
 import type { Rng } from '../rng.ts';
 
