@@ -7,6 +7,17 @@
  * an internal helper cannot leak into it by being exported from a module.
  */
 export { EnsembleSampler, type EnsembleSamplerOptions, type RunOptions, type RunResult, type RunStatus, type ChainOptions } from './ensemble.ts';
+export {
+  createKernel,
+  stackProposals,
+  stepTogether,
+  toSamplerState,
+  fromSamplerState,
+  type EnsembleKernel,
+  type KernelOptions,
+  type KernelState,
+  type Proposal,
+} from './kernel/kernel.ts';
 export { stretchMove, deMove, walkMove, snookerMove, type Move, type ProposalContext, type WeightedMove } from './moves/index.ts';
 export { perWalkerEvaluator, batchEvaluator, workerPoolEvaluator, type Evaluator, type EvalBuffers, type LogProbFn, type LogProbBatchFn, type WorkerPoolOptions } from './evaluate/index.ts';
 export type { Backend, Dims } from './backends/backend.ts';
