@@ -261,6 +261,9 @@ test('kernel errors: wrong proposal, lengths, shapes, start, +Infinity (the stat
   const pa = k.propose(a);
   const lpa = evalRows(f, pa.positions, pa.n, 2, 0).lp;
   assert.throws(() => k.accept(b, pa, lpa), isInput('proposal', /not made from this state/));
+  // Same seed, other walkers: the RNG counters match, the log-probabilities do not.
+  const other = draws(8, 2, 'err-other', 0.5);
+  assert.throws(() => k.accept(k.init(other, other.map(f), 1), pa, lpa), isInput('proposal'));
   assert.throws(() => k.accept(a, pa, lpa.subarray(1)), isInput('logProbs', /need one per proposal \(4\)/));
   const a1 = k.accept(a, pa, lpa);
   assert.throws(() => k.accept(a1, pa, lpa), isInput('proposal'), 'a proposal cannot be accepted twice along a chain');
