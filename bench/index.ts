@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   jam: () => import('./jam.ts'),
   mge: () => import('./mge.ts'),
   sampler: () => import('./sampler.ts'),
+  kernel: () => import('./kernel.ts'),
 };
 
 const wanted = process.argv.slice(2);

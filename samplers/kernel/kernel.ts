@@ -144,6 +144,37 @@ function checkRngState(r: RngState): RngState {
   return r;
 }
 
+/**
+ * Restoring an Rng from its JSON state re-runs seedrandom's seeding (8 us, twice per half-step);
+ * instead the live generator behind each RngState the kernel hands out is kept here, keyed by that
+ * object, and used once: a second use of the same state (a branch), a JSON copy or an unknown
+ * state is restored from its data. The counters are compared as a guard against a state modified
+ * in place, which the API forbids.
+ */
+const live = new WeakMap<RngState, { rng: Rng; i: number; w: number }>();
+
+function saveRng(rng: Rng): RngState {
+  const st = rng.state();
+  live.set(st, { rng, i: st.xor4096.i, w: st.xor4096.w });
+  return st;
+}
+
+function restoreRng(st: RngState): Rng {
+  const c = live.get(st);
+  if (c !== undefined) {
+    live.delete(st);
+    if (c.i === st.xor4096.i && c.w === st.xor4096.w) return c.rng;
+  }
+  return new Rng(undefined, st);
+}
+
+/** A typed array as a plain array (Array.from goes through the iterator: 5x slower). */
+function toNumbers(a: ArrayLike<number>): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
+
 /** Sum of the log-probabilities: with the RNG counters, a cheap fingerprint of a state. */
 function lpSum(lp: readonly number[]): number {
   let s = 0;
@@ -204,7 +235,7 @@ export function createKernel(opts: KernelOptions): EnsembleKernel {
         blobs: B > 0 ? Array.from(blobs!) : [],
         accepted: new Array<number>(W).fill(0),
         nanCount: 0,
-        rng: new Rng(undefined, r).state(),
+        rng: saveRng(new Rng(undefined, r)),
         split: null,
         move: -1,
       };
@@ -212,7 +243,7 @@ export function createKernel(opts: KernelOptions): EnsembleKernel {
 
     propose(st) {
       checkState(st);
-      const rng = new Rng(undefined, st.rng);
+      const rng = restoreRng(st.rng);
       let m: number;
       if (st.half === 0) {
         m = beginStep(rng, order, randomizeSplit, cumWeights);
@@ -240,9 +271,9 @@ export function createKernel(opts: KernelOptions): EnsembleKernel {
         walkers: s.slice(),
         positions,
         logFactors,
-        split: Array.from(order),
+        split: toNumbers(order),
         move: m,
-        rng: rng.state(),
+        rng: saveRng(rng),
         origin: { w: st.rng.xor4096.w, i: st.rng.xor4096.i, lpSum: lpSum(st.logProb) },
       };
     },
@@ -255,18 +286,18 @@ export function createKernel(opts: KernelOptions): EnsembleKernel {
       if (!logProbs || logProbs.length !== p.n) throw new InputError('logProbs', `has ${logProbs?.length} values; need one per proposal (${p.n})`);
       if (B > 0 && blobs?.length !== p.n * B) throw new InputError('blobs', `has ${blobs?.length} values; need proposals x nblobs = ${p.n * B}`);
       const cur = { pos: new Float64Array(st.positions), lp: new Float64Array(st.logProb), bl: new Float64Array(st.blobs), accepted: new Float64Array(st.accepted) };
-      const rng = new Rng(undefined, p.rng);
+      const rng = restoreRng(p.rng);
       const nan = acceptProposals(p.walkers, rows[p.half], D, B, cur, { x: p.positions, lp: logProbs, blobs: blobs ?? [], factors: p.logFactors }, rng);
       const last = p.half === 1;
       return {
         iteration: last ? st.iteration + 1 : st.iteration,
         half: last ? 0 : 1,
-        positions: Array.from(cur.pos),
-        logProb: Array.from(cur.lp),
-        blobs: Array.from(cur.bl),
-        accepted: Array.from(cur.accepted),
+        positions: toNumbers(cur.pos),
+        logProb: toNumbers(cur.lp),
+        blobs: toNumbers(cur.bl),
+        accepted: toNumbers(cur.accepted),
         nanCount: st.nanCount + nan,
-        rng: rng.state(),
+        rng: saveRng(rng),
         split: last ? null : p.split,
         move: last ? -1 : p.move,
       };
