@@ -346,7 +346,10 @@ export function stackProposals(proposals: readonly Proposal[]): { x: Float64Arra
  *   as EnsembleSampler's `logProbBatch`, plus `chainOfRow[r]`, the index in `states` of the chain
  *   row r belongs to (each chain may have its own target: its galaxy's data). It must compute
  *   each row from that row (and its chain) alone.
- * @returns the new states, in the order of `states`; the inputs are not modified.
+ * @returns the new states, in the order of `states` (none for none, without a call); the
+ *   inputs are not modified.
+ * @throws InputError naming `logProbBatch` when it returns the wrong number of values; whatever
+ *   `logProbBatch` or `accept` throws (the states passed in stay valid).
  */
 export function stepTogether(
   kernel: EnsembleKernel,
@@ -354,6 +357,7 @@ export function stepTogether(
   logProbBatch: (batch: Float64Array, n: number, blobs: Float64Array, chainOfRow: Int32Array) => ArrayLike<number>,
 ): KernelState[] {
   let cur = states.slice();
+  if (cur.length === 0) return cur;
   for (let h = 0; h < 2; h++) {
     const props = cur.map((s) => kernel.propose(s));
     const batch = stackProposals(props);
