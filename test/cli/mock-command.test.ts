@@ -51,6 +51,7 @@ test('writes kinematics.csv (x,y,vrms,vrms_err), photometry.json and truth.json;
   assert.equal(readFileSync(join(out, 'kinematics.csv'), 'utf8').split('\n')[0], 'x,y,vrms,vrms_err');
   assert.equal(kin.x.length, t.bins.x.length);
   // The CSV carries full doubles: what the fit reads is exactly truth.json's vrms and errors.
+  assert.deepEqual([Array.from(kin.x), Array.from(kin.y)], [t.bins.x, t.bins.y]);
   assert.deepEqual(Array.from(kin.vrms), t.bins.vrms);
   assert.deepEqual(Array.from(kin.vrmsErr), t.bins.vrms_err);
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'photometry.json'), 'utf8')), { sersic: { n: 4, re_arcsec: 10, q: 0.8, ie_lsun_pc2: 500 } });
@@ -89,7 +90,7 @@ test('the same seed gives byte-identical files, another seed other noise on the 
 // chi2_N: N +- sqrt(2N), bound 4 sd.
 test('round trip: jamfit fit runs on the written files, and its likelihood at the truth has chi2 ~ N', async () => {
   const dir = join(root, 'rt');
-  assert.equal((await runCli(['mock', '--photometry', sersic, ...model, '--pixel', '3.5', '--max-radius', '13', '--seed', '9', '--out', dir])).code, 0);
+  assert.equal((await runCli(['mock', '--photometry', sersic, ...model, '--pixel', '3', '--max-radius', '13', '--seed', '9', '--out', dir])).code, 0);
   const kin = join(dir, 'kinematics.csv');
   const phot = join(dir, 'photometry.json');
   const run = join(root, 'rt-fit');

@@ -68,13 +68,13 @@ test('field: spaxels inside 2 R_e (ellipse of q\' = 0.8), one at the centre, on 
 });
 
 // chi2 = sum ((vrms - truth)/err)^2 over N bins is chi2_N if the noise has sd err: mean N, sd
-// sqrt(2N). 4 sd: a false alarm 1 in 3e4; a noise sd off by 10% moves chi2 by 21% = 9 sd at N = 750.
+// sqrt(2N). 4 sd: a false alarm 1 in 3e4; a noise sd off by 10% moves chi2 by 19-21% = 7 sd at N ~ 3000.
 test('the noise has the stated standard deviation: chi2 of (vrms - truth)/err ~ N (frac and S/N)', () => {
   for (const noise of [{ noiseFrac: 0.05 }, { snr: 20 }] as MockOptions[]) {
-    const m = computeMock({ ...base, ...noise, photometry: mgeFile, pixel: 0.5, maxRadius: 9 });
+    const m = computeMock({ ...base, ...noise, photometry: mgeFile, pixel: 0.25, maxRadius: 9 });
     const { vrms, vrms_true, vrms_err, x, y } = m.truth.bins;
     const N = vrms.length;
-    assert.ok(N > 600, `${N} bins`);
+    assert.ok(N > 2500, `${N} bins`);
     let chi2 = 0;
     for (let i = 0; i < N; i++) chi2 += ((vrms[i] - vrms_true[i]) / vrms_err[i]) ** 2;
     assert.ok(Math.abs(chi2 - N) < 4 * Math.sqrt(2 * N), `chi2 ${chi2} for N = ${N} (${JSON.stringify(noise)})`);
