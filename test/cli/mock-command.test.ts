@@ -13,7 +13,7 @@ import { buildFitProblem } from '../../src/run/fit-problem.ts';
 import { prepareFit } from '../../src/run/fit.ts';
 import { readKinematics } from '../../src/data/kinematics.ts';
 import { version } from '../../src/version.ts';
-import { runCli } from './run-cli.ts';
+import { ROOT, runCli } from './run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-mock-cli-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -161,4 +161,23 @@ test('--bins: the given positions, in order', async () => {
   assert.equal(r.code, 0, r.err);
   const t = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8'));
   assert.deepEqual([t.bins.x, t.bins.y], [[1, 3], [2, 4]]);
+});
+
+test('the bundled example fixtures/examples/mock-galaxy is what its README command makes', async () => {
+  const D = join(ROOT, 'fixtures/examples/mock-galaxy');
+  const readme = readFileSync(join(D, 'README.md'), 'utf8');
+  const cmd = /```sh\n(jamfit mock [^`]*?)\n```/.exec(readme)![1].replace(/\\\n\s*/g, ' ').split(/\s+/).slice(1);
+  const out = join(root, 'example');
+  const r = await runCli(cmd.map((a) => (a === 'fixtures/examples/mock-galaxy' ? out : a.replace(/^fixtures\//, join(ROOT, 'fixtures/')))));
+  assert.equal(r.code, 0, r.err);
+  for (const f of ['kinematics.csv', 'photometry.json']) assert.ok(read(join(out, f)).equals(read(join(D, f))), f);
+  const made = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8'));
+  const kept = JSON.parse(readFileSync(join(D, 'truth.json'), 'utf8'));
+  for (const t of [made, kept]) {
+    delete t.command;
+    t.photometry.source = t.photometry.source.replace(/^.*fixtures\//, 'fixtures/');
+    t.jamfit_version = 'any';
+  }
+  assert.deepEqual(made, kept);
+  assert.ok(kept.bins.x.length >= 100 && kept.bins.x.length <= 150);
 });
