@@ -39,6 +39,7 @@
  * (core/atomic-write.ts). The output depends only on the options: the same seed gives the same
  * bytes.
  */
+import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
@@ -161,6 +162,7 @@ function readBins(path: string): { x: number[]; y: number[] } {
 export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsCsv: string; photometry: { name: string; data: string | Uint8Array } } {
   if (!o.photometry) throw new InputError('--photometry', 'missing; give the Sérsic .json or MGE .ecsv/.csv photometry');
   if (!o.out) throw new InputError('--out', 'missing; give the output folder, e.g. --out mocks/galaxy1');
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new InputError('--out', `${o.out} is a file; give a folder (created if missing)`);
   const massModel = (o.massModel ?? 'qm') as MassModel;
   if (massModel !== 'qm' && massModel !== 'light') throw new InputError('--mass-model', `is '${o.massModel}'; use qm or light`);
   const betaZ = req('--beta-z', o.betaZ, 'beta_z = 1 - sigma_z^2/sigma_R^2, < 1');

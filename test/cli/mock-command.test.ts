@@ -136,6 +136,7 @@ const bad: [string, string[], RegExp][] = [
   ['bins without y', ['mock', '--photometry', sersic, ...model, '--bins', join(root, 'bins-nox.csv'), '--out', 'X'], /bins-nox\.csv: has no column 'y' \(bin centre y, arcsec\); columns found: x, z/],
   ['text in bins', ['mock', '--photometry', sersic, ...model, '--bins', join(root, 'bins-text.csv'), '--out', 'X'], /bins-text\.csv:row 3 column y: is 'abc', not a number/],
   ['duplicate bins', ['mock', '--photometry', sersic, ...model, '--bins', join(root, 'bins-dup.csv'), '--out', 'X'], /bins-dup\.csv:row 3 column x: bin at \(1, 2\) duplicates the bin of row 2/],
+  ['--out is a file', mock(join(root, 'sersic.json')), /--out: \S+sersic\.json is a file; give a folder/],
   ['stray argument', [...mock('X'), 'extra.csv'], /extra\.csv: unexpected argument/],
 ];
 writeFileSync(join(root, 'bad.json'), JSON.stringify({ sersic: { n: 4, re_arcsec: 10, q: 1.5, ie_lsun_pc2: 500 } }));
