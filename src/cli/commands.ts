@@ -3,6 +3,7 @@ import { fitCommand } from './cmd-fit.ts';
 import { infoCommand } from './cmd-info.ts';
 import { jamCommand } from './cmd-jam.ts';
 import { mapCommand } from './cmd-map.ts';
+import { mockCommand } from './cmd-mock.ts';
 import { simulateCommand } from './cmd-simulate.ts';
 import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { IO } from './main.ts';
@@ -26,4 +27,5 @@ export const commands: Record<string, Command<any>> = {
   info: infoCommand,
   simulate: simulateCommand,
   fit: fitCommand,
+  mock: mockCommand,
 };
