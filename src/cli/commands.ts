@@ -3,6 +3,7 @@ import { infoCommand } from './cmd-info.ts';
 import { jamCommand } from './cmd-jam.ts';
 import { mapCommand } from './cmd-map.ts';
 import { simulateCommand } from './cmd-simulate.ts';
+import { trainCommand } from './cmd-train.ts';
 import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { IO } from './main.ts';
 
@@ -24,4 +25,5 @@ export const commands: Record<string, Command<any>> = {
   map: mapCommand,
   info: infoCommand,
   simulate: simulateCommand,
+  train: trainCommand,
 };

@@ -1,0 +1,40 @@
+/**
+ * MLP inference engines: each runs the folded MLP (src/surrogate/folded.ts) on a batch of
+ * parameter vectors for one galaxy whose features were set once. Best available first:
+ * onnxruntime-node (4-9x faster than tfjs-wasm on this CPU, stack-eval.md section 2), tfjs (on
+ * its best backend), plain JS (always present; also the reference).
+ */
+import type { FoldedMlp } from './folded.ts';
+
+export interface MlpEngine {
+  readonly name: string;
+  /** Sets the galaxy: raw features (n, q_L). Must precede `run`. */
+  setFeatures(f: ArrayLike<number>): void;
+  /**
+   * ln v [batch x nOut] for raw parameter rows [batch x 3] (q_M, beta_z, inc_deg). The returned
+   * array may be reused by the next call.
+   */
+  run(params: ArrayLike<number>, batch: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export type EngineName = 'ort' | 'tfjs' | 'js';
+
+/** Creates an engine by name; throws (with the reason) when it is not available here. */
+export async function createEngine(name: EngineName, fm: FoldedMlp, opts: { threads?: number } = {}): Promise<MlpEngine> {
+  if (name === 'ort') return (await import('./engine-ort.ts')).createOrtEngine(fm, opts.threads ?? 1);
+  if (name === 'tfjs') return (await import('./engine-tfjs.ts')).createTfjsEngine(fm);
+  return (await import('./engine-js.ts')).createJsEngine(fm);
+}
+
+/** The fastest engine that loads, in the order ort, tfjs, js. */
+export async function bestEngine(fm: FoldedMlp, opts: { threads?: number } = {}): Promise<MlpEngine> {
+  for (const name of ['ort', 'tfjs'] as const) {
+    try {
+      return await createEngine(name, fm, opts);
+    } catch {
+      // not installed or not loadable here: next
+    }
+  }
+  return createEngine('js', fm);
+}
