@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   jam: () => import('./jam.ts'),
   mge: () => import('./mge.ts'),
   sampler: () => import('./sampler.ts'),
+  surrogate: () => import('./surrogate.ts'),
 };
 
 const wanted = process.argv.slice(2);
