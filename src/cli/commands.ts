@@ -4,6 +4,8 @@ import { jamCommand } from './cmd-jam.ts';
 import { mapCommand } from './cmd-map.ts';
 import { simulateCommand } from './cmd-simulate.ts';
 import { trainCommand } from './cmd-train.ts';
+import { predictCommand } from './cmd-predict.ts';
+import { evaluateCommand } from './cmd-evaluate.ts';
 import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { IO } from './main.ts';
 
@@ -26,4 +28,6 @@ export const commands: Record<string, Command<any>> = {
   info: infoCommand,
   simulate: simulateCommand,
   train: trainCommand,
+  predict: predictCommand,
+  evaluate: evaluateCommand,
 };
