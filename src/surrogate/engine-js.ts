@@ -2,11 +2,12 @@
  * Plain-JavaScript MLP engine (float32 storage, float64 accumulation): dependency-free and always
  * available, ~20x slower than tfjs-wasm (stack-eval.md section 4).
  */
-import type { MlpEngine } from './engine.ts';
+import type { EngineOptions, MlpEngine } from './engine.ts';
 import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
 import { silu } from './mlp.ts';
 
-export function createJsEngine(fm: FoldedMlp): MlpEngine {
+export function createJsEngine(fm: FoldedMlp, opts: EngineOptions = {}): MlpEngine {
+  const op = opts.operator;
   let c: Float32Array | null = null;
   return {
     name: 'js',
@@ -40,7 +41,15 @@ export function createJsEngine(fm: FoldedMlp): MlpEngine {
         h = o;
         width = l.out;
       }
-      return Float32Array.from(h);
+      if (!op) return Float32Array.from(h);
+      const out = new Float64Array(batch * op.nBins);
+      for (let r = 0; r < batch; r++) {
+        for (let i = 0; i < fm.nOut; i++) {
+          const v2 = Math.exp(2 * h[r * fm.nOut + i]);
+          for (let b = 0; b < op.nBins; b++) out[r * op.nBins + b] += v2 * op.matrix[i * op.nBins + b];
+        }
+      }
+      return Float32Array.from(out);
     },
     dispose() {},
   };

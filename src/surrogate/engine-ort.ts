@@ -4,12 +4,15 @@
  * first-layer bias), Gemm + Sigmoid/Mul (SiLU; opset 17 has no SiLU operator) per layer, output
  * lnv [batch, nOut]. One session serves every galaxy: only c changes.
  */
-import type { MlpEngine } from './engine.ts';
+import type { EngineOptions, GridOperator, MlpEngine } from './engine.ts';
 import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
 import { encodeOnnx, type OnnxGraph, type OnnxNode } from './onnx.ts';
 
-/** The ONNX graph of a folded MLP. */
-export function mlpOnnxGraph(fm: FoldedMlp): OnnxGraph {
+/**
+ * The ONNX graph of a folded MLP; with an operator M, the output is instead
+ * v2bins = Exp(2 lnv) . M [batch, nBins] (M an initialiser: one session per galaxy).
+ */
+export function mlpOnnxGraph(fm: FoldedMlp, op?: GridOperator): OnnxGraph {
   const nodes: OnnxNode[] = [];
   const initializers: OnnxGraph['initializers'] = [{ name: 'W0', dims: [fm.nParams, fm.h0], data: fm.W0p }];
   const silu = (z: string, k: number) => {
@@ -27,6 +30,12 @@ export function mlpOnnxGraph(fm: FoldedMlp): OnnxGraph {
     h = l.act && !last ? silu(z, k) : z;
   });
   if (fm.rest[fm.rest.length - 1].act) throw new RangeError('mlpOnnxGraph: the output layer must be linear');
+  const outputs = [{ name: 'lnv', dims: ['batch', fm.nOut] as (number | string)[] }];
+  if (op) {
+    initializers.push({ name: 'two', dims: [], data: new Float32Array([2]) }, { name: 'M', dims: [fm.nOut, op.nBins], data: op.matrix });
+    nodes.push({ op: 'Mul', inputs: ['lnv', 'two'], outputs: ['ln2'] }, { op: 'Exp', inputs: ['ln2'], outputs: ['v2'] }, { op: 'MatMul', inputs: ['v2', 'M'], outputs: ['v2bins'] });
+    outputs[0] = { name: 'v2bins', dims: ['batch', op.nBins] };
+  }
   return {
     nodes,
     initializers,
@@ -34,13 +43,15 @@ export function mlpOnnxGraph(fm: FoldedMlp): OnnxGraph {
       { name: 't', dims: ['batch', fm.nParams] },
       { name: 'c', dims: [1, fm.h0] },
     ],
-    outputs: [{ name: 'lnv', dims: ['batch', fm.nOut] }],
+    outputs,
   };
 }
 
-export async function createOrtEngine(fm: FoldedMlp, threads = 1): Promise<MlpEngine> {
+export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): Promise<MlpEngine> {
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const threads = opts.threads ?? 1;
+  const outName = opts.operator ? 'v2bins' : 'lnv';
+  const session = await ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, opts.operator)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   let c: InstanceType<typeof ort.Tensor> | null = null;
   let buf = new Float32Array(0);
   return {
@@ -53,7 +64,7 @@ export async function createOrtEngine(fm: FoldedMlp, threads = 1): Promise<MlpEn
       if (buf.length < batch * fm.nParams) buf = new Float32Array(batch * fm.nParams);
       const t = transformParams(fm, params, batch, buf.subarray(0, batch * fm.nParams));
       const out = await session.run({ t: new ort.Tensor('float32', t, [batch, fm.nParams]), c });
-      return out.lnv.data as Float32Array;
+      return out[outName].data as Float32Array;
     },
     dispose() {
       void session.release();

@@ -62,3 +62,43 @@ test('all engines present agree with the reference forward to 1e-5 relative', as
   assert.ok(present.length >= 1, "at least the js engine runs");
   assert.equal(arch.nOut * batch, want.length);
 });
+
+test('with a grid -> bins operator every engine returns v^2 . M, agreeing to 1e-5 relative', async (t) => {
+  // M >= 0, as interpolation, luminosity weights and PSF kernels are: each bin is a positive sum
+  // of v^2 terms, so its relative error is at most twice the per-point error of v (1e-5 above).
+  const { mlp, norm, rng } = fixture();
+  const fm = foldMlp(mlp, norm);
+  const nBins = 7;
+  const M = new Float32Array(fm.nOut * nBins).map(() => (rng.uniform() < 0.3 ? rng.uniform() : 0));
+  const f = [1.7, 0.55];
+  const batch = 5;
+  const params = new Float32Array(batch * 3);
+  const raw = new Float64Array(batch * 5);
+  for (let r = 0; r < batch; r++) {
+    const p = [Math.fround(0.6 + 0.4 * rng.uniform()), Math.fround(-0.3 + 0.6 * rng.uniform()), Math.fround(60 + 30 * rng.uniform())];
+    params.set(p, r * 3);
+    raw.set([f[0], f[1], ...p], r * 5);
+  }
+  const v = decodeOutputs(norm, forwardReference(mlp, encodeInputs(norm, raw, batch), batch), batch);
+  const want = new Float64Array(batch * nBins);
+  for (let r = 0; r < batch; r++) for (let i = 0; i < fm.nOut; i++) for (let b = 0; b < nBins; b++) want[r * nBins + b] += v[r * fm.nOut + i] ** 2 * M[i * nBins + b];
+  const diag: string[] = [];
+  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
+    let e;
+    try {
+      e = await createEngine(name, fm, { operator: { matrix: M, nBins } });
+    } catch (err) {
+      if (name === 'js') throw err;
+      continue;
+    }
+    e.setFeatures(f);
+    const got = await e.run(params, batch);
+    assert.equal(got.length, batch * nBins);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] / want[i] - 1));
+    assert.ok(worst < 1e-5, `${e.name}: max relative difference ${worst}`);
+    diag.push(`${e.name} ${worst.toExponential(1)}`);
+    e.dispose();
+  }
+  t.diagnostic(diag.join(', '));
+});
