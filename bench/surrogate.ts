@@ -64,7 +64,23 @@ export async function run(): Promise<BenchRow[]> {
     }
     e.dispose();
   }
-  void ortUs32;
+  // The whole likelihood chain inside onnxruntime: MLP -> v^2 -> dense 960 x 100 operator (a
+  // PSF-convolved binned map), batch 32.
+  try {
+    const nBins = 100;
+    const M = new Float32Array(fm.nOut * nBins).map((_, i) => ((i * 2654435761) % 1000) / 1e5);
+    const e = await createEngine('ort', fm, { threads: 1, operator: { matrix: M, nBins } });
+    e.setFeatures([3, 0.8]);
+    const params = new Float32Array(32 * 3).map((_, i) => [0.7, 0.1, 70][i % 3]);
+    const ms = await timeMs(async () => {
+      for (let k = 0; k < 10; k++) await e.run(params, 32);
+    }, 15, 2);
+    const us = (ms * 1000) / 320;
+    rows.push({ name: `MLP + dense 960x${nBins} operator, ort-1t batch 32`, value: us, unit: 'us/eval', reference: ortUs32, referenceName: 'MLP alone', ratio: ortUs32 / us });
+    e.dispose();
+  } catch {
+    // onnxruntime-node absent
+  }
   const { tf, backend } = await loadTf();
   const cv = new Map([...cnn.weights].map(([k, w]) => [k, tf.tensor(w.data, w.shape)]));
   const img = tf.zeros([1, cnn.arch.size, cnn.arch.size]);
