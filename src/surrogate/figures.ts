@@ -28,7 +28,8 @@ function histogramPanel(x0: number, w: number, h: number, values: ArrayLike<numb
   for (let t = Math.ceil(lo); t <= hi; t++) s += `<line x1="${px(t)}" y1="${py(0)}" x2="${px(t)}" y2="${py(0) + 5}" stroke="black"/><text x="${px(t)}" y="${py(0) + 20}" text-anchor="middle" font-size="12">${t >= -2 ? `${+(100 * 10 ** t).toPrecision(2)}%` : `1e${t + 2}%`}</text>`;
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
   const med = sorted[Math.floor(sorted.length / 2)];
-  s += `<line x1="${px(Math.log10(med))}" y1="40" x2="${px(Math.log10(med))}" y2="${py(0)}" stroke="#d62728" stroke-dasharray="4 3"/><text x="${px(Math.log10(med)) + 4}" y="52" font-size="12" fill="#d62728">median ${(100 * med).toPrecision(2)}%</text>`;
+  s += `<line x1="${px(Math.log10(med))}" y1="40" x2="${px(Math.log10(med))}" y2="${py(0)}" stroke="#d62728" stroke-dasharray="4 3"/><text x="${px(Math.log10(med)) + (px(Math.log10(med)) > x0 + w - 130 ? -4 : 4)}" y="52" font-size="12" fill="#d62728" text-anchor="${px(Math.log10(med)) > x0 + w - 130 ? 'end' : 'start'}">median ${(100 * med).toPrecision(2)}%</text>`;
+  s += `<text x="${x0 + 16}" y="${(40 + py(0)) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 ${x0 + 16} ${(40 + py(0)) / 2})">fraction (linear)</text>`;
   s += `<line x1="${px(-2)}" y1="40" x2="${px(-2)}" y2="${py(0)}" stroke="#2ca02c" stroke-dasharray="2 2"/>`;
   s += `<text x="${x0 + w / 2}" y="${h - 12}" text-anchor="middle" font-size="13">|relative error| (log scale)</text>`;
   return s;
