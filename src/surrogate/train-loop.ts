@@ -116,6 +116,11 @@ export async function trainLoop(tf: Tf, model: LoopModel, o: LoopOptions): Promi
   let stoppedBy: LoopResult['stoppedBy'] = 'epochs';
   let ranHere = 0;
   while (st.epoch < o.epochs) {
+    // A run resumed after it stopped early stays stopped.
+    if (st.epoch - 1 - st.bestEpoch >= o.patience) {
+      stoppedBy = 'patience';
+      break;
+    }
     const te = performance.now();
     const perm = epochPermutation(o.seed, st.epoch, model.nTrain);
     let lossSum = 0;
