@@ -15,7 +15,7 @@ const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
 
 type Stream = 'out' | 'err';
 const cases: [string[], number, Stream, RegExp][] = [
-  [[], 2, 'err', /^usage: jamfit <command> \[options\]\n\ncommands:\n  demo .*\n  jam .*\n  map .*\n  info .*\n\nrun 'jamfit <command> --help'/],
+  [[], 2, 'err', /^usage: jamfit <command> \[options\]\n\ncommands:\n  demo .*\n  jam .*\n  map .*\n  info .*\n(  \w+ .*\n)*\nrun 'jamfit <command> --help'/],
   [['--help'], 0, 'out', /^usage: jamfit <command> \[options\]\n\ncommands:\n/],
   [['-h'], 0, 'out', /^usage: jamfit <command> \[options\]\n/],
   [['help'], 0, 'out', /^usage: jamfit <command> \[options\]\n/],
