@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   mge: () => import('./mge.ts'),
   sampler: () => import('./sampler.ts'),
   kernel: () => import('./kernel.ts'),
+  surrogate: () => import('./surrogate.ts'),
 };
 
 const wanted = process.argv.slice(2);

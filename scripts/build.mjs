@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
  * forgotten, and the data folders below.
  */
 const SOURCE_DIRS = ['core', 'src', 'samplers', 'likelihoods'];
-const DATA = ['fixtures/examples'];
+const DATA = ['fixtures/examples', 'fixtures/surrogate'];
 function handWritten(dir) {
   return readdirSync(new URL(`../${dir}`, import.meta.url), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? handWritten(`${dir}/${e.name}`) : /\.(mjs|d\.mts)$/.test(e.name) ? [`${dir}/${e.name}`] : [],

@@ -5,6 +5,9 @@ import { jamCommand } from './cmd-jam.ts';
 import { mapCommand } from './cmd-map.ts';
 import { mockCommand } from './cmd-mock.ts';
 import { simulateCommand } from './cmd-simulate.ts';
+import { trainCommand } from './cmd-train.ts';
+import { predictCommand } from './cmd-predict.ts';
+import { evaluateCommand } from './cmd-evaluate.ts';
 import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { IO } from './main.ts';
 
@@ -28,4 +31,7 @@ export const commands: Record<string, Command<any>> = {
   simulate: simulateCommand,
   fit: fitCommand,
   mock: mockCommand,
+  train: trainCommand,
+  predict: predictCommand,
+  evaluate: evaluateCommand,
 };

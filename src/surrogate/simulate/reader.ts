@@ -26,6 +26,12 @@ export interface TrainingSet {
 export interface ReadOptions {
   /** Load the images too (default true). */
   images?: boolean;
+  /**
+   * Accept a set that is still being generated (or was stopped): read the leading run of chunks
+   * the manifest lists as complete, each verified as usual (default false: an incomplete set is
+   * an error). For development only; `n` is then the number of maps actually read.
+   */
+  partial?: boolean;
 }
 
 /** Reads the training set in `dir`. */
@@ -49,16 +55,25 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
   const expectFp = m.fingerprint;
   const fix = `rerun \`${m.command}\` to complete it`;
   if (expectFp !== fingerprint(c, m.packageVersion)) throw new InputError(mpath, `its fingerprint does not match its configuration (edited by hand?); ${fix}`);
-  if (!m.complete) throw new InputError(mpath, `says the dataset is incomplete (${m.chunks?.length ?? 0} of ${chunkCount(c)} chunks); ${fix}`);
+  let nChunks = chunkCount(c);
+  if (!m.complete) {
+    if (!opts.partial) throw new InputError(mpath, `says the dataset is incomplete (${m.chunks?.length ?? 0} of ${chunkCount(c)} chunks); ${fix}`);
+    // Chunks finish out of order across workers: keep only the contiguous prefix 0..k-1.
+    const listed = new Set((m.chunks ?? []).map((e) => e.index));
+    nChunks = 0;
+    while (listed.has(nChunks)) nChunks++;
+    if (nChunks === 0) throw new InputError(mpath, `lists no complete chunk yet; wait for \`${m.command}\` to write one`);
+  }
   const grid = thetaLogRGrid(c.grid);
   const nG = grid.x.length;
   const nCol = PARAM_COLUMNS.length;
   const side = c.image.size;
   const withImages = (opts.images ?? true) && side > 0;
-  const params = new Float64Array(c.n * nCol);
-  const v = new Float32Array(c.n * nG);
-  const images = withImages ? new Float32Array(c.n * side * side) : null;
-  for (let i = 0; i < chunkCount(c); i++) {
+  const nMaps = nChunks === chunkCount(c) ? c.n : chunkRange(c, nChunks - 1).first + chunkRange(c, nChunks - 1).count;
+  const params = new Float64Array(nMaps * nCol);
+  const v = new Float32Array(nMaps * nG);
+  const images = withImages ? new Float32Array(nMaps * side * side) : null;
+  for (let i = 0; i < nChunks; i++) {
     const path = join(dir, chunkFile(i));
     if (!existsSync(path)) throw new InputError(path, `is missing; ${fix}`);
     const { first, count } = chunkRange(c, i);
@@ -69,5 +84,5 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
     v.set(r.v, first * nG);
     if (images && r.images) images.set(r.images, first * side * side);
   }
-  return { manifest: m, grid, n: c.n, params, v, images };
+  return { manifest: m, grid, n: nMaps, params, v, images };
 }

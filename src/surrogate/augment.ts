@@ -1,0 +1,107 @@
+/**
+ * Degradations of a canonical image (log10 Sigma/I_e, src/photometry/canonical-image.ts) that
+ * make the CNN robust to real photometry, applied in this order: a small rotation (position-angle
+ * error) and shift (centring error) by bilinear resampling of the linear surface brightness; a
+ * Gaussian PSF blur; a sky residual (a constant added to the linear surface brightness); pixel
+ * noise (Gaussian, in dex). Each draw uses its own generator seeded with (seed, key), so an
+ * epoch's augmentations do not depend on batching or on resuming.
+ */
+import { Rng } from '../../samplers/rng.ts';
+
+export interface Augment {
+  /** Max |position-angle error|, deg (uniform). */
+  paDeg: number;
+  /** Max centring error per axis, pixels (uniform). */
+  shiftPx: number;
+  /** Max PSF Gaussian sigma, pixels (uniform in [0, max]). */
+  psfPx: number;
+  /** Max |sky residual| as a fraction of I_e (uniform, either sign). */
+  sky: number;
+  /** Max pixel noise sigma, dex (uniform in [0, max] per image). */
+  noiseDex: number;
+}
+
+export const NO_AUGMENT: Augment = { paDeg: 0, shiftPx: 0, psfPx: 0, sky: 0, noiseDex: 0 };
+
+export function isIdentity(a: Augment): boolean {
+  return a.paDeg === 0 && a.shiftPx === 0 && a.psfPx === 0 && a.sky === 0 && a.noiseDex === 0;
+}
+
+/** Floor of the linear surface brightness (relative to I_e) before the log: keeps log10 finite where a negative sky or noise would cross zero. */
+const SB_FLOOR = 1e-6;
+
+/**
+ * A degraded copy of `img` (side `n`). Fixed settings per draw (rather than random magnitudes)
+ * are obtained by `degrade`; this draws them from `aug`'s ranges.
+ */
+export function augmentImage(img: Float32Array, n: number, aug: Augment, seed: number, key: number): Float32Array {
+  const rng = new Rng(`jamfit-augment:${seed}:${key}`);
+  const u = () => 2 * rng.uniform() - 1;
+  return degrade(img, n, { paDeg: aug.paDeg * u(), shiftX: aug.shiftPx * u(), shiftY: aug.shiftPx * u(), psfPx: aug.psfPx * rng.uniform(), sky: aug.sky * u(), noiseDex: aug.noiseDex * rng.uniform() }, rng);
+}
+
+export interface Degradation {
+  paDeg: number;
+  shiftX: number;
+  shiftY: number;
+  psfPx: number;
+  sky: number;
+  noiseDex: number;
+}
+
+/** Applies one fixed degradation (noise drawn from `rng`). */
+export function degrade(img: Float32Array, n: number, d: Degradation, rng: Rng): Float32Array {
+  let lin: Float64Array = Float64Array.from(img, (v) => 10 ** v);
+  if (d.paDeg !== 0 || d.shiftX !== 0 || d.shiftY !== 0) lin = resample(lin, n, (d.paDeg * Math.PI) / 180, d.shiftX, d.shiftY);
+  if (d.psfPx > 0) lin = blur(lin, n, d.psfPx);
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < lin.length; i++) {
+    const v = Math.max(lin[i] + d.sky, SB_FLOOR);
+    out[i] = Math.log10(v) + (d.noiseDex > 0 ? d.noiseDex * rng.normal() : 0);
+  }
+  return out;
+}
+
+/** Rotates by `ang` (rad) about the centre and shifts by (dx, dy) px, bilinear; edges clamp. */
+function resample(a: Float64Array, n: number, ang: number, dx: number, dy: number): Float64Array {
+  const out = new Float64Array(n * n);
+  const c = Math.cos(ang);
+  const s = Math.sin(ang);
+  const m = (n - 1) / 2;
+  for (let iy = 0; iy < n; iy++) {
+    for (let ix = 0; ix < n; ix++) {
+      const x = ix - m - dx;
+      const y = iy - m - dy;
+      const sx = Math.min(n - 1, Math.max(0, c * x + s * y + m));
+      const sy = Math.min(n - 1, Math.max(0, -s * x + c * y + m));
+      const x0 = Math.min(n - 2, Math.floor(sx));
+      const y0 = Math.min(n - 2, Math.floor(sy));
+      const fx = sx - x0;
+      const fy = sy - y0;
+      out[iy * n + ix] = (1 - fy) * ((1 - fx) * a[y0 * n + x0] + fx * a[y0 * n + x0 + 1]) + fy * ((1 - fx) * a[(y0 + 1) * n + x0] + fx * a[(y0 + 1) * n + x0 + 1]);
+    }
+  }
+  return out;
+}
+
+/** Separable Gaussian blur with sigma `sig` px, kernel +-3 sigma, edges clamp. */
+function blur(a: Float64Array, n: number, sig: number): Float64Array {
+  const r = Math.max(1, Math.ceil(3 * sig));
+  const k = new Float64Array(2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-0.5 * (i / sig) ** 2);
+  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  const tmp = new Float64Array(n * n);
+  const out = new Float64Array(n * n);
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+    let s = 0;
+    for (let i = -r; i <= r; i++) s += k[i + r] * a[y * n + Math.min(n - 1, Math.max(0, x + i))];
+    tmp[y * n + x] = s;
+  }
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+    let s = 0;
+    for (let i = -r; i <= r; i++) s += k[i + r] * tmp[Math.min(n - 1, Math.max(0, y + i)) * n + x];
+    out[y * n + x] = s;
+  }
+  return out;
+}

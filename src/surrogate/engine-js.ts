@@ -1,0 +1,56 @@
+/**
+ * Plain-JavaScript MLP engine (float32 storage, float64 accumulation): dependency-free and always
+ * available, ~20x slower than tfjs-wasm (stack-eval.md section 4).
+ */
+import type { EngineOptions, MlpEngine } from './engine.ts';
+import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
+import { silu } from './mlp.ts';
+
+export function createJsEngine(fm: FoldedMlp, opts: EngineOptions = {}): MlpEngine {
+  const op = opts.operator;
+  let c: Float32Array | null = null;
+  return {
+    name: 'js',
+    setFeatures(f) {
+      c = featureBias(fm, f);
+    },
+    async run(params, batch) {
+      if (!c) throw new Error('engine js: setFeatures must be called before run');
+      const t = transformParams(fm, params, batch);
+      let h = new Float64Array(batch * fm.h0);
+      let width = fm.h0;
+      for (let r = 0; r < batch; r++) {
+        for (let j = 0; j < fm.h0; j++) {
+          let z = c[j];
+          for (let k = 0; k < fm.nParams; k++) z += t[r * fm.nParams + k] * fm.W0p[k * fm.h0 + j];
+          h[r * fm.h0 + j] = fm.act0 ? silu(z) : z;
+        }
+      }
+      for (const l of fm.rest) {
+        const o = new Float64Array(batch * l.out);
+        for (let r = 0; r < batch; r++) {
+          const ro = r * l.out;
+          for (let j = 0; j < l.out; j++) o[ro + j] = l.b[j];
+          for (let i = 0; i < width; i++) {
+            const hi = h[r * width + i];
+            const row = i * l.out;
+            for (let j = 0; j < l.out; j++) o[ro + j] += hi * l.W[row + j];
+          }
+          if (l.act) for (let j = 0; j < l.out; j++) o[ro + j] = silu(o[ro + j]);
+        }
+        h = o;
+        width = l.out;
+      }
+      if (!op) return Float32Array.from(h);
+      const out = new Float64Array(batch * op.nBins);
+      for (let r = 0; r < batch; r++) {
+        for (let i = 0; i < fm.nOut; i++) {
+          const v2 = Math.exp(2 * h[r * fm.nOut + i]);
+          for (let b = 0; b < op.nBins; b++) out[r * op.nBins + b] += v2 * op.matrix[i * op.nBins + b];
+        }
+      }
+      return Float32Array.from(out);
+    },
+    dispose() {},
+  };
+}

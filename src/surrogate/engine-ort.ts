@@ -1,0 +1,73 @@
+/**
+ * onnxruntime-node MLP engine: the folded MLP as a hand-built ONNX graph (src/surrogate/onnx.ts)
+ * with inputs t [batch, nParams] (transformed parameters) and c [1, H] (the per-galaxy
+ * first-layer bias), Gemm + Sigmoid/Mul (SiLU; opset 17 has no SiLU operator) per layer, output
+ * lnv [batch, nOut]. One session serves every galaxy: only c changes.
+ */
+import type { EngineOptions, GridOperator, MlpEngine } from './engine.ts';
+import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
+import { encodeOnnx, type OnnxGraph, type OnnxNode } from './onnx.ts';
+
+/**
+ * The ONNX graph of a folded MLP; with an operator M, the output is instead
+ * v2bins = Exp(2 lnv) . M [batch, nBins] (M an initialiser: one session per galaxy).
+ */
+export function mlpOnnxGraph(fm: FoldedMlp, op?: GridOperator): OnnxGraph {
+  const nodes: OnnxNode[] = [];
+  const initializers: OnnxGraph['initializers'] = [{ name: 'W0', dims: [fm.nParams, fm.h0], data: fm.W0p }];
+  const silu = (z: string, k: number) => {
+    nodes.push({ op: 'Sigmoid', inputs: [z], outputs: [`s${k}`] }, { op: 'Mul', inputs: [z, `s${k}`], outputs: [`h${k}`] });
+    return `h${k}`;
+  };
+  nodes.push({ op: 'Gemm', inputs: ['t', 'W0', 'c'], outputs: ['z0'] });
+  let h = fm.act0 ? silu('z0', 0) : 'z0';
+  fm.rest.forEach((l, i) => {
+    const k = i + 1;
+    const last = i === fm.rest.length - 1;
+    initializers.push({ name: `W${k}`, dims: [l.in, l.out], data: l.W }, { name: `b${k}`, dims: [l.out], data: l.b });
+    const z = last ? 'lnv' : `z${k}`;
+    nodes.push({ op: 'Gemm', inputs: [h, `W${k}`, `b${k}`], outputs: [z] });
+    h = l.act && !last ? silu(z, k) : z;
+  });
+  if (fm.rest[fm.rest.length - 1].act) throw new RangeError('mlpOnnxGraph: the output layer must be linear');
+  const outputs = [{ name: 'lnv', dims: ['batch', fm.nOut] as (number | string)[] }];
+  if (op) {
+    initializers.push({ name: 'two', dims: [], data: new Float32Array([2]) }, { name: 'M', dims: [fm.nOut, op.nBins], data: op.matrix });
+    nodes.push({ op: 'Mul', inputs: ['lnv', 'two'], outputs: ['ln2'] }, { op: 'Exp', inputs: ['ln2'], outputs: ['v2'] }, { op: 'MatMul', inputs: ['v2', 'M'], outputs: ['v2bins'] });
+    outputs[0] = { name: 'v2bins', dims: ['batch', op.nBins] };
+  }
+  return {
+    nodes,
+    initializers,
+    inputs: [
+      { name: 't', dims: ['batch', fm.nParams] },
+      { name: 'c', dims: [1, fm.h0] },
+    ],
+    outputs,
+  };
+}
+
+export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): Promise<MlpEngine> {
+  const ort = await import('onnxruntime-node');
+  const threads = opts.threads ?? 1;
+  const outName = opts.operator ? 'v2bins' : 'lnv';
+  const session = await ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, opts.operator)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  let c: InstanceType<typeof ort.Tensor> | null = null;
+  let buf = new Float32Array(0);
+  return {
+    name: `ort-${threads}t`,
+    setFeatures(f) {
+      c = new ort.Tensor('float32', featureBias(fm, f), [1, fm.h0]);
+    },
+    async run(params, batch) {
+      if (!c) throw new Error('engine ort: setFeatures must be called before run');
+      if (buf.length < batch * fm.nParams) buf = new Float32Array(batch * fm.nParams);
+      const t = transformParams(fm, params, batch, buf.subarray(0, batch * fm.nParams));
+      const out = await session.run({ t: new ort.Tensor('float32', t, [batch, fm.nParams]), c });
+      return out[outName].data as Float32Array;
+    },
+    dispose() {
+      void session.release();
+    },
+  };
+}

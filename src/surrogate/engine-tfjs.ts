@@ -1,0 +1,51 @@
+/**
+ * tfjs MLP engine on the best backend (src/surrogate/tf.ts): the fallback where
+ * onnxruntime-node is missing.
+ */
+import type { EngineOptions, MlpEngine } from './engine.ts';
+import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
+import { loadTf } from './tf.ts';
+
+type Tensor = import('@tensorflow/tfjs').Tensor;
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+
+export async function createTfjsEngine(fm: FoldedMlp, opts: EngineOptions = {}): Promise<MlpEngine> {
+  const { tf, backend } = await loadTf();
+  const op = opts.operator ? tf.tensor2d(opts.operator.matrix, [fm.nOut, opts.operator.nBins]) : null;
+  const W0p = tf.tensor2d(fm.W0p, [fm.nParams, fm.h0]);
+  const layers = fm.rest.map((l) => ({ W: tf.tensor2d(l.W, [l.in, l.out]), b: tf.tensor1d(l.b), act: l.act }));
+  let c: Tensor | null = null;
+  const silu = (z: Tensor) => tf.mul(z, tf.sigmoid(z));
+  return {
+    name: `tfjs-${backend}`,
+    setFeatures(f) {
+      c?.dispose();
+      c = tf.tensor1d(featureBias(fm, f));
+    },
+    async run(params, batch) {
+      if (!c) throw new Error('engine tfjs: setFeatures must be called before run');
+      const t = transformParams(fm, params, batch);
+      const out = tf.tidy(() => {
+        let h = tf.add(tf.matMul(tf.tensor2d(t, [batch, fm.nParams]), W0p), c!) as Tensor2D;
+        if (fm.act0) h = silu(h) as Tensor2D;
+        for (const l of layers) {
+          h = tf.add(tf.matMul(h, l.W), l.b) as Tensor2D;
+          if (l.act) h = silu(h) as Tensor2D;
+        }
+        return op ? tf.matMul(tf.exp(tf.mul(h, 2)), op) : h;
+      });
+      const y = (await out.data()) as Float32Array;
+      out.dispose();
+      return y;
+    },
+    dispose() {
+      c?.dispose();
+      W0p.dispose();
+      op?.dispose();
+      for (const l of layers) {
+        l.W.dispose();
+        l.b.dispose();
+      }
+    },
+  };
+}

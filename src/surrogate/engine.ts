@@ -1,0 +1,59 @@
+/**
+ * MLP inference engines: each runs the folded MLP (src/surrogate/folded.ts) on a batch of
+ * parameter vectors for one galaxy whose features were set once. Best available first:
+ * onnxruntime-node (4-9x faster than tfjs-wasm on this CPU, stack-eval.md section 2), tfjs (on
+ * its best backend), plain JS (always present; also the reference).
+ */
+import type { FoldedMlp } from './folded.ts';
+
+/**
+ * A per-galaxy linear operator from the grid to the data bins, applied to v^2 (V_rms^2 is what
+ * interpolation, luminosity weighting and PSF convolution act on linearly): bins = v^2 . M with
+ * M [nOut x nBins] row-major (src/operator builds it). With it an engine returns v^2 per bin
+ * instead of ln v, and the whole chain runs inside the engine.
+ */
+export interface GridOperator {
+  matrix: Float32Array;
+  nBins: number;
+}
+
+export interface EngineOptions {
+  /** Intra-op threads (onnxruntime only; default 1). */
+  threads?: number;
+  operator?: GridOperator;
+}
+
+export interface MlpEngine {
+  readonly name: string;
+  /** Sets the galaxy: raw features (n, q_L). Must precede `run`. */
+  setFeatures(f: ArrayLike<number>): void;
+  /**
+   * ln v [batch x nOut] for raw parameter rows [batch x 3] (q_M, beta_z, inc_deg), or with an
+   * operator the dimensionless v^2 per bin [batch x nBins]. The returned array may be reused by
+   * the next call.
+   */
+  run(params: ArrayLike<number>, batch: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export type EngineName = 'ort' | 'tfjs' | 'js';
+
+/** Creates an engine by name; throws (with the reason) when it is not available here. */
+export async function createEngine(name: EngineName, fm: FoldedMlp, opts: EngineOptions = {}): Promise<MlpEngine> {
+  if (opts.operator && opts.operator.matrix.length !== fm.nOut * opts.operator.nBins) throw new RangeError(`createEngine: operator has ${opts.operator.matrix.length} entries, expected ${fm.nOut} x ${opts.operator.nBins}`);
+  if (name === 'ort') return (await import('./engine-ort.ts')).createOrtEngine(fm, opts);
+  if (name === 'tfjs') return (await import('./engine-tfjs.ts')).createTfjsEngine(fm, opts);
+  return (await import('./engine-js.ts')).createJsEngine(fm, opts);
+}
+
+/** The fastest engine that loads, in the order ort, tfjs, js. */
+export async function bestEngine(fm: FoldedMlp, opts: EngineOptions = {}): Promise<MlpEngine> {
+  for (const name of ['ort', 'tfjs'] as const) {
+    try {
+      return await createEngine(name, fm, opts);
+    } catch {
+      // not installed or not loadable here: next
+    }
+  }
+  return createEngine('js', fm);
+}

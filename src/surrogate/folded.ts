@@ -1,0 +1,74 @@
+/**
+ * The MLP rearranged for inference (what every engine runs): the input standardisation is folded
+ * into the first layer and the output de-standardisation into the last, so an engine maps
+ * transformed parameters (q_M, beta_z, cos i) straight to ln v; and the first layer is split into
+ * its feature part and its parameter part, so that per galaxy the features' contribution
+ * c = W_f^T t(f) + b is computed once (`featureBias`) and each evaluation costs
+ * nParams * H + the remaining layers' multiply-adds.
+ */
+import type { Mlp, MlpLayer } from './mlp.ts';
+import { transformInput, type Normalisation } from './normalise.ts';
+
+export interface FoldedMlp {
+  nFeatures: number;
+  nParams: number;
+  nOut: number;
+  /** Width of the first layer. */
+  h0: number;
+  /** SiLU after the first layer. */
+  act0: boolean;
+  /** Feature rows of the first layer [nFeatures x h0], standardisation folded in. */
+  W0f: Float32Array;
+  /** Parameter rows of the first layer [nParams x h0], standardisation folded in. */
+  W0p: Float32Array;
+  /** First-layer bias with the standardisation offsets folded in. */
+  b0: Float32Array;
+  /** Remaining layers; the last one outputs ln v. */
+  rest: MlpLayer[];
+}
+
+export function foldMlp(m: Mlp, norm: Normalisation): FoldedMlp {
+  const [first, ...others] = m.layers;
+  const nF = m.arch.nFeatures;
+  const nP = m.arch.nParams;
+  const H = first.out;
+  const W0f = new Float32Array(nF * H);
+  const W0p = new Float32Array(nP * H);
+  const b0 = new Float64Array(first.b);
+  for (let k = 0; k < nF + nP; k++) {
+    const s = norm.inStd[k];
+    const mu = norm.inMean[k];
+    for (let j = 0; j < H; j++) {
+      const w = first.W[k * H + j];
+      if (k < nF) W0f[k * H + j] = w / s;
+      else W0p[(k - nF) * H + j] = w / s;
+      b0[j] -= (w * mu) / s;
+    }
+  }
+  const rest = others.map((l) => ({ ...l, W: Float32Array.from(l.W), b: Float32Array.from(l.b) }));
+  if (rest.length === 0) throw new RangeError('foldMlp: the MLP needs at least one hidden layer');
+  const last = rest[rest.length - 1];
+  for (let i = 0; i < last.in; i++) for (let j = 0; j < last.out; j++) last.W[i * last.out + j] *= norm.outStd[j];
+  for (let j = 0; j < last.out; j++) last.b[j] = last.b[j] * norm.outStd[j] + norm.outMean[j];
+  return { nFeatures: nF, nParams: nP, nOut: m.arch.nOut, h0: H, act0: first.act, W0f, W0p, b0: Float32Array.from(b0), rest };
+}
+
+/** Per-galaxy first-layer bias c = b0 + W0f^T t(f) for raw features f = (n, q_L). */
+export function featureBias(fm: FoldedMlp, f: ArrayLike<number>): Float32Array {
+  const c = new Float64Array(fm.b0);
+  for (let k = 0; k < fm.nFeatures; k++) {
+    const t = transformInput(k, f[k]);
+    for (let j = 0; j < fm.h0; j++) c[j] += fm.W0f[k * fm.h0 + j] * t;
+  }
+  return Float32Array.from(c);
+}
+
+/**
+ * Transformed parameter rows (q_M, beta_z, cos i) of raw rows [batch x 3] (q_M, beta_z,
+ * inc_deg), into `out` (default a new array).
+ */
+export function transformParams(fm: FoldedMlp, p: ArrayLike<number>, batch: number, out = new Float32Array(batch * fm.nParams)): Float32Array {
+  const nP = fm.nParams;
+  for (let r = 0; r < batch; r++) for (let k = 0; k < nP; k++) out[r * nP + k] = transformInput(fm.nFeatures + k, p[r * nP + k]);
+  return out;
+}

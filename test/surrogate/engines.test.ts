@@ -1,0 +1,104 @@
+/**
+ * Every MLP engine present agrees with the unfolded float64 reference forward (mlp.ts) to 1e-5
+ * relative on v. Justification of 1e-5: the engines hold float32 weights and (ort, tfjs)
+ * accumulate in float32; over <= 257-term dot products of O(1) terms through 4 layers the
+ * rounding reaches ~1e-6 in ln v, i.e. ~1e-6 relative in v, so 1e-5 has a 10x margin, while any
+ * real defect (a missed fold, a transposed weight, a wrong activation) costs >= 1e-3.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createEngine, type EngineName } from '../../src/surrogate/engine.ts';
+import { foldMlp } from '../../src/surrogate/folded.ts';
+import { forwardReference, initMlp } from '../../src/surrogate/mlp.ts';
+import { decodeOutputs, encodeInputs, type Normalisation } from '../../src/surrogate/normalise.ts';
+import { Rng } from '../../samplers/rng.ts';
+
+function fixture() {
+  const arch = { nFeatures: 2, nParams: 3, hidden: [32, 24, 16], bottleneck: 8, nOut: 40 };
+  const mlp = initMlp(arch, 7);
+  // Random biases too (init leaves them 0, which would hide a bias that an engine drops).
+  const rng = new Rng('engines-test');
+  for (const l of mlp.layers) for (let j = 0; j < l.b.length; j++) l.b[j] = 0.3 * (2 * rng.uniform() - 1);
+  const outMean = new Float32Array(arch.nOut).map(() => -1 + rng.uniform());
+  const outStd = new Float32Array(arch.nOut).map(() => 0.05 + 0.2 * rng.uniform());
+  const norm: Normalisation = { inputs: ['n', 'q_L', 'q_M', 'beta_z', 'inc_deg'], inMean: [1.1, 0.7, 0.7, 0.05, 0.3], inStd: [0.5, 0.17, 0.17, 0.23, 0.2], outMean, outStd };
+  return { mlp, norm, arch, rng };
+}
+
+test('all engines present agree with the reference forward to 1e-5 relative', async (t) => {
+  const { mlp, norm, arch, rng } = fixture();
+  const fm = foldMlp(mlp, norm);
+  const f = [3.3, 0.72];
+  const batch = 17;
+  const params = new Float32Array(batch * 3);
+  const raw = new Float64Array(batch * 5);
+  for (let r = 0; r < batch; r++) {
+    const p = [0.5 + 0.5 * rng.uniform(), -0.4 + 0.8 * rng.uniform(), 55 + 35 * rng.uniform()];
+    params.set(p, r * 3);
+    raw.set([f[0], f[1], ...p], r * 5);
+  }
+  // Reference: the unfolded network on standardised float32 inputs (what training sees).
+  const want = decodeOutputs(norm, forwardReference(mlp, encodeInputs(norm, Float64Array.from(raw, (x, i) => (i % 5 >= 2 ? Math.fround(x) : x)), batch), batch), batch);
+  const present: string[] = [];
+  const diag: string[] = [];
+  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
+    let e;
+    try {
+      e = await createEngine(name, fm);
+    } catch (err) {
+      if (name === 'js') throw err;
+      continue; // optional engine not installed here
+    }
+    present.push(e.name);
+    e.setFeatures(f);
+    const lnv = await e.run(params, batch);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(Math.exp(lnv[i]) / want[i] - 1));
+    assert.ok(worst < 1e-5, `${e.name}: max relative difference ${worst}`);
+    diag.push(`${e.name} ${worst.toExponential(1)}`);
+    e.dispose();
+  }
+  t.diagnostic(diag.join(", "));
+  assert.ok(present.length >= 1, "at least the js engine runs");
+  assert.equal(arch.nOut * batch, want.length);
+});
+
+test('with a grid -> bins operator every engine returns v^2 . M, agreeing to 1e-5 relative', async (t) => {
+  // M >= 0, as interpolation, luminosity weights and PSF kernels are: each bin is a positive sum
+  // of v^2 terms, so its relative error is at most twice the per-point error of v (1e-5 above).
+  const { mlp, norm, rng } = fixture();
+  const fm = foldMlp(mlp, norm);
+  const nBins = 7;
+  const M = new Float32Array(fm.nOut * nBins).map(() => (rng.uniform() < 0.3 ? rng.uniform() : 0));
+  const f = [1.7, 0.55];
+  const batch = 5;
+  const params = new Float32Array(batch * 3);
+  const raw = new Float64Array(batch * 5);
+  for (let r = 0; r < batch; r++) {
+    const p = [Math.fround(0.6 + 0.4 * rng.uniform()), Math.fround(-0.3 + 0.6 * rng.uniform()), Math.fround(60 + 30 * rng.uniform())];
+    params.set(p, r * 3);
+    raw.set([f[0], f[1], ...p], r * 5);
+  }
+  const v = decodeOutputs(norm, forwardReference(mlp, encodeInputs(norm, raw, batch), batch), batch);
+  const want = new Float64Array(batch * nBins);
+  for (let r = 0; r < batch; r++) for (let i = 0; i < fm.nOut; i++) for (let b = 0; b < nBins; b++) want[r * nBins + b] += v[r * fm.nOut + i] ** 2 * M[i * nBins + b];
+  const diag: string[] = [];
+  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
+    let e;
+    try {
+      e = await createEngine(name, fm, { operator: { matrix: M, nBins } });
+    } catch (err) {
+      if (name === 'js') throw err;
+      continue;
+    }
+    e.setFeatures(f);
+    const got = await e.run(params, batch);
+    assert.equal(got.length, batch * nBins);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] / want[i] - 1));
+    assert.ok(worst < 1e-5, `${e.name}: max relative difference ${worst}`);
+    diag.push(`${e.name} ${worst.toExponential(1)}`);
+    e.dispose();
+  }
+  t.diagnostic(diag.join(', '));
+});
