@@ -19,6 +19,7 @@
  */
 import { InputError } from '../core/errors.ts';
 import { intrinsicQ } from '../src/jam/deproject.ts';
+import { luminosityWeightedQ } from '../src/photometry/mge.ts';
 import { TRAINING_DOMAIN_V1, type TrainingDomain } from '../src/surrogate/domain.ts';
 import type { Rng } from '../samplers/rng.ts';
 import type { GridParams, MassModel } from './grid-model.ts';
@@ -83,14 +84,7 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   if (!(ml[0] > 0)) throw new InputError('--ml-range', `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
   const src = o.lightSource ?? 'photometry';
   const q = Float64Array.from(o.light.qobs);
-  let lw = 0;
-  let lq = 0;
-  for (let k = 0; k < q.length; k++) {
-    const L = o.light.surf[k] * o.light.sigma[k] ** 2 * q[k];
-    lw += L;
-    lq += L * q[k];
-  }
-  const qLight = lq / lw;
+  const qLight = luminosityWeightedQ(o.light);
   if (!(qLight >= dom.box.q_L[0])) {
     throw new InputError(src, `the light's luminosity-weighted q' = ${qLight.toFixed(3)} is flatter than the training domain's q_L >= ${dom.box.q_L[0]}`);
   }

@@ -64,3 +64,21 @@ export function mgeSurfaceDensity(mge: Mge, x: ArrayLike<number>, y: ArrayLike<n
   }
   return out;
 }
+
+/**
+ * Luminosity-weighted observed axial ratio of an MGE: sum(L_k q'_k) / sum(L_k) with L_k =
+ * surf_k sigma_k^2 q'_k (proportional to each Gaussian's total light). For a single q' (e.g. an
+ * MGE of a Sersic) it is that q'. It is the light's q_L in the beta_z < 0.7 eps_intr limit and the
+ * ellipse of the mock's field. Needs at least one Gaussian with positive light (NaN otherwise).
+ */
+export function luminosityWeightedQ(mge: Mge): number {
+  let lw = 0;
+  let lq = 0;
+  for (let k = 0; k < mge.surf.length; k++) {
+    const L = mge.surf[k] * mge.sigma[k] ** 2 * mge.qobs[k];
+    lw += L;
+    lq += L * mge.qobs[k];
+  }
+  return lq / lw;
+}
+

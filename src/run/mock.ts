@@ -54,7 +54,7 @@ import { jamVrms, type JamOptions } from '../jam/jam.ts';
 import { checkPsf } from '../operator/psf.ts';
 import { skyGrid } from '../operator/pixel-grid.ts';
 import { mgeHalfLight } from '../photometry/half-light.ts';
-import { mgeSurfaceDensity } from '../photometry/mge.ts';
+import { luminosityWeightedQ, mgeSurfaceDensity } from '../photometry/mge.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
 import { domainViolation, TRAINING_DOMAIN_V1 } from '../surrogate/domain.ts';
 import { version } from '../version.ts';
@@ -126,18 +126,6 @@ function list(name: string, s: string | undefined): number[] | undefined {
   const v = parts.map(Number);
   if (parts.some((t) => t === '') || v.some((t) => !Number.isFinite(t))) throw new InputError(name, `is '${s}'; give comma-separated numbers`);
   return v;
-}
-
-/** Luminosity-weighted q' of an MGE (the q_L of the beta_z limit, as likelihoods/fit-prior.ts defines it). */
-function lightWeightedQ(m: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> }): number {
-  let lw = 0;
-  let lq = 0;
-  for (let k = 0; k < m.surf.length; k++) {
-    const L = m.surf[k] * m.sigma[k] ** 2 * m.qobs[k];
-    lw += L;
-    lq += L * m.qobs[k];
-  }
-  return lq / lw;
 }
 
 function readBins(path: string): { x: number[]; y: number[] } {
@@ -213,7 +201,7 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
   const phot = readPhotometry(o.photometry);
   const mge = phot.kind === 'mge' ? phot.mge : sersicToMge(phot.params);
   const light = { surf: Array.from(mge.surf), sigma: Array.from(mge.sigma), qobs: Array.from(mge.qobs) };
-  const qLight = lightWeightedQ(light);
+  const qLight = luminosityWeightedQ(light);
   const re = phot.kind === 'sersic' ? phot.params.Re : mgeHalfLight(light, o.photometry).aMajor;
 
   // Physically impossible models: errors naming the parameter.
