@@ -23,6 +23,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
+import { numberList } from './number-list.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
 import type { IncPrior } from '../../likelihoods/fit-prior.ts';
 import type { MlMode } from '../../likelihoods/vrms-grid.ts';
@@ -94,16 +95,8 @@ function int(name: string, v: number | undefined, dflt: number | undefined, min:
   return v;
 }
 
-function list(name: string, s: string | undefined): number[] | undefined {
-  if (s === undefined) return undefined;
-  const parts = String(s).split(',').map((t) => t.trim());
-  const v = parts.map(Number);
-  if (parts.some((t) => t === '') || v.some((t) => !Number.isFinite(t))) throw new InputError(name, `is '${s}'; give comma-separated numbers`);
-  return v;
-}
-
 function pair(name: string, s: string | undefined): [number, number] | undefined {
-  const v = list(name, s);
+  const v = numberList(name, s);
   if (v === undefined) return undefined;
   if (v.length !== 2) throw new InputError(name, `is '${s}'; give lo,hi`);
   return [v[0], v[1]];
@@ -187,7 +180,7 @@ export function prepareFit(o: FitOptions): Prepared {
     if (mlMode !== 'sample') throw new InputError('--ml-range', `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
     ranges.ml = mr;
   }
-  const mask = list('--mask', o.mask);
+  const mask = numberList('--mask', o.mask);
   if (mask && mask.some((v) => !Number.isInteger(v))) throw new InputError('--mask', `is '${o.mask}'; give comma-separated integer bin ids`);
 
   // Kinematics, then orientation.
@@ -206,8 +199,8 @@ export function prepareFit(o: FitOptions): Prepared {
   // PA = -90 maps (x, y) -> (x, y): the identity rotation, used when only a centre is given.
 
   // PSF and pixel: the options, else the file's metadata.
-  const ps = list('--psf-sigma', o.psfSigma);
-  const pw = list('--psf-weight', o.psfWeight);
+  const ps = numberList('--psf-sigma', o.psfSigma);
+  const pw = numberList('--psf-weight', o.psfWeight);
   let psf: FitConfig['psf'] = null;
   let psfSource = 'none';
   if (ps) {

@@ -43,6 +43,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
+import { numberList } from './number-list.ts';
 import { fitPrior } from '../../likelihoods/fit-prior.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
 import { Rng } from '../../samplers/rng.ts';
@@ -120,14 +121,6 @@ function req(name: string, v: number | undefined, what: string): number {
   return v;
 }
 
-function list(name: string, s: string | undefined): number[] | undefined {
-  if (s === undefined) return undefined;
-  const parts = String(s).split(',').map((t) => t.trim());
-  const v = parts.map(Number);
-  if (parts.some((t) => t === '') || v.some((t) => !Number.isFinite(t))) throw new InputError(name, `is '${s}'; give comma-separated numbers`);
-  return v;
-}
-
 function readBins(path: string): { x: number[]; y: number[] } {
   const t = parseCsv(readText(path), path);
   const cx = findColumn(t, ['x', 'xbin', 'x_arcsec']);
@@ -177,8 +170,8 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
   if (o.snr !== undefined && !(o.snr > 0 && Number.isFinite(o.snr))) throw new InputError('--snr', `is ${o.snr}; give the S/N of the faintest bin, > 0`);
 
   // PSF and pixel.
-  const ps = list('--psf-sigma', o.psfSigma);
-  const pw = list('--psf-weight', o.psfWeight);
+  const ps = numberList('--psf-sigma', o.psfSigma);
+  const pw = numberList('--psf-weight', o.psfWeight);
   let psf: { sigma: number[]; weight: number[] } | null = null;
   if (ps) {
     const weight = pw ?? ps.map(() => 1);
