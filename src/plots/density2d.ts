@@ -15,6 +15,7 @@
  * changes the region's shape (smoother), not its probability content.
  */
 import { quantile } from '../../samplers/diagnostics/rank.ts';
+import { bilinearAt } from '../math/bilinear.ts';
 import type { Grid } from './contour.ts';
 
 /** Counts of `x` in `nbins` equal bins over [lo, hi] (values outside, or NaN, are not counted). */
@@ -88,16 +89,14 @@ export function bilinear(grid: Grid, x: number, y: number): number {
   const w = (y - grid.y0) / grid.dy;
   if (!(u >= -0.5 && u <= grid.nx - 0.5 && w >= -0.5 && w <= grid.ny - 0.5)) return 0;
   if (grid.nx < 2 || grid.ny < 2) return grid.values[0];
-  const uc = Math.min(Math.max(u, 0), grid.nx - 1);
-  const wc = Math.min(Math.max(w, 0), grid.ny - 1);
-  const i = Math.min(Math.floor(uc), grid.nx - 2);
-  const j = Math.min(Math.floor(wc), grid.ny - 2);
-  const fu = uc - i;
-  const fw = wc - j;
+  // Within the nodes (and clamped to them in the half bin beyond): the project's one bilinear rule.
+  bilinearAt({ n: grid.ny, start: grid.y0, step: grid.dy }, { n: grid.nx, start: grid.x0, step: grid.dx }, y, x, IDX, WT, 0);
   const v = grid.values;
-  const n = grid.nx;
-  return (1 - fw) * ((1 - fu) * v[j * n + i] + fu * v[j * n + i + 1]) + fw * ((1 - fu) * v[(j + 1) * n + i] + fu * v[(j + 1) * n + i + 1]);
+  return WT[0] * v[IDX[0]] + WT[1] * v[IDX[1]] + WT[2] * v[IDX[2]] + WT[3] * v[IDX[3]];
 }
+
+const IDX = new Int32Array(4);
+const WT = new Float64Array(4);
 
 /**
  * Density levels whose super-level sets {density >= level} hold the given fractions of the

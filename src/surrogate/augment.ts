@@ -7,6 +7,7 @@
  * epoch's augmentations do not depend on batching or on resuming.
  */
 import { Rng } from '../../samplers/rng.ts';
+import { applyWeights, bilinearAt, type Axis } from '../math/bilinear.ts';
 
 export interface Augment {
   /** Max |position-angle error|, deg (uniform). */
@@ -64,24 +65,19 @@ export function degrade(img: Float32Array, n: number, d: Degradation, rng: Rng):
 
 /** Rotates by `ang` (rad) about the centre and shifts by (dx, dy) px, bilinear; edges clamp. */
 function resample(a: Float64Array, n: number, ang: number, dx: number, dy: number): Float64Array {
-  const out = new Float64Array(n * n);
   const c = Math.cos(ang);
   const s = Math.sin(ang);
   const m = (n - 1) / 2;
+  const px: Axis = { n, start: 0, step: 1 };
+  const w = { index: new Int32Array(4 * n * n), weight: new Float64Array(4 * n * n) };
   for (let iy = 0; iy < n; iy++) {
     for (let ix = 0; ix < n; ix++) {
       const x = ix - m - dx;
       const y = iy - m - dy;
-      const sx = Math.min(n - 1, Math.max(0, c * x + s * y + m));
-      const sy = Math.min(n - 1, Math.max(0, -s * x + c * y + m));
-      const x0 = Math.min(n - 2, Math.floor(sx));
-      const y0 = Math.min(n - 2, Math.floor(sy));
-      const fx = sx - x0;
-      const fy = sy - y0;
-      out[iy * n + ix] = (1 - fy) * ((1 - fx) * a[y0 * n + x0] + fx * a[y0 * n + x0 + 1]) + fy * ((1 - fx) * a[(y0 + 1) * n + x0] + fx * a[(y0 + 1) * n + x0 + 1]);
+      bilinearAt(px, px, -s * x + c * y + m, c * x + s * y + m, w.index, w.weight, 4 * (iy * n + ix));
     }
   }
-  return out;
+  return applyWeights(w, a);
 }
 
 /** Separable Gaussian blur with sigma `sig` px, kernel +-3 sigma, edges clamp. */
