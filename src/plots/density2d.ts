@@ -16,6 +16,7 @@
  */
 import { quantile } from '../../samplers/diagnostics/rank.ts';
 import { bilinearAt } from '../math/bilinear.ts';
+import { gaussianBlur } from '../math/gaussian-blur.ts';
 import type { Grid } from './contour.ts';
 
 /** Counts of `x` in `nbins` equal bins over [lo, hi] (values outside, or NaN, are not counted). */
@@ -56,27 +57,7 @@ export function gaussianSmooth(grid: Grid, sigmaBins: number): Grid {
   const { nx, ny } = grid;
   const src = Float64Array.from(grid.values);
   if (!(sigmaBins > 0)) return { ...grid, values: src };
-  const r = Math.max(1, Math.ceil(4 * sigmaBins));
-  const ker = new Float64Array(2 * r + 1);
-  let sum = 0;
-  for (let k = -r; k <= r; k++) sum += ker[k + r] = Math.exp(-0.5 * (k / sigmaBins) ** 2);
-  for (let k = 0; k < ker.length; k++) ker[k] /= sum;
-  const tmp = new Float64Array(nx * ny);
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      let s = 0;
-      for (let k = Math.max(-r, -i); k <= Math.min(r, nx - 1 - i); k++) s += ker[k + r] * src[j * nx + i + k];
-      tmp[j * nx + i] = s;
-    }
-  }
-  const out = new Float64Array(nx * ny);
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      let s = 0;
-      for (let k = Math.max(-r, -j); k <= Math.min(r, ny - 1 - j); k++) s += ker[k + r] * tmp[(j + k) * nx + i];
-      out[j * nx + i] = s;
-    }
-  }
+  const out = gaussianBlur(src, nx, ny, sigmaBins, { reach: 4, edge: 'zero' });
   return { ...grid, values: out };
 }
 

@@ -8,6 +8,7 @@
  */
 import { Rng } from '../../samplers/rng.ts';
 import { applyWeights, bilinearAt, type Axis } from '../math/bilinear.ts';
+import { gaussianBlur } from '../math/gaussian-blur.ts';
 
 export interface Augment {
   /** Max |position-angle error|, deg (uniform). */
@@ -54,7 +55,7 @@ export interface Degradation {
 export function degrade(img: Float32Array, n: number, d: Degradation, rng: Rng): Float32Array {
   let lin: Float64Array = Float64Array.from(img, (v) => 10 ** v);
   if (d.paDeg !== 0 || d.shiftX !== 0 || d.shiftY !== 0) lin = resample(lin, n, (d.paDeg * Math.PI) / 180, d.shiftX, d.shiftY);
-  if (d.psfPx > 0) lin = blur(lin, n, d.psfPx);
+  if (d.psfPx > 0) lin = gaussianBlur(lin, n, n, d.psfPx, { reach: 3, edge: 'clamp' });
   const out = new Float32Array(n * n);
   for (let i = 0; i < lin.length; i++) {
     const v = Math.max(lin[i] + d.sky, SB_FLOOR);
@@ -80,24 +81,3 @@ function resample(a: Float64Array, n: number, ang: number, dx: number, dy: numbe
   return applyWeights(w, a);
 }
 
-/** Separable Gaussian blur with sigma `sig` px, kernel +-3 sigma, edges clamp. */
-function blur(a: Float64Array, n: number, sig: number): Float64Array {
-  const r = Math.max(1, Math.ceil(3 * sig));
-  const k = new Float64Array(2 * r + 1);
-  let sum = 0;
-  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-0.5 * (i / sig) ** 2);
-  for (let i = 0; i < k.length; i++) k[i] /= sum;
-  const tmp = new Float64Array(n * n);
-  const out = new Float64Array(n * n);
-  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-    let s = 0;
-    for (let i = -r; i <= r; i++) s += k[i + r] * a[y * n + Math.min(n - 1, Math.max(0, x + i))];
-    tmp[y * n + x] = s;
-  }
-  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
-    let s = 0;
-    for (let i = -r; i <= r; i++) s += k[i + r] * tmp[Math.min(n - 1, Math.max(0, y + i)) * n + x];
-    out[y * n + x] = s;
-  }
-  return out;
-}
