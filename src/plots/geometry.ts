@@ -50,17 +50,6 @@ export function clipHalfPlane(poly: Float64Array, a: number, b: number, c: numbe
   return Float64Array.from(out);
 }
 
-/** Signed area (positive for counter-clockwise). */
-export function polygonArea(p: ArrayLike<number>): number {
-  let s = 0;
-  const n = p.length / 2;
-  for (let k = 0; k < n; k++) {
-    const k1 = (k + 1) % n;
-    s += p[2 * k] * p[2 * k1 + 1] - p[2 * k1] * p[2 * k + 1];
-  }
-  return s / 2;
-}
-
 /** Distance from each point to its nearest other point (Infinity for a single point). O(n^2), fine for bins. */
 export function nearestNeighbourDistance(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
   const n = x.length;

@@ -83,15 +83,3 @@ export function cnnForwardTf(tf: Tf, a: CnnArch, vars: Map<string, import('@tens
   return tf.add(matMulFast(tf, hd, vars.get('out/W') as Tensor2D), vars.get('out/b')!) as Tensor2D;
 }
 
-/** Multiply-adds of one forward pass. */
-export function cnnMacs(a: CnnArch): number {
-  let c = 1;
-  let side = a.size;
-  let macs = 0;
-  for (const co of a.channels) {
-    side /= 2;
-    macs += side * side * 4 * c * co;
-    c = co;
-  }
-  return macs + side * side * c * a.dense + a.dense * a.nOut;
-}

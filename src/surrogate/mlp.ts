@@ -61,11 +61,6 @@ export function initMlp(arch: MlpArch, seed: number): Mlp {
   return { arch: { ...arch, hidden: arch.hidden.slice() }, layers };
 }
 
-/** Number of trainable numbers. */
-export function parameterCount(m: Mlp): number {
-  return m.layers.reduce((s, l) => s + l.W.length + l.b.length, 0);
-}
-
 /** Multiply-adds per evaluation with the features folded out of the first layer. */
 export function macsPerEval(m: Mlp): number {
   const [first, ...rest] = m.layers;
