@@ -82,4 +82,3 @@ export function cnnForwardTf(tf: Tf, a: CnnArch, vars: Map<string, import('@tens
   const hd = tf.mul(d, tf.sigmoid(d)) as Tensor2D;
   return tf.add(matMulFast(tf, hd, vars.get('out/W') as Tensor2D), vars.get('out/b')!) as Tensor2D;
 }
-
