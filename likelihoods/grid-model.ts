@@ -15,7 +15,7 @@ import { DomainError, InputError } from '../core/errors.ts';
 import { vrms2Direct } from '../src/jam/direct.ts';
 import { prepareModel } from '../src/jam/model.ts';
 import type { PolarGrid } from '../src/operator/polar-grid.ts';
-import { checkMge, type Mge } from '../src/photometry/mge.ts';
+import { checkMge, qmMassMge, type Mge } from '../src/photometry/mge.ts';
 
 export type MassModel = 'qm' | 'light';
 
@@ -75,21 +75,16 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
   if (!(typeof mbh === 'number' && mbh >= 0 && Number.isFinite(mbh))) throw new InputError('--mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   const n = o.grid.x.length;
   const qm = o.massModel === 'qm';
-  const potQ = new Float64Array(light.qobs.length);
-  const pot = { surf: light.surf, sigma: light.sigma, qobs: qm ? potQ : light.qobs };
   return {
     grid: o.grid,
     linearInMl: mbh === 0,
     label: `exact JAM (${o.massModel} mass model${mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`,
     vrms2(p, out) {
       if (out.length !== n) throw new RangeError(`exactJamGridModel: out has ${out.length} values for ${n} grid nodes`);
-      if (qm) {
-        if (!(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
-        potQ.fill(p.qM);
-      }
+      if (qm && !(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
       if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
       // JAM multiplies the black hole by ml too; dividing keeps its mass fixed.
-      const model = prepareModel({ mgeLum: light, mgePot: pot, incDeg: p.incDeg, beta: p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: mbh / p.ml });
+      const model = prepareModel({ mgeLum: light, mgePot: qm ? qmMassMge(light, p.qM) : light, incDeg: p.incDeg, beta: p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: mbh / p.ml });
       out.set(vrms2Direct(model, o.grid.x, o.grid.y, { nodes: o.nodes ?? 48 }));
       return out;
     },

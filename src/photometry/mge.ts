@@ -82,3 +82,11 @@ export function luminosityWeightedQ(mge: Mge): number {
   return lq / lw;
 }
 
+/**
+ * The mass MGE of the `qm` mass model (the training-set convention of design.md): the light's
+ * surf and sigma with every q' replaced by q_M (in (0, 1]), per unit M/L. Shares surf and sigma
+ * with `light`.
+ */
+export function qmMassMge(light: Mge, qM: number): Mge {
+  return { surf: light.surf, sigma: light.sigma, qobs: new Float64Array(light.sigma.length).fill(qM) };
+}

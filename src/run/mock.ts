@@ -55,7 +55,7 @@ import { jamVrms, type JamOptions } from '../jam/jam.ts';
 import { checkPsf } from '../operator/psf.ts';
 import { skyGrid } from '../operator/pixel-grid.ts';
 import { mgeHalfLight } from '../photometry/half-light.ts';
-import { luminosityWeightedQ, mgeSurfaceDensity } from '../photometry/mge.ts';
+import { luminosityWeightedQ, mgeSurfaceDensity, qmMassMge } from '../photometry/mge.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
 import { domainViolation, TRAINING_DOMAIN_V1 } from '../surrogate/domain.ts';
 import { version } from '../version.ts';
@@ -246,7 +246,7 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
   if (x.length === 0) throw new InputError(o.bins ?? '--max-radius', 'leaves no bins; widen the field or lower --sb-min');
 
   // The model: the fit's mass conventions (likelihoods/grid-model.ts), the exact JAM.
-  const mgePot = { surf: light.surf, sigma: light.sigma, qobs: massModel === 'qm' ? light.qobs.map(() => qM) : light.qobs };
+  const mgePot = massModel === 'qm' ? qmMassMge(light, qM) : light;
   const jamOpts: JamOptions = {};
   if (psf) jamOpts.psf = psf;
   if (pixsize > 0) jamOpts.pixsize = pixsize;

@@ -20,7 +20,7 @@ import { G_KMS2_PC_MSUN, pcPerArcsec } from '../../jam/constants.ts';
 import { vrms2Direct } from '../../jam/direct.ts';
 import { prepareModel } from '../../jam/model.ts';
 import { mgeHalfLight } from '../../photometry/half-light.ts';
-import type { Mge } from '../../photometry/mge.ts';
+import { qmMassMge, type Mge } from '../../photometry/mge.ts';
 import { sersicToMge } from '../../photometry/sersic-mge.ts';
 
 /** Distance of the training models, Mpc; any value gives the same v (tested). */
@@ -40,7 +40,7 @@ export interface TrainingModel {
 /** The light and mass MGEs and scale of a draw p = [n, q_L, q_M, beta_z, inc_deg]. */
 export function trainingModel(p: ArrayLike<number>): TrainingModel {
   const light = sersicToMge({ n: p[0], Re: 1, Ie: 1, qobs: p[1] });
-  const mass: Mge = { surf: light.surf, sigma: light.sigma, qobs: new Float64Array(light.sigma.length).fill(p[2]) };
+  const mass = qmMassMge(light, p[2]);
   const hl = mgeHalfLight(light, 'mge_lum');
   return { light, mass, re: hl.aMajor, ie: hl.level, mgeMaxRelErr: light.maxRelErr };
 }
