@@ -9,14 +9,16 @@ import { silu } from './mlp.ts';
 export function createJsEngine(fm: FoldedMlp, opts: EngineOptions = {}): MlpEngine {
   const op = opts.operator;
   let c: Float32Array | null = null;
+  let feat: number[] = [];
   return {
     name: 'js',
     setFeatures(f) {
       c = featureBias(fm, f);
+      feat = [f[0], f[1]];
     },
     async run(params, batch) {
       if (!c) throw new Error('engine js: setFeatures must be called before run');
-      const t = transformParams(fm, params, batch);
+      const t = transformParams(fm, params, batch, feat);
       let h = new Float64Array(batch * fm.h0);
       let width = fm.h0;
       for (let r = 0; r < batch; r++) {

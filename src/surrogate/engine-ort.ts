@@ -53,16 +53,18 @@ export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): 
   const outName = opts.operator ? 'v2bins' : 'lnv';
   const session = await ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, opts.operator)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   let c: InstanceType<typeof ort.Tensor> | null = null;
+  let feat: number[] = [];
   let buf = new Float32Array(0);
   return {
     name: `ort-${threads}t`,
     setFeatures(f) {
       c = new ort.Tensor('float32', featureBias(fm, f), [1, fm.h0]);
+      feat = [f[0], f[1]];
     },
     async run(params, batch) {
       if (!c) throw new Error('engine ort: setFeatures must be called before run');
       if (buf.length < batch * fm.nParams) buf = new Float32Array(batch * fm.nParams);
-      const t = transformParams(fm, params, batch, buf.subarray(0, batch * fm.nParams));
+      const t = transformParams(fm, params, batch, feat, buf.subarray(0, batch * fm.nParams));
       const out = await session.run({ t: new ort.Tensor('float32', t, [batch, fm.nParams]), c });
       return out[outName].data as Float32Array;
     },

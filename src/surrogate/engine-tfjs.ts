@@ -15,16 +15,18 @@ export async function createTfjsEngine(fm: FoldedMlp, opts: EngineOptions = {}):
   const W0p = tf.tensor2d(fm.W0p, [fm.nParams, fm.h0]);
   const layers = fm.rest.map((l) => ({ W: tf.tensor2d(l.W, [l.in, l.out]), b: tf.tensor1d(l.b), act: l.act }));
   let c: Tensor | null = null;
+  let feat: number[] = [];
   const silu = (z: Tensor) => tf.mul(z, tf.sigmoid(z));
   return {
     name: `tfjs-${backend}`,
     setFeatures(f) {
       c?.dispose();
       c = tf.tensor1d(featureBias(fm, f));
+      feat = [f[0], f[1]];
     },
     async run(params, batch) {
       if (!c) throw new Error('engine tfjs: setFeatures must be called before run');
-      const t = transformParams(fm, params, batch);
+      const t = transformParams(fm, params, batch, feat);
       const out = tf.tidy(() => {
         let h = tf.add(tf.matMul(tf.tensor2d(t, [batch, fm.nParams]), W0p), c!) as Tensor2D;
         if (fm.act0) h = silu(h) as Tensor2D;

@@ -89,7 +89,8 @@ export async function evaluateSurrogate(s: Surrogate, ts: TrainingSet, o: Evalua
     const raw = new Float64Array(n * 5);
     for (let i = 0; i < n; i++) for (const [k, c] of ['n', 'q_L', 'q_M', 'beta_z', 'inc_deg'].entries()) raw[i * 5 + k] = ts.params[i * nc + col(c as (typeof PARAM_COLUMNS)[number])];
     const X = encodeInputs(s.norm, raw, n);
-    const yTrue = Float32Array.from({ length: 2 * n }, (_, t) => X[Math.floor(t / 2) * 5 + (t % 2)]);
+    const nIn = s.norm.inputs.length;
+    const yTrue = Float32Array.from({ length: 2 * n }, (_, t) => X[Math.floor(t / 2) * nIn + (t % 2)]);
     const toRaw = (p: Float32Array) => (i: number): [number, number] => [Math.exp(p[2 * i] * s.norm.inStd[0] + s.norm.inMean[0]), p[2 * i + 1] * s.norm.inStd[1] + s.norm.inMean[1]];
     const pf = predictCnn(tf, a, vars, ts.images, n);
     cnn = cnnMetrics(pf, yTrue, n, s.norm.inMean.slice(0, 2), s.norm.inStd.slice(0, 2));

@@ -1,16 +1,20 @@
 /**
  * The MLP rearranged for inference (what every engine runs): the input standardisation is folded
  * into the first layer and the output de-standardisation into the last, so an engine maps
- * transformed parameters (q_M, beta_z, cos i) straight to ln v; and the first layer is split into
+ * transformed parameter-side inputs (q_M, beta_z, cos i, and in the v2 input set ln q_intr of
+ * mass and light, which need the galaxy's q_L) straight to ln v; and the first layer is split into
  * its feature part and its parameter part, so that per galaxy the features' contribution
  * c = W_f^T t(f) + b is computed once (`featureBias`) and each evaluation costs
  * nParams * H + the remaining layers' multiply-adds.
  */
 import type { Mlp, MlpLayer } from './mlp.ts';
-import { transformInput, type Normalisation } from './normalise.ts';
+import { INPUT_NAMES, checkInputNames, transformRow, type Normalisation } from './normalise.ts';
 
 export interface FoldedMlp {
+  /** Network input names (manifest order; features first). */
+  inputs: readonly string[];
   nFeatures: number;
+  /** Parameter-side network inputs (rows of W0p); the raw parameters are always 3. */
   nParams: number;
   nOut: number;
   /** Width of the first layer. */
@@ -32,6 +36,8 @@ export function foldMlp(m: Mlp, norm: Normalisation): FoldedMlp {
   const nF = m.arch.nFeatures;
   const nP = m.arch.nParams;
   const H = first.out;
+  checkInputNames(norm.inputs);
+  if (norm.inputs.length !== nF + nP) throw new RangeError(`foldMlp: ${norm.inputs.length} normalised inputs for an MLP with ${nF} + ${nP}`);
   const W0f = new Float32Array(nF * H);
   const W0p = new Float32Array(nP * H);
   const b0 = new Float64Array(first.b);
@@ -50,25 +56,33 @@ export function foldMlp(m: Mlp, norm: Normalisation): FoldedMlp {
   const last = rest[rest.length - 1];
   for (let i = 0; i < last.in; i++) for (let j = 0; j < last.out; j++) last.W[i * last.out + j] *= norm.outStd[j];
   for (let j = 0; j < last.out; j++) last.b[j] = last.b[j] * norm.outStd[j] + norm.outMean[j];
-  return { nFeatures: nF, nParams: nP, nOut: m.arch.nOut, h0: H, act0: first.act, W0f, W0p, b0: Float32Array.from(b0), rest };
+  return { inputs: norm.inputs.slice(), nFeatures: nF, nParams: nP, nOut: m.arch.nOut, h0: H, act0: first.act, W0f, W0p, b0: Float32Array.from(b0), rest };
 }
 
 /** Per-galaxy first-layer bias c = b0 + W0f^T t(f) for raw features f = (n, q_L). */
 export function featureBias(fm: FoldedMlp, f: ArrayLike<number>): Float32Array {
   const c = new Float64Array(fm.b0);
-  for (let k = 0; k < fm.nFeatures; k++) {
-    const t = transformInput(k, f[k]);
-    for (let j = 0; j < fm.h0; j++) c[j] += fm.W0f[k * fm.h0 + j] * t;
-  }
+  // The feature-side inputs depend on (n, q_L) only; the parameter values here are placeholders.
+  const t = new Float64Array(fm.nFeatures);
+  transformRow(fm.inputs.slice(0, fm.nFeatures), [f[0], f[1], 1, 0, 90], t);
+  for (let k = 0; k < fm.nFeatures; k++) for (let j = 0; j < fm.h0; j++) c[j] += fm.W0f[k * fm.h0 + j] * t[k];
   return Float32Array.from(c);
 }
 
 /**
- * Transformed parameter rows (q_M, beta_z, cos i) of raw rows [batch x 3] (q_M, beta_z,
- * inc_deg), into `out` (default a new array).
+ * Transformed parameter-side inputs [batch x nParams] of raw rows [batch x 3] (q_M, beta_z,
+ * inc_deg) for the galaxy with raw features f = (n, q_L), into `out` (default a new array).
  */
-export function transformParams(fm: FoldedMlp, p: ArrayLike<number>, batch: number, out = new Float32Array(batch * fm.nParams)): Float32Array {
-  const nP = fm.nParams;
-  for (let r = 0; r < batch; r++) for (let k = 0; k < nP; k++) out[r * nP + k] = transformInput(fm.nFeatures + k, p[r * nP + k]);
+export function transformParams(fm: FoldedMlp, p: ArrayLike<number>, batch: number, f: ArrayLike<number>, out = new Float32Array(batch * fm.nParams)): Float32Array {
+  const names = fm.inputs.slice(fm.nFeatures);
+  const raw = new Float64Array(INPUT_NAMES.length);
+  raw[0] = f[0];
+  raw[1] = f[1];
+  for (let r = 0; r < batch; r++) {
+    raw[2] = p[r * 3];
+    raw[3] = p[r * 3 + 1];
+    raw[4] = p[r * 3 + 2];
+    transformRow(names, raw, out, r * fm.nParams);
+  }
   return out;
 }

@@ -93,13 +93,14 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
   const vTr = gatherRows(vAll, nG, trIdx);
   const norm = fitNormalisation(gatherRaw(raw, trIdx), vTr, trIdx.length, nG);
   const X = encodeInputs(norm, raw, N);
+  const nIn = norm.inputs.length;
   const Y = encodeTargets(norm, vAll, N);
-  const train = { x: gatherRows(X, 5, trIdx), y: gatherRows(Y, nG, trIdx), n: trIdx.length };
-  const val = { x: gatherRows(X, 5, valIdx), y: gatherRows(Y, nG, valIdx), n: nVal };
+  const train = { x: gatherRows(X, nIn, trIdx), y: gatherRows(Y, nG, trIdx), n: trIdx.length };
+  const val = { x: gatherRows(X, nIn, valIdx), y: gatherRows(Y, nG, valIdx), n: nVal };
   const vVal = gatherRows(vAll, nG, valIdx);
   const dataId = { fingerprint: ts.manifest.fingerprint, seed: ts.manifest.seed, n: N };
 
-  const arch: MlpArch = { nFeatures: 2, nParams: 3, hidden: o.mlp.hidden, bottleneck: o.mlp.bottleneck, nOut: nG };
+  const arch: MlpArch = { nFeatures: 2, nParams: nIn - 2, hidden: o.mlp.hidden, bottleneck: o.mlp.bottleneck, nOut: nG };
   const loopOpts = (stage: 'mlp' | 'cnn', s: StageOptions, extra: unknown): LoopOptions => ({
     seed: o.seed,
     epochs: s.epochs,
@@ -131,7 +132,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
     const carch: CnnArch = { size: ts.manifest.image.size, channels: o.cnn.channels, dense: o.cnn.dense, nOut: 2 };
     const px = carch.size * carch.size;
     const imgs = ts.images!.subarray(0, N * px);
-    const feat = (idx: Int32Array) => gatherRows(X, 5, idx).filter((_, i) => i % 5 < 2);
+    const feat = (idx: Int32Array) => gatherRows(X, nIn, idx).filter((_, i) => i % nIn < 2);
     const cTrain = { images: gatherRows(imgs, px, trIdx), y: feat(trIdx), n: train.n };
     const cVal = { images: gatherRows(imgs, px, valIdx), y: feat(valIdx), n: nVal };
     const c = await trainCnn(tf, carch, cTrain, cVal, o.cnn.augment, norm.inMean.slice(0, 2), norm.inStd.slice(0, 2), loopOpts('cnn', o.cnn, { carch, augment: o.cnn.augment }));
@@ -143,11 +144,14 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
       const cv = new Map([...c.weights].map(([k, w]) => [k, tf.tensor(w.data, w.shape)]));
       const pf = predictCnn(tf, carch, cv, cVal.images, nVal);
       for (const t of cv.values()) t.dispose();
-      const xe = Float32Array.from(val.x);
+      // The CNN reads the standardised (ln n, q_L); the derived inputs (ln q_intr of the light)
+      // depend on q_L too, so the whole row is re-encoded from the CNN's raw (n, q_L).
+      const rawE = gatherRaw(raw, valIdx);
       for (let i = 0; i < nVal; i++) {
-        xe[i * 5] = pf[2 * i];
-        xe[i * 5 + 1] = pf[2 * i + 1];
+        rawE[i * 5] = Math.exp(pf[2 * i] * norm.inStd[0] + norm.inMean[0]);
+        rawE[i * 5 + 1] = pf[2 * i + 1] * norm.inStd[1] + norm.inMean[1];
       }
+      const xe = encodeInputs(norm, rawE, nVal);
       const mv = mlpVars(tf, m.mlp);
       const yp = predictTf(tf, arch, mv, xe, nVal);
       for (const t of mv.values()) t.dispose();
