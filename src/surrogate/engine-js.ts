@@ -1,10 +1,54 @@
 /**
  * Plain-JavaScript MLP engine (float32 storage, float64 accumulation): dependency-free and always
- * available, ~20x slower than tfjs-wasm (stack-eval.md section 4).
+ * available, ~20x slower than tfjs-wasm (stack-eval.md section 4). Its synchronous core
+ * `runFoldedJs` is also what the likelihood calls outside the batched sampler path (a start
+ * draw, the best model), where no promise may be awaited.
  */
-import type { EngineOptions, MlpEngine } from './engine.ts';
+import type { EngineOptions, GridOperator, MlpEngine } from './engine.ts';
 import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
 import { silu } from './mlp.ts';
+
+/**
+ * ln v [batch x nOut] (or, with `op`, v^2 per bin [batch x nBins]) for raw parameter rows
+ * [batch x 3] (q_M, beta_z, inc_deg) of the galaxy with raw features f = (n, q_L) and
+ * first-layer bias c = featureBias(fm, f). Synchronous; allocates its outputs.
+ */
+export function runFoldedJs(fm: FoldedMlp, c: Float32Array, f: ArrayLike<number>, params: ArrayLike<number>, batch: number, op?: GridOperator): Float64Array {
+  const t = transformParams(fm, params, batch, f);
+  let h = new Float64Array(batch * fm.h0);
+  let width = fm.h0;
+  for (let r = 0; r < batch; r++) {
+    for (let j = 0; j < fm.h0; j++) {
+      let z = c[j];
+      for (let k = 0; k < fm.nParams; k++) z += t[r * fm.nParams + k] * fm.W0p[k * fm.h0 + j];
+      h[r * fm.h0 + j] = fm.act0 ? silu(z) : z;
+    }
+  }
+  for (const l of fm.rest) {
+    const o = new Float64Array(batch * l.out);
+    for (let r = 0; r < batch; r++) {
+      const ro = r * l.out;
+      for (let j = 0; j < l.out; j++) o[ro + j] = l.b[j];
+      for (let i = 0; i < width; i++) {
+        const hi = h[r * width + i];
+        const row = i * l.out;
+        for (let j = 0; j < l.out; j++) o[ro + j] += hi * l.W[row + j];
+      }
+      if (l.act) for (let j = 0; j < l.out; j++) o[ro + j] = silu(o[ro + j]);
+    }
+    h = o;
+    width = l.out;
+  }
+  if (!op) return h;
+  const out = new Float64Array(batch * op.nBins);
+  for (let r = 0; r < batch; r++) {
+    for (let i = 0; i < fm.nOut; i++) {
+      const v2 = Math.exp(2 * h[r * fm.nOut + i]);
+      for (let b = 0; b < op.nBins; b++) out[r * op.nBins + b] += v2 * op.matrix[i * op.nBins + b];
+    }
+  }
+  return out;
+}
 
 export function createJsEngine(fm: FoldedMlp, opts: EngineOptions = {}): MlpEngine {
   const op = opts.operator;
@@ -18,40 +62,7 @@ export function createJsEngine(fm: FoldedMlp, opts: EngineOptions = {}): MlpEngi
     },
     async run(params, batch) {
       if (!c) throw new Error('engine js: setFeatures must be called before run');
-      const t = transformParams(fm, params, batch, feat);
-      let h = new Float64Array(batch * fm.h0);
-      let width = fm.h0;
-      for (let r = 0; r < batch; r++) {
-        for (let j = 0; j < fm.h0; j++) {
-          let z = c[j];
-          for (let k = 0; k < fm.nParams; k++) z += t[r * fm.nParams + k] * fm.W0p[k * fm.h0 + j];
-          h[r * fm.h0 + j] = fm.act0 ? silu(z) : z;
-        }
-      }
-      for (const l of fm.rest) {
-        const o = new Float64Array(batch * l.out);
-        for (let r = 0; r < batch; r++) {
-          const ro = r * l.out;
-          for (let j = 0; j < l.out; j++) o[ro + j] = l.b[j];
-          for (let i = 0; i < width; i++) {
-            const hi = h[r * width + i];
-            const row = i * l.out;
-            for (let j = 0; j < l.out; j++) o[ro + j] += hi * l.W[row + j];
-          }
-          if (l.act) for (let j = 0; j < l.out; j++) o[ro + j] = silu(o[ro + j]);
-        }
-        h = o;
-        width = l.out;
-      }
-      if (!op) return Float32Array.from(h);
-      const out = new Float64Array(batch * op.nBins);
-      for (let r = 0; r < batch; r++) {
-        for (let i = 0; i < fm.nOut; i++) {
-          const v2 = Math.exp(2 * h[r * fm.nOut + i]);
-          for (let b = 0; b < op.nBins; b++) out[r * op.nBins + b] += v2 * op.matrix[i * op.nBins + b];
-        }
-      }
-      return Float32Array.from(out);
+      return Float32Array.from(runFoldedJs(fm, c, feat, params, batch, op));
     },
     dispose() {},
   };

@@ -20,8 +20,7 @@ import { bestEngine, createEngine, type EngineName } from './engine.ts';
 import { foldMlp } from './folded.ts';
 import { applyWeights, interpWeights, outsideGrid, thetaLogRGrid } from './grid.ts';
 import type { Surrogate } from './model-files.ts';
-import { loadTf } from './tf.ts';
-import { cnnForwardTf } from './cnn.ts';
+import { cnnFeatures } from './galaxy.ts';
 
 export interface PredictCase {
   sersic: { n: number; re_arcsec: number; q: number; ie_lsun_pc2: number };
@@ -95,7 +94,7 @@ export async function predictVrms(s: Surrogate, c: PredictCase, o: PredictOption
   if (o.viaCnn) {
     if (!s.cnn) throw new InputError('--via-cnn', 'this model has no CNN; train one without --no-cnn');
     const img = canonicalImage({ kind: 'mge', mge: light }, { size: s.manifest.image.size, fov: s.manifest.image.fov, oversample: s.manifest.image.oversample });
-    features = await cnnFeatures(s, img.pixels);
+    features = cnnFeatures(s, img.pixels);
   }
   const fm = foldMlp(s.mlp, s.norm);
   const e = o.engine ? await createEngine(o.engine, fm) : await bestEngine(fm);
@@ -106,15 +105,4 @@ export async function predictVrms(s: Surrogate, c: PredictCase, o: PredictOption
   const at = applyWeights(interpWeights(grid, xr, yr), v2);
   const scale = Math.sqrt(G_KMS2_PC_MSUN * c.ml * hl.level * hl.aMajor * pcPerArcsec(c.distance_mpc));
   return { vrms: Float64Array.from(at, (t) => Math.sqrt(Math.max(t, 0)) * scale), features };
-}
-
-/** Raw (n, q_L) read by the surrogate's CNN from a canonical image. */
-export async function cnnFeatures(s: Surrogate, pixels: Float32Array): Promise<[number, number]> {
-  const { tf } = await loadTf();
-  const a = s.cnn!.arch;
-  const y = tf.tidy(() => {
-    const vars = new Map([...s.cnn!.weights].map(([k, w]) => [k, tf.tensor(w.data, w.shape)]));
-    return cnnForwardTf(tf, a, vars, tf.tensor3d(pixels, [1, a.size, a.size])).dataSync();
-  });
-  return [Math.exp(y[0] * s.norm.inStd[0] + s.norm.inMean[0]), y[1] * s.norm.inStd[1] + s.norm.inMean[1]];
 }

@@ -10,23 +10,27 @@ import { test } from 'node:test';
 import { createEngine, type EngineName } from '../../src/surrogate/engine.ts';
 import { foldMlp } from '../../src/surrogate/folded.ts';
 import { forwardReference, initMlp } from '../../src/surrogate/mlp.ts';
-import { decodeOutputs, encodeInputs, type Normalisation } from '../../src/surrogate/normalise.ts';
+import { decodeOutputs, encodeInputs, NETWORK_INPUTS_V1, NETWORK_INPUTS_V2, type Normalisation } from '../../src/surrogate/normalise.ts';
 import { Rng } from '../../samplers/rng.ts';
 
-function fixture() {
-  const arch = { nFeatures: 2, nParams: 3, hidden: [32, 24, 16], bottleneck: 8, nOut: 40 };
+// Both network input sets: v2's derived ln q_intr inputs are computed per evaluation from the
+// galaxy's q_L and the walker's inclination, the path a missed feature hand-over would break.
+const INPUT_SETS = { v1: NETWORK_INPUTS_V1, v2: NETWORK_INPUTS_V2 };
+
+function fixture(inputs: readonly string[] = NETWORK_INPUTS_V2) {
+  const arch = { nFeatures: 2, nParams: inputs.length - 2, hidden: [32, 24, 16], bottleneck: 8, nOut: 40 };
   const mlp = initMlp(arch, 7);
   // Random biases too (init leaves them 0, which would hide a bias that an engine drops).
   const rng = new Rng('engines-test');
   for (const l of mlp.layers) for (let j = 0; j < l.b.length; j++) l.b[j] = 0.3 * (2 * rng.uniform() - 1);
   const outMean = new Float32Array(arch.nOut).map(() => -1 + rng.uniform());
   const outStd = new Float32Array(arch.nOut).map(() => 0.05 + 0.2 * rng.uniform());
-  const norm: Normalisation = { inputs: ['n', 'q_L', 'q_M', 'beta_z', 'inc_deg'], inMean: [1.1, 0.7, 0.7, 0.05, 0.3], inStd: [0.5, 0.17, 0.17, 0.23, 0.2], outMean, outStd };
+  const norm: Normalisation = { inputs: inputs.slice(), inMean: [1.1, 0.7, 0.7, 0.05, 0.3, -0.5, -0.6].slice(0, inputs.length), inStd: [0.5, 0.17, 0.17, 0.23, 0.2, 0.4, 0.5].slice(0, inputs.length), outMean, outStd };
   return { mlp, norm, arch, rng };
 }
 
-test('all engines present agree with the reference forward to 1e-5 relative', async (t) => {
-  const { mlp, norm, arch, rng } = fixture();
+for (const [set, inputs] of Object.entries(INPUT_SETS)) test(`all engines present agree with the reference forward to 1e-5 relative (inputs ${set})`, async (t) => {
+  const { mlp, norm, arch, rng } = fixture(inputs);
   const fm = foldMlp(mlp, norm);
   const f = [3.3, 0.72];
   const batch = 17;
@@ -63,10 +67,10 @@ test('all engines present agree with the reference forward to 1e-5 relative', as
   assert.equal(arch.nOut * batch, want.length);
 });
 
-test('with a grid -> bins operator every engine returns v^2 . M, agreeing to 1e-5 relative', async (t) => {
+for (const [set, inputs] of Object.entries(INPUT_SETS)) test(`with a grid -> bins operator every engine returns v^2 . M, agreeing to 1e-5 relative (inputs ${set})`, async (t) => {
   // M >= 0, as interpolation, luminosity weights and PSF kernels are: each bin is a positive sum
   // of v^2 terms, so its relative error is at most twice the per-point error of v (1e-5 above).
-  const { mlp, norm, rng } = fixture();
+  const { mlp, norm, rng } = fixture(inputs);
   const fm = foldMlp(mlp, norm);
   const nBins = 7;
   const M = new Float32Array(fm.nOut * nBins).map(() => (rng.uniform() < 0.3 ? rng.uniform() : 0));
