@@ -106,3 +106,13 @@ for (const [set, inputs] of Object.entries(INPUT_SETS)) test(`with a grid -> bin
   }
   t.diagnostic(diag.join(', '));
 });
+
+test('network inputs v2: ln q_intr of mass and light from the deprojection formula', async () => {
+  const { transformRow } = await import('../../src/surrogate/normalise.ts');
+  // q' = 0.6 (mass), 0.8 (light) at i = 60 deg: q_intr^2 = (q'^2 - cos^2 i) / sin^2 i,
+  // cos^2 = 1/4, sin^2 = 3/4 -> 0.11/0.75 and 0.39/0.75 (hand-computed).
+  const out = new Float64Array(7);
+  transformRow(NETWORK_INPUTS_V2, [2, 0.8, 0.6, 0.1, 60], out);
+  const want = [Math.log(2), 0.8, 0.6, 0.1, 0.5, 0.5 * Math.log(0.11 / 0.75), 0.5 * Math.log(0.39 / 0.75)];
+  for (let k = 0; k < 7; k++) assert.ok(Math.abs(out[k] - want[k]) < 1e-12, `${NETWORK_INPUTS_V2[k]}: ${out[k]} vs ${want[k]}`);
+});
