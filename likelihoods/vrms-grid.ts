@@ -43,6 +43,18 @@ export interface GridLikelihood {
 }
 
 /**
+ * A model that yields binned V_rms^2 directly: the grid model composed with W (below), or an
+ * engine that applies W itself (the surrogate's MLP + operator in one call).
+ */
+export interface BinnedModel {
+  readonly nbins: number;
+  /** As GridModel.linearInMl. */
+  readonly linearInMl: boolean;
+  /** Fills `out` (length nbins) with binned V_rms^2 in (km/s)^2 at `p` and returns it. */
+  vrms2Bins(p: GridParams, out: Float64Array): Float64Array;
+}
+
+/**
  * @param data   checked V_rms data of the bins W maps to (same order, same count).
  * @param op     W built on `model.grid`.
  * @param model  the grid model.
@@ -51,26 +63,31 @@ export interface GridLikelihood {
 export function gridLikelihood(data: VrmsData, op: GridToBins, model: GridModel, mlMode: MlMode = 'sample'): GridLikelihood {
   const ngrid = model.grid.x.length;
   if (op.ngrid !== ngrid) throw new InputError('operator', `has ${op.ngrid} grid columns but the model's grid has ${ngrid} nodes; build W on the model's grid`);
-  if (op.nbins !== data.vrms.length) throw new InputError('operator', `maps to ${op.nbins} bins but the data have ${data.vrms.length}`);
+  const g = new Float64Array(ngrid);
+  return binnedLikelihood(data, { nbins: op.nbins, linearInMl: model.linearInMl, vrms2Bins: (p, out) => applyGridToBins(op, model.vrms2(p, g), out) }, mlMode);
+}
+
+/** The likelihood of a {@link BinnedModel}: what gridLikelihood is once W is applied. */
+export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlMode = 'sample'): GridLikelihood {
+  if (model.nbins !== data.vrms.length) throw new InputError('operator', `maps to ${model.nbins} bins but the data have ${data.vrms.length}`);
   if (mlMode !== 'sample' && mlMode !== 'profile' && mlMode !== 'marginal') throw new InputError('--ml-mode', `is ${JSON.stringify(mlMode)}; use sample, profile or marginal`);
   if (mlMode !== 'sample' && !model.linearInMl) {
     throw new InputError('--ml-mode', `${mlMode} needs V_rms^2 proportional to M/L, which a fixed black-hole mass breaks; use --ml-mode sample`);
   }
-  const g = new Float64Array(ngrid);
-  const b = new Float64Array(op.nbins);
+  const b = new Float64Array(model.nbins);
   const q: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
   const vrmsAt = (p: GridParams): Float64Array => {
     q.betaZ = p.betaZ;
     q.qM = p.qM;
     q.incDeg = p.incDeg;
     q.ml = mlMode === 'sample' ? p.ml : 1;
-    applyGridToBins(op, model.vrms2(q, g), b);
+    model.vrms2Bins(q, b);
     // W's rows are convex combinations of non-negative V_rms^2, so b < 0 only by round-off.
     for (let i = 0; i < b.length; i++) b[i] = Math.sqrt(Math.max(b[i], 0));
     return b;
   };
   return {
-    nbins: op.nbins,
+    nbins: model.nbins,
     mlMode,
     evaluate(p) {
       const m = vrmsAt(p);

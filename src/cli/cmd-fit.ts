@@ -16,7 +16,7 @@ const options = {
   pixsize: { type: 'number', description: 'square pixel side, arcsec (default: the data file\'s pixels, else 0)' },
   'mass-model': { type: 'string', description: 'qm (light MGE with q\' -> q_M, times M/L) or light (mass follows light)', default: 'qm' },
   mbh: { type: 'number', description: 'fixed black-hole mass, Msun (default 0)' },
-  exact: { type: 'boolean', description: 'exact JAM likelihood (for now the only engine)' },
+  exact: { type: 'boolean', description: 'exact JAM likelihood instead of the surrogate (needed for --mass-model light, --mbh, photometry outside the training domain)' },
   seed: { type: 'number', description: 'random seed (integer)', default: 1 },
   walkers: { type: 'number', description: 'number of walkers (>= 2 x parameters)', default: 32 },
   steps: { type: 'number', description: 'steps (default: run until N > 50 tau, up to --max-steps)' },

@@ -25,7 +25,10 @@ import { InputError } from '../../core/errors.ts';
 import { exactJamGridModel, type GridModel, type GridParams, type MassModel } from '../../likelihoods/grid-model.ts';
 import { fitPrior, type FitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
 import { logPosterior, type LogDensity } from '../../likelihoods/posterior.ts';
-import { gridLikelihood, type GridLikelihood, type MlMode } from '../../likelihoods/vrms-grid.ts';
+import { binnedLikelihood, gridLikelihood, type GridLikelihood, type MlMode } from '../../likelihoods/vrms-grid.ts';
+import { surrogateBinnedModel, type SurrogateBinnedModel } from '../../likelihoods/surrogate-model.ts';
+import { surrogateGalaxy, surrogateGridArcsec } from '../surrogate/galaxy.ts';
+import { loadSurrogate, SHIPPED_DIR, type Surrogate } from '../surrogate/model-files.ts';
 import { checkVrmsData } from '../../likelihoods/vrms-gaussian.ts';
 import { integrationPolarGrid, pointsMedianQ, pointsPolarGrid } from '../jam/jam.ts';
 import { buildGridToBins, checkPoints, defaultStep, type GridToBins } from '../operator/grid-to-bins.ts';
@@ -54,6 +57,15 @@ export interface FitSpec {
   ranges: { beta_z?: [number, number]; q_m?: [number, number]; inc_deg?: [number, number]; ml?: [number, number] };
   /** Gauss-Legendre nodes of the JAM integral (default 48). */
   nodes?: number;
+  /**
+   * Where the grid values come from: the exact JAM, or the surrogate (default for 'qm' in the
+   * CLI). Absent = 'exact' (specs written before the surrogate existed).
+   */
+  engine?: 'exact' | 'surrogate';
+  /** The exact Sérsic (n, q') when the photometry is one (the surrogate's features); else null. */
+  sersic?: { n: number; qobs: number } | null;
+  /** Surrogate model folder (default: the shipped fixtures/surrogate). */
+  surrogateDir?: string;
 }
 
 export interface FitProblem {
@@ -62,7 +74,12 @@ export interface FitProblem {
   prior: FitPrior;
   grid: PolarGrid;
   op: GridToBins;
-  model: GridModel;
+  /** The exact JAM's grid model (null with the surrogate). */
+  model: GridModel | null;
+  /** The surrogate's binned model (null with the exact JAM): the batched evaluator drives it. */
+  surrogate: SurrogateBinnedModel | null;
+  /** One line naming the model, for logs. */
+  modelLabel: string;
   like: GridLikelihood;
   /** Indices (into spec's bins) of the bins excluded as outside the grid. */
   excluded: number[];
@@ -96,18 +113,38 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
     light,
     lightSource: spec.lightSource,
   });
-  const qMed = pointsMedianQ(light, spec.x);
+  const engine = spec.engine ?? 'exact';
+  if (engine !== 'exact' && engine !== 'surrogate') throw new InputError('engine', `is ${JSON.stringify(engine)}; use exact or surrogate`);
   const integrate = psf !== null || pixsize > 0;
   let grid: PolarGrid;
   let excluded: number[] = [];
-  if (integrate) {
-    grid = integrationPolarGrid(qMed, spec.x, spec.y, psf, pixsize, defaultStep(psf, pixsize), 40, 19);
+  let sg: ReturnType<typeof surrogateGalaxy> | null = null;
+  let sur: Surrogate | null = null;
+  if (engine === 'surrogate') {
+    if (spec.massModel !== 'qm') throw new InputError('--mass-model', `${spec.massModel} is not what the surrogate was trained on (qm: the light with q' -> q_M); add --exact`);
+    if (spec.mbh > 0) throw new InputError('--mbh', 'the surrogate has no black hole; add --exact');
+    sur = cachedSurrogate(spec.surrogateDir ?? SHIPPED_DIR);
+    sg = surrogateGalaxy(sur, light, spec.sersic ?? null, spec.distanceMpc, spec.lightSource);
+    // The surrogate's grid is fixed in R_e (0.02..4 R_e): bins beyond its outer ring are
+    // excluded. Inside the inner ring: with a PSF or pixel a bin's value is an integral over its
+    // footprint, whose few points inside 0.02 R_e take the innermost ring (a negligible part of
+    // the weight for any PSF wider than 0.02 R_e), so it is kept; without them the bin is a
+    // point value the grid does not reach, and it is excluded, like the exact grid's centre bins.
+    grid = surrogateGridArcsec(sur, sg.reArcsec);
+    const rMax = Math.exp(grid.lnRad[grid.lnRad.length - 1]);
+    excluded = integrate ? outsidePolarGrid(grid, spec.x, spec.y).filter((i) => Math.hypot(spec.x[i], spec.y[i]) > rMax) : outsidePolarGrid(grid, spec.x, spec.y);
+    if (excluded.length === spec.x.length) throw new InputError(spec.source, `every bin lies outside the surrogate's grid (${sur.manifest.grid.rMin}..${sur.manifest.grid.rMax} R_e, R_e = ${sg.reArcsec.toPrecision(4)}"); check the units (arcsec) or fit with --exact`);
   } else {
-    excluded = spec.x.map((_, i) => i).filter((i) => spec.x[i] === 0 && spec.y[i] === 0);
-    if (excluded.length === spec.x.length) throw new InputError(spec.source, 'every bin lies at the centre; give bins off the centre');
-    grid = pointsPolarGrid(qMed, spec.x, spec.y, 20, 10);
-    // Only centre bins lie inside the innermost ring of this grid (it starts at r_min / sqrt 2).
-    excluded = outsidePolarGrid(grid, spec.x, spec.y);
+    const qMed = pointsMedianQ(light, spec.x);
+    if (integrate) {
+      grid = integrationPolarGrid(qMed, spec.x, spec.y, psf, pixsize, defaultStep(psf, pixsize), 40, 19);
+    } else {
+      excluded = spec.x.map((_, i) => i).filter((i) => spec.x[i] === 0 && spec.y[i] === 0);
+      if (excluded.length === spec.x.length) throw new InputError(spec.source, 'every bin lies at the centre; give bins off the centre');
+      grid = pointsPolarGrid(qMed, spec.x, spec.y, 20, 10);
+      // Only centre bins lie inside the innermost ring of this grid (it starts at r_min / sqrt 2).
+      excluded = outsidePolarGrid(grid, spec.x, spec.y);
+    }
   }
   const ex = new Set(excluded);
   const used = spec.x.map((_, i) => i).filter((i) => !ex.has(i));
@@ -116,8 +153,9 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
   const by = pick(spec.y);
   const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
   const op = buildGridToBins({ grid, x: bx, y: by, psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
-  const model = exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes });
-  const like = gridLikelihood(data, op, model, spec.mlMode);
+  const model = engine === 'exact' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes }) : null;
+  const surrogate = engine === 'surrogate' ? surrogateBinnedModel(sur!, sg!, op, spec.lightSource) : null;
+  const like = model ? gridLikelihood(data, op, model, spec.mlMode) : binnedLikelihood(data, surrogate!, spec.mlMode);
   const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
   const logLike: LogDensity = (x, blob) => {
     const r = like.evaluate(prior.unpack(x, p));
@@ -125,5 +163,17 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
     blob[1] = r.ml;
     return r.logL;
   };
-  return { spec, names: prior.names, prior, grid, op, model, like, excluded, used, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'] };
+  return { spec, names: prior.names, prior, grid, op, model, surrogate, modelLabel: model ? model.label : surrogate!.label, like, excluded, used, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'] };
+}
+
+const surrogates = new Map<string, Surrogate>();
+
+/** The surrogate of a model folder, loaded (and its SHA-256 checked) once per process. */
+function cachedSurrogate(dir: string): Surrogate {
+  let s = surrogates.get(dir);
+  if (!s) {
+    s = loadSurrogate(dir);
+    surrogates.set(dir, s);
+  }
+  return s;
 }

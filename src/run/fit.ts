@@ -40,6 +40,7 @@ import { version } from '../version.ts';
 import { buildFitProblem, type FitProblem, type FitSpec } from './fit-problem.ts';
 import { renderFitPlots } from './fit-plots.ts';
 import { summarizeFit, type FitSummary } from './fit-summary.ts';
+import { surrogateEvaluator } from './surrogate-evaluator.ts';
 
 /** The command's options as parsed (undefined = not given). */
 export interface FitOptions {
@@ -123,7 +124,8 @@ export interface FitConfig {
   pixsize: number;
   mass_model: MassModel;
   mbh: number;
-  engine: 'exact';
+  /** 'surrogate' (default) or 'exact' (--exact). */
+  engine: 'exact' | 'surrogate';
   seed: number;
   walkers: number;
   steps: number | null;
@@ -164,7 +166,7 @@ export function prepareFit(o: FitOptions): Prepared {
   const mbh = o.mbh ?? 0;
   if (!(mbh >= 0 && Number.isFinite(mbh))) throw new InputError('--mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   if (o.pixsize !== undefined && !(o.pixsize >= 0)) throw new InputError('--pixsize', `is ${o.pixsize}; give the pixel side in arcsec, >= 0`);
-  if (!o.exact) warnings.push('the surrogate engine does not exist yet: using the exact JAM (pass --exact to say so)');
+  const engine: FitConfig['engine'] = o.exact ? 'exact' : 'surrogate';
   const ranges: FitSpec['ranges'] = {};
   const br = pair('--beta-range', o.betaRange);
   const qr = pair('--qm-range', o.qmRange);
@@ -244,6 +246,8 @@ export function prepareFit(o: FitOptions): Prepared {
     mlMode,
     incPrior: priorInc,
     ranges,
+    engine,
+    sersic: phot.kind === 'sersic' ? { n: phot.params.n, qobs: phot.params.qobs } : null,
   };
   const problem = buildFitProblem(spec);
   const ndim = problem.names.length;
@@ -266,7 +270,7 @@ export function prepareFit(o: FitOptions): Prepared {
     pixsize,
     mass_model: massModel,
     mbh,
-    engine: 'exact',
+    engine,
     seed,
     walkers,
     steps,
@@ -286,7 +290,7 @@ export function prepareFit(o: FitOptions): Prepared {
     ...(kin.meta.vsys ? [`systemic velocity: ${kin.meta.vsys.kms.toFixed(2)} km/s (${kin.meta.vsys.method})`] : []),
     `psf: ${psf ? `sigma ${psf.sigma.join(',')}" weight ${psf.weight.join(',')}` : 'none'} (${psfSource}); pixel ${pixsize}"`,
     `photometry: ${o.photometry} (${phot.kind}, ${light.surf.length} Gaussians, q' ${Math.min(...light.qobs)}..${Math.max(...light.qobs)}, light-weighted q' ${problem.prior.qLight.toFixed(4)})`,
-    `model: ${problem.model.label}; grid r ${Math.exp(problem.grid.lnRad[0]).toPrecision(3)}..${Math.exp(problem.grid.lnRad[problem.grid.lnRad.length - 1]).toPrecision(4)}" q_med ${problem.grid.qMed}; W ${problem.op.dense ? 'dense (PSF/pixel)' : 'sparse (bilinear)'}`,
+    `model: ${problem.modelLabel}; grid r ${Math.exp(problem.grid.lnRad[0]).toPrecision(3)}..${Math.exp(problem.grid.lnRad[problem.grid.lnRad.length - 1]).toPrecision(4)}" q_med ${problem.grid.qMed}; W ${problem.op.dense ? 'dense (PSF/pixel)' : 'sparse (bilinear)'}`,
     `parameters: ${problem.names.join(', ')}; prior ranges ${problem.names.map((n, k) => `${n} [${problem.prior.lo[k]}, ${problem.prior.hi[k]}]`).join(', ')}; inclination prior ${priorInc}; M/L ${mlMode}${mlMode === 'marginal' ? ' (flat in sqrt(M/L))' : mlMode === 'sample' ? ' (log-uniform)' : ''}`,
     ...(kin.meta.notes ?? []).map((n) => `reader note: ${n}`),
   ];
@@ -362,8 +366,10 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const workers = o.workers ?? 1;
   const runJson = join(dir, 'run.json');
   const sampled = existsSync(runJson) ? (JSON.parse(readFileSync(runJson, 'utf8')) as { status: string; converged: boolean | null; stop: string }) : null;
-  const evaluator =
-    workers > 1 ? workerPoolEvaluator({ module: new URL(import.meta.url.endsWith('.ts') ? './fit-worker.ts' : './fit-worker.js', import.meta.url), exportName: 'setup', init: spec, workers }) : perWalkerEvaluator(problem.logProb);
+  const evaluator = problem.surrogate
+    ? await surrogateEvaluator(problem)
+    : workers > 1
+      ? workerPoolEvaluator({ module: new URL(import.meta.url.endsWith('.ts') ? './fit-worker.ts' : './fit-worker.js', import.meta.url), exportName: 'setup', init: spec, workers }) : perWalkerEvaluator(problem.logProb);
   const sampler = new EnsembleSampler({
     nwalkers: nw,
     ndim,
@@ -398,7 +404,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
       converged = r.converged;
       stop = cfg.steps !== null ? `fixed --steps ${cfg.steps}` : r.converged ? 'converged (N > 50 tau, tau stable to 1%)' : `not converged by --max-steps ${cfg.max_steps}`;
       writeFileAtomic(runJson, JSON.stringify({ status: 'sampled', iteration: sampler.iteration, converged, stop }) + '\n');
-      say(`sampled ${r.steps} steps (${sampler.iteration} in all) in ${(sampleMs / 1000).toFixed(1)} s with ${workers} worker(s): ${stepsRun ? (sampleMs / stepsRun).toFixed(1) : '-'} ms per step, ${stepsRun ? (sampleMs / (stepsRun * nw)).toFixed(2) : '-'} ms per model; ${stop}`);
+      say(`sampled ${r.steps} steps (${sampler.iteration} in all) in ${(sampleMs / 1000).toFixed(1)} s with ${evaluator.kind}: ${stepsRun ? (sampleMs / stepsRun).toFixed(1) : '-'} ms per step, ${stepsRun ? (sampleMs / (stepsRun * nw)).toFixed(2) : '-'} ms per model; ${stop}`);
     } else say('the chain was already complete (run.json): summarising');
   } finally {
     await sampler.close();

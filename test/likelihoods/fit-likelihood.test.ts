@@ -83,7 +83,7 @@ test('mass follows light: 3 parameters; the model equals the qm model with q_M r
   assert.deepEqual(p.names, ['beta_z', 'inc_deg', 'log10_ml']);
   const g = new Float64Array(p.grid.x.length);
   const ref = jamVrms2({ mgeLum: MOCK_LIGHT, mgePot: MOCK_LIGHT, incDeg: 70, beta: 0.1, distanceMpc: MOCK_DISTANCE, ml: 2 }, p.grid.x, p.grid.y);
-  p.model.vrms2({ betaZ: 0.1, qM: 0.123, incDeg: 70, ml: 2 }, g);
+  p.model!.vrms2({ betaZ: 0.1, qM: 0.123, incDeg: 70, ml: 2 }, g);
   for (let i = 0; i < g.length; i++) assert.ok(Math.abs(g[i] / ref[i] - 1) < 1e-13);
 });
 
@@ -120,8 +120,8 @@ test('prior: cos i < every q\' (light and q_M), beta_z < 0.7 eps_intr of the lig
 test('a fixed black hole is not scaled by M/L: V_rms^2(BH + stars) - V_rms^2(stars) is the same at M/L 1 and 3', () => {
   // The Jeans equations are linear in the potential, so the black hole's contribution to V_rms^2
   // is additive and must not change with M/L (JAM's own ml multiplies the black hole too).
-  const withBh = buildFitProblem(spec({ mbh: 3e9 })).model;
-  const noBh = buildFitProblem(spec()).model;
+  const withBh = buildFitProblem(spec({ mbh: 3e9 })).model!;
+  const noBh = buildFitProblem(spec()).model!;
   assert.equal(withBh.linearInMl, false);
   const n = withBh.grid.x.length;
   const d = (ml: number) => {

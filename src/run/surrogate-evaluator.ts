@@ -1,0 +1,71 @@
+/**
+ * The sampler's evaluator for a surrogate fit: each half-ensemble is ONE engine call (MLP and
+ * the grid -> bins operator together, onnxruntime when present), then each walker's
+ * log-probability is taken from its row (the likelihood, prior and blobs are the problem's own,
+ * exactly as on the direct path; see likelihoods/surrogate-model.ts). Deterministic: the
+ * numbers depend only on the positions, as the Evaluator contract requires.
+ */
+import { NumericalError } from '../../core/errors.ts';
+import type { EvalBuffers, Evaluator } from '../../samplers/evaluate/evaluator.ts';
+import { formatPosition, withCause, errorMessage } from '../../samplers/evaluate/evaluator.ts';
+import type { GridParams } from '../../likelihoods/grid-model.ts';
+import { bestEngine, createEngine, type EngineName, type MlpEngine } from '../surrogate/engine.ts';
+import type { FitProblem } from './fit-problem.ts';
+
+export interface SurrogateEvaluator extends Evaluator {
+  /** The engine in use, e.g. "ort-1t". */
+  readonly engine: string;
+}
+
+/** @param engine  force an engine (tests, benchmarks); default the fastest present. */
+export async function surrogateEvaluator(problem: FitProblem, engine?: EngineName): Promise<SurrogateEvaluator> {
+  const m = problem.surrogate;
+  if (!m) throw new RangeError('surrogateEvaluator: the problem has no surrogate model');
+  const opts = { operator: m.operator };
+  const e: MlpEngine = engine ? await createEngine(engine, m.fm, opts) : await bestEngine(m.fm, opts);
+  e.setFeatures(m.galaxy.features);
+  const nb = m.nbins;
+  let B: EvalBuffers;
+  let xs: Float64Array[] = [];
+  let bs: Float64Array[] = [];
+  let params = new Float32Array(0);
+  const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
+  return {
+    kind: `surrogate(${e.name})`,
+    engine: e.name,
+    bind(b) {
+      B = b;
+      xs = [];
+      bs = [];
+      for (let k = 0; k < b.nwalkers; k++) {
+        xs.push(b.x.subarray(k * b.ndim, (k + 1) * b.ndim));
+        bs.push(b.blobs.subarray(k * b.nblobs, (k + 1) * b.nblobs));
+      }
+      params = new Float32Array(3 * b.nwalkers);
+    },
+    async evaluate(idx) {
+      const n = idx.length;
+      for (let i = 0; i < n; i++) {
+        problem.prior.unpack(xs[idx[i]], p);
+        params[3 * i] = p.qM;
+        params[3 * i + 1] = p.betaZ;
+        params[3 * i + 2] = p.incDeg;
+      }
+      const v2 = await e.run(params.subarray(0, 3 * n), n);
+      for (let i = 0; i < n; i++) {
+        const k = idx[i];
+        m.setRow(v2.subarray(i * nb, (i + 1) * nb));
+        try {
+          B.lp[k] = problem.logProb(xs[k], bs[k]);
+        } catch (err) {
+          throw withCause(new NumericalError(`logProb threw at walker ${k}, x = ${formatPosition(xs[k])}: ${errorMessage(err)}`), err);
+        } finally {
+          m.setRow(null);
+        }
+      }
+    },
+    async close() {
+      e.dispose();
+    },
+  };
+}
