@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.ts';
-import { runFit } from '../run/fit.ts';
+import { runFit, type FitIO, type FitOutcome } from '../run/fit.ts';
 import { defineCommand } from './commands.ts';
 
 const options = {
@@ -27,7 +27,8 @@ const options = {
   'qm-range': { type: 'string', description: 'q_M prior range lo,hi (default the training domain)' },
   'inc-range': { type: 'string', description: 'inclination prior range lo,hi, deg (default the training domain)' },
   'ml-range': { type: 'string', description: 'M/L prior range lo,hi (default 0.1,10)' },
-  workers: { type: 'number', description: 'worker threads for the likelihood (default 1)' },
+  workers: { type: 'number', description: 'worker threads for the exact likelihood (default 1; the surrogate runs in one thread)' },
+  truth: { type: 'string', description: "a mock's truth.json (jamfit mock): draws the true parameters on the corner plot" },
 } as const;
 
 export const fitCommand = defineCommand({
@@ -63,19 +64,25 @@ export const fitCommand = defineCommand({
         incRange: a['inc-range'],
         mlRange: a['ml-range'],
         workers: a.workers,
+        truth: a.truth,
         argv: process.argv.slice(3),
       },
       io,
     );
-    const s = r.summary;
-    io.out(`fit: ${r.runDir}${r.resumedFrom > 0 ? ` (resumed at step ${r.resumedFrom})` : ''}`);
-    for (const n of s.names) {
-      const p = s.parameters[n];
-      io.out(`  ${n.padEnd(8)} ${p.median.toPrecision(4)}  68% [${p.lo68.toPrecision(4)}, ${p.hi68.toPrecision(4)}]  95% [${p.lo95.toPrecision(4)}, ${p.hi95.toPrecision(4)}]`);
-    }
-    const d = s.derived.ml_total;
-    io.out(`  ml_total ${d.median.toPrecision(4)}  68% [${d.lo68.toPrecision(4)}, ${d.hi68.toPrecision(4)}]`);
-    io.out(`  chi2 ${s.chi2.toFixed(1)} / ${s.nbins} bins; ${s.nsteps} steps x ${s.nwalkers} walkers, discard ${s.discard}; tau max ${Math.max(...s.diagnostics.tau).toFixed(1)}; ${r.seconds.toFixed(1)} s`);
+    reportFit(io, r);
     return 0;
   },
 });
+
+/** The fit's result on stdout: the run folder, each parameter's median and intervals, chi2. */
+export function reportFit(io: FitIO, r: FitOutcome): void {
+  const s = r.summary;
+  io.out(`fit: ${r.runDir}${r.resumedFrom > 0 ? ` (resumed at step ${r.resumedFrom})` : ''}`);
+  for (const n of s.names) {
+    const p = s.parameters[n];
+    io.out(`  ${n.padEnd(8)} ${p.median.toPrecision(4)}  68% [${p.lo68.toPrecision(4)}, ${p.hi68.toPrecision(4)}]  95% [${p.lo95.toPrecision(4)}, ${p.hi95.toPrecision(4)}]`);
+  }
+  const d = s.derived.ml_total;
+  io.out(`  ml_total ${d.median.toPrecision(4)}  68% [${d.lo68.toPrecision(4)}, ${d.hi68.toPrecision(4)}]`);
+  io.out(`  chi2 ${s.chi2.toFixed(1)} / ${s.nbins} bins; ${s.nsteps} steps x ${s.nwalkers} walkers, discard ${s.discard}; tau max ${Math.max(...s.diagnostics.tau).toFixed(1)}; ${r.seconds.toFixed(1)} s`);
+}

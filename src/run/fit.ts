@@ -70,6 +70,8 @@ export interface FitOptions {
   incRange?: string;
   mlRange?: string;
   workers?: number;
+  /** A mock's truth.json (jamfit mock): its parameters are drawn on the corner plot. */
+  truth?: string;
   /** The command line, for the log. */
   argv?: string[];
 }
@@ -345,6 +347,7 @@ function startPositions(p: FitProblem, nwalkers: number, seed: number): Float64A
 export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const t0 = performance.now();
   const prep = prepareFit(o);
+  const truth = o.truth ? readTruth(o.truth) : undefined; // before the run folder is touched
   const { cfg, spec, problem, warnings } = prep;
   const dir = o.out!;
   const resuming = checkResume(dir, cfg);
@@ -453,6 +456,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     bins: { x: bx, y: by, vrms: bv, err: be, model },
     light: spec.light,
     title: basename(o.kinematics),
+    truth,
   });
   if (plots.note) say(plots.note);
   if (plots.files.length) say(`wrote ${plots.files.join(', ')}`);
@@ -474,4 +478,18 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     warnings,
     plotNote: plots.note,
   };
+}
+
+/** The parameters of a mock's truth.json (src/run/mock.ts MockTruthFile), by reported name. */
+function readTruth(file: string): Record<string, number> {
+  let t: { parameters?: Record<string, unknown> };
+  try {
+    t = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError('--truth', `${file}: ${(e as Error).message.split('\n')[0]}; give a truth.json written by jamfit mock`);
+  }
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(t.parameters ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  if (Object.keys(out).length === 0) throw new InputError('--truth', `${file} has no numeric "parameters"; give a truth.json written by jamfit mock`);
+  return out;
 }
