@@ -3,7 +3,8 @@
  * `run(): Promise<BenchRow[]>`. The last column says, row by row, whether the reference was
  * measured in this run (emcee 3.1.4 via bench/emcee_reference.py, serial vs pool) or is a
  * constant recorded elsewhere (jampy's 870 ms: jampy cannot run here) and where it comes from.
- * Pass names to run a subset: `npm run bench -- jam sampler`.
+ * Pass names to run a subset: `npm run bench -- jam sampler`; `vs-exact` (surrogate against exact
+ * posteriors on 5 mocks, minutes) runs only when named.
  */
 import { printTable, type BenchRow } from './table.ts';
 
@@ -13,12 +14,16 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   sampler: () => import('./sampler.ts'),
   kernel: () => import('./kernel.ts'),
   surrogate: () => import('./surrogate.ts'),
+  fit: () => import('./fit.ts'),
+  'vs-exact': () => import('./vs-exact.ts'),
 };
+/** Run only when named (minutes of exact JAM). */
+const ON_REQUEST = new Set(['vs-exact']);
 
 const wanted = process.argv.slice(2);
 const rows: BenchRow[] = [];
 for (const [name, load] of Object.entries(suites)) {
-  if (wanted.length && !wanted.includes(name)) continue;
+  if (wanted.length ? !wanted.includes(name) : ON_REQUEST.has(name)) continue;
   let mod;
   try {
     mod = await load();

@@ -25,7 +25,7 @@ function model(): { mlp: Mlp; norm: Normalisation; cnn: { arch: CnnArch; weights
     return { mlp: s.mlp, norm: s.norm, cnn: s.cnn ?? { arch: DEFAULT_CNN, weights: initCnn(DEFAULT_CNN, 1) }, what: 'shipped' };
   } catch {
     const nOut = TRAINING_GRID.nRad * TRAINING_GRID.nTheta;
-    const mlp = initMlp({ nFeatures: 2, nParams: 3, hidden: [128, 128, 128], bottleneck: 64, nOut }, 1);
+    const mlp = initMlp({ nFeatures: 2, nParams: 5, hidden: [128, 128, 128], bottleneck: 64, nOut }, 1);
     const raw = Float64Array.from({ length: 10 }, (_, i) => [3, 0.8, 0.7, 0.1, 70, 2, 0.6, 0.9, -0.1, 80][i]);
     return { mlp, norm: fitNormalisation(raw, new Float32Array(2 * nOut).fill(1).map((_, i) => 1 + (i % 7) / 10), 2, nOut), cnn: { arch: DEFAULT_CNN, weights: initCnn(DEFAULT_CNN, 1) }, what: 'random' };
   }
