@@ -436,6 +436,11 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     converged,
     stop,
   });
+  for (const w of edgeWarnings(summary, problem, cfg.engine)) {
+    warnings.push(w);
+    say(`warning: ${w}`);
+    io.err(`jamfit fit: warning: ${w}`);
+  }
   writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
 
   // Data and best model per bin (the maps' input).
@@ -491,5 +496,28 @@ function readTruth(file: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(t.parameters ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
   if (Object.keys(out).length === 0) throw new InputError('--truth', `${file} has no numeric "parameters"; give a truth.json written by jamfit mock`);
+  return out;
+}
+
+/**
+ * A posterior piled up against a bound of its prior (the 95% interval within 1% of the range
+ * from the bound, in the sampled coordinate) says the data want a model the prior or the
+ * training domain excludes: the numbers are then the bound's, not a measurement.
+ */
+function edgeWarnings(summary: FitSummary, problem: FitProblem, engine: FitConfig['engine']): string[] {
+  const out: string[] = [];
+  problem.names.forEach((n, k) => {
+    const name = n === 'log10_ml' ? 'ml' : n;
+    const p = summary.parameters[name];
+    if (!p) return;
+    const f = (v: number) => (n === 'log10_ml' ? Math.log10(v) : v);
+    const lo = problem.prior.lo[k];
+    const hi = problem.prior.hi[k];
+    const tol = 0.01 * (hi - lo);
+    const at = f(p.lo95) - lo < tol ? lo : hi - f(p.hi95) < tol ? hi : null;
+    if (at === null) return;
+    const bound = n === 'log10_ml' ? 10 ** at : at;
+    out.push(`the posterior of ${name} piles up at its prior bound ${+bound.toPrecision(4)}${engine === 'surrogate' && n !== 'log10_ml' ? " (the surrogate's training domain)" : ''}: the data want a model outside the prior; widen the range if you can${engine === 'surrogate' ? ', or fit with --exact' : ''}, and do not quote this interval as a measurement`);
+  });
   return out;
 }

@@ -117,3 +117,15 @@ test('bad input for the surrogate: one line naming the option or file, exit 2, n
     assert.ok(!existsSync(argv[argv.indexOf('--out') + 1]), `${name}: no run folder`);
   }
 });
+
+test('a posterior piled up at a prior bound is a warning (NGC 6278 with the surrogate: q_M at the domain edge)', async () => {
+  const ngc = join(ROOT, 'fixtures/ngc6278');
+  const out = join(root, 'ngc');
+  const r = await runCli(['fit', join(ngc, 'gauss_hermite_kins.ecsv'), '--photometry', join(ngc, 'mge.ecsv'), '--distance', '39.96', '--pa', '-54', '--psf-sigma', '1.06', '--pixsize', '1', '--steps', '400', '--out', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /warning: the posterior of q_m piles up at its prior bound 0\.4 \(the surrogate's training domain\)/);
+  assert.match(readFileSync(join(out, 'fit.log'), 'utf8'), /model: surrogate .* from the CNN reading the MGE/);
+  // The bundled mock's posterior lies inside its prior: no such warning there.
+  const ok = await runCli(fitArgs(join(root, 'nowarn'), '--steps', '400'));
+  assert.doesNotMatch(ok.err, /piles up/);
+});
