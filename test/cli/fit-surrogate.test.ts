@@ -118,12 +118,14 @@ test('bad input for the surrogate: one line naming the option or file, exit 2, n
   }
 });
 
-test('a posterior piled up at a prior bound is a warning (NGC 6278 with the surrogate: q_M at the domain edge)', async () => {
+test('a posterior piled up at a prior bound is a warning (NGC 6278 with the surrogate: M/L at 10, and with a wider M/L range q_M at the domain edge)', async () => {
   const ngc = join(ROOT, 'fixtures/ngc6278');
   const out = join(root, 'ngc');
   const r = await runCli(['fit', join(ngc, 'gauss_hermite_kins.ecsv'), '--photometry', join(ngc, 'mge.ecsv'), '--distance', '39.96', '--pa', '-54', '--psf-sigma', '1.06', '--pixsize', '1', '--steps', '400', '--out', out]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /warning: the posterior of q_m piles up at its prior bound 0\.4 \(the surrogate's training domain\)/);
+  assert.match(r.err, /warning: the posterior of ml piles up at its prior bound 10: /);
+  const wide = await runCli(['fit', join(ngc, 'gauss_hermite_kins.ecsv'), '--photometry', join(ngc, 'mge.ecsv'), '--distance', '39.96', '--pa', '-54', '--psf-sigma', '1.06', '--pixsize', '1', '--steps', '400', '--ml-range', '0.1,100', '--out', out + '-wide']);
+  assert.match(wide.err, /warning: the posterior of q_m piles up at its prior bound 0\.4 \(the surrogate's training domain\)/);
   assert.match(readFileSync(join(out, 'fit.log'), 'utf8'), /model: surrogate .* from the CNN reading the MGE/);
   // The bundled mock's posterior lies inside its prior: no such warning there.
   const ok = await runCli(fitArgs(join(root, 'nowarn'), '--steps', '400'));
