@@ -88,6 +88,8 @@ test('exact posterior: coverage within 3 binomial sd, ranks uniform (p > 0.01), 
   for (const [j, r] of exact.entries()) {
     assert.ok(Math.abs(r.c68.z) < 3 && Math.abs(r.c95.z) < 3, `param ${j}: 68% ${r.c68.fraction} (z ${r.c68.z.toFixed(2)}), 95% ${r.c95.fraction} (z ${r.c95.z.toFixed(2)})`);
     assert.ok(r.hist.p_chi2 > 0.01 && r.hist.p_ks > 0.01, `param ${j}: p_chi2 ${r.hist.p_chi2} p_ks ${r.hist.p_ks}`);
+    // 20 bins x 1% = 0.2 bins expected outside the per-bin 99% band.
+    assert.ok(r.hist.outside99 <= 1, `param ${j}: ${r.hist.outside99} bins outside the 99% band`);
     // The coverage curve from the ranks agrees with the interval coverage: both are nominal.
     assert.ok(Math.abs(r.curve[0] - 0.5) < 3 * Math.sqrt(0.25 / N) && Math.abs(r.curve[1] - 0.9) < 3 * Math.sqrt(0.09 / N), `param ${j}: curve ${r.curve}`);
     assert.ok(Math.abs(r.rms / r.sn - 1) < 0.14, `param ${j}: rms ${r.rms} vs s_n ${r.sn}`);
