@@ -16,15 +16,3 @@ export function rmsError(truth: ArrayLike<number>, estimate: ArrayLike<number>):
   if (Number.isNaN(r)) throw new InputError('estimates', 'contain NaN; give finite truths and estimates');
   return r;
 }
-
-/** Sample standard deviation (n - 1 denominator) of >= 2 values. */
-export function sampleSd(v: ArrayLike<number>): number {
-  const n = v.length;
-  if (n < 2) throw new InputError('values', `has ${n} value(s); a standard deviation needs at least 2`);
-  let m = 0;
-  for (let i = 0; i < n; i++) m += v[i];
-  m /= n;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (v[i] - m) ** 2;
-  return Math.sqrt(s / (n - 1));
-}
