@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readNpy } from '../../samplers/backends/npy.ts';
+import { drawMock } from '../../src/validate/draw.ts';
 import { runCli } from '../cli/run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-validate-'));
@@ -45,6 +46,12 @@ test('validate --n 1 then --n 2: files, only the new mock fitted, report consist
   const cfg0 = json(join(dir, 'mocks/0/fit/config.json'));
   assert.deepEqual([cfg0.distance_mpc, cfg0.pixsize, cfg0.psf.sigma, cfg0.walkers, cfg0.steps], [20, 3, [1], 8, 10]);
   assert.equal(truths[0].noise.frac, 0.05);
+  // Mock k's noise and sampler use the two seeds drawn for (seed 7, k), never the same stream.
+  for (let k = 0; k < 2; k++) {
+    const d = drawMock(7, k);
+    assert.deepEqual([truths[k].seed, json(join(dir, `mocks/${k}/fit/config.json`)).seed], [d.mockSeed, d.fitSeed]);
+    assert.deepEqual(truths[k].photometry.sersic, d.sersic);
+  }
   for (const [d, name] of NAMES.entries()) {
     const c = rep.calibration[name];
     for (const [key, lo, hi] of [['coverage68', 'lo68', 'hi68'], ['coverage95', 'lo95', 'hi95']] as const) {
