@@ -8,6 +8,7 @@ import { simulateCommand } from './cmd-simulate.ts';
 import { trainCommand } from './cmd-train.ts';
 import { predictCommand } from './cmd-predict.ts';
 import { evaluateCommand } from './cmd-evaluate.ts';
+import { validateCommand } from './cmd-validate.ts';
 import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { IO } from './main.ts';
 
@@ -34,4 +35,5 @@ export const commands: Record<string, Command<any>> = {
   train: trainCommand,
   predict: predictCommand,
   evaluate: evaluateCommand,
+  validate: validateCommand,
 };

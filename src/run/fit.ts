@@ -72,6 +72,8 @@ export interface FitOptions {
   workers?: number;
   /** A mock's truth.json (jamfit mock): its parameters are drawn on the corner plot. */
   truth?: string;
+  /** Render the corner and map figures (default true); false for batch and validation runs. */
+  plots?: boolean;
   /** The command line, for the log. */
   argv?: string[];
 }
@@ -453,7 +455,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const r6 = (a: Float64Array) => Array.from(a, (v) => Number(v.toPrecision(7)));
   writeFileAtomic(join(dir, 'bins_model.json'), JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model) }) + '\n');
   const discardRow = summary.discard * nw * ndim;
-  const plots = renderFitPlots({
+  const plots = o.plots === false ? { files: [] as string[], note: null } : renderFitPlots({
     runDir: dir,
     summary,
     samples: sampler.backend.chain().slice(discardRow, nsteps * nw * ndim),
