@@ -503,7 +503,7 @@ function readTruth(file: string): Record<string, number> {
 
 /**
  * A posterior piled up against a bound of its prior (the 95% interval within 1% of the range
- * from the bound, in the sampled coordinate) says the data want a model the prior or the
+ * from the bound, in the sampled coordinate) that is not a physical limit says the data want a model the prior or the
  * training domain excludes: the numbers are then the bound's, not a measurement.
  */
 function edgeWarnings(summary: FitSummary, problem: FitProblem, engine: FitConfig['engine']): string[] {
@@ -517,7 +517,8 @@ function edgeWarnings(summary: FitSummary, problem: FitProblem, engine: FitConfi
     const hi = problem.prior.hi[k];
     const tol = 0.01 * (hi - lo);
     const at = f(p.lo95) - lo < tol ? lo : hi - f(p.hi95) < tol ? hi : null;
-    if (at === null) return;
+    // q_M = 1 (round) and i = 90 deg (edge-on) are the physical limits, not the prior's choice.
+    if (at === null || (n === 'q_m' && at === 1) || (n === 'inc_deg' && at === 90)) return;
     const bound = n === 'log10_ml' ? 10 ** at : at;
     out.push(`the posterior of ${name} piles up at its prior bound ${+bound.toPrecision(4)}${engine === 'surrogate' && n !== 'log10_ml' ? " (the surrogate's training domain)" : ''}: the data want a model outside the prior; widen the range if you can${engine === 'surrogate' ? ', or fit with --exact' : ''}, and do not quote this interval as a measurement`);
   });
