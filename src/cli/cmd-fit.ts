@@ -27,6 +27,10 @@ const options = {
   'qm-range': { type: 'string', description: 'q_M prior range lo,hi (default the training domain)' },
   'inc-range': { type: 'string', description: 'inclination prior range lo,hi, deg (default the training domain)' },
   'ml-range': { type: 'string', description: 'M/L prior range lo,hi (default 0.1,10)' },
+  halo: { type: 'string', description: 'dark halo added to the mass: none, nfw or gnfw (needs --exact); parameters f_dm (inside R_e), log10_rs (r_s in R_e), gamma (gnfw)', default: 'none' },
+  'fdm-range': { type: 'string', description: 'f_dm prior range lo,hi (default 0,0.9; within 0,0.99)' },
+  'rs-range': { type: 'string', description: 'log10(r_s/R_e) prior range lo,hi (default 0,1.5; within -2,3)' },
+  'gamma-range': { type: 'string', description: 'gNFW inner slope prior range lo,hi (default 0,1.6; within 0,2)' },
   workers: { type: 'number', description: 'worker threads for the likelihood (default 1)' },
 } as const;
 
@@ -62,6 +66,10 @@ export const fitCommand = defineCommand({
         qmRange: a['qm-range'],
         incRange: a['inc-range'],
         mlRange: a['ml-range'],
+        halo: a.halo,
+        fdmRange: a['fdm-range'],
+        rsRange: a['rs-range'],
+        gammaRange: a['gamma-range'],
         workers: a.workers,
         argv: process.argv.slice(3),
       },
