@@ -46,7 +46,7 @@ export interface HaloMgeOptions {
   rMin: number;
   /** Outer end of the fitted radii, > rMin: a few times the outermost radius the model needs. */
   rMax: number;
-  /** Gaussians per decade of radius (default 3: max relative density error ~0.2%, see the tests). */
+  /** Gaussians per decade of radius (default 5: density ripple ~0.4%, enclosed mass ~0.1%; see test/photometry/halo.test.ts). */
   perDecade?: number;
 }
 
@@ -80,7 +80,7 @@ export function gnfwMge(rs: number, gamma: number, o: HaloMgeOptions): HaloMge {
   }
   const { rMin, rMax } = o;
   if (!(rMin > 0 && rMax > rMin && Number.isFinite(rMax))) throw new InputError('rMin/rMax', `is [${rMin}, ${rMax}]; give 0 < rMin < rMax, finite`);
-  const perDecade = o.perDecade ?? 3;
+  const perDecade = o.perDecade ?? 5;
   if (!(perDecade > 0 && Number.isFinite(perDecade))) throw new InputError('perDecade', `is ${perDecade}; give a number > 0`);
   const decades = Math.log10(rMax / rMin);
   const ngauss = Math.max(2, Math.ceil(perDecade * decades));
