@@ -102,9 +102,9 @@ for (const massModel of ['qm', 'light'] as const) {
       const pc = pcPerArcsec(MOCK_DISTANCE);
       const bh = mbh / (2 * Math.PI * (0.01 * pc) ** 2) / t.ml;
       const mgePot = {
-        surf: [...stars.surf, ...halo.surf, bh],
-        sigma: [...stars.sigma, ...halo.sigma, 0.01],
-        qobs: [...stars.qobs, ...halo.qobs, 1],
+        surf: [...Array.from(stars.surf), ...Array.from(halo.surf), bh],
+        sigma: [...Array.from(stars.sigma), ...Array.from(halo.sigma), 0.01],
+        qobs: [...Array.from(stars.qobs), ...Array.from(halo.qobs), 1],
       };
       const ref = jamVrms2({ mgeLum: MOCK_LIGHT, mgePot, incDeg: t.incDeg, beta: t.betaZ, distanceMpc: MOCK_DISTANCE, ml: t.ml }, p.grid.x, p.grid.y);
       const v2 = p.model.vrms2(t, new Float64Array(p.grid.x.length));
