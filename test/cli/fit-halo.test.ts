@@ -43,15 +43,17 @@ test('a short exact fit with an NFW halo: f_dm and log10_rs in summary.json, r_s
 
 test('bad --halo input: one line naming the option, exit 2, no run folder', async () => {
   const d = join(root, 'bad');
+  // --steps and --walkers keep a run short should a check ever let one through.
+  const quick = ['--steps', '10', '--walkers', '14'];
   const cases: [string, string[], RegExp][] = [
-    ['a halo asked of the surrogate', base(d, '--halo', 'nfw'), /^jamfit fit: --halo: nfw needs the exact JAM \(the surrogate's training domain has no dark halo\); add --exact$/],
-    ['a gNFW halo asked of the surrogate', base(d, '--halo', 'gnfw', '--mass-model', 'light'), /--halo: gnfw needs the exact JAM.*add --exact$/],
+    ['a halo asked of the surrogate', base(d, '--halo', 'nfw', ...quick), /^jamfit fit: --halo: nfw needs the exact JAM \(the surrogate's training domain has no dark halo\); add --exact$/],
+    ['a gNFW halo asked of the surrogate', base(d, '--halo', 'gnfw', '--mass-model', 'light', ...quick), /--halo: gnfw needs the exact JAM.*add --exact$/],
     ['unknown halo', base(d, '--exact', '--halo', 'einasto'), /--halo: is 'einasto'; use none or nfw or gnfw/],
     ['f_dm range up to 1', base(d, '--exact', '--halo', 'nfw', '--fdm-range', '0,1'), /--fdm-range: \[0, 1\] leaves \[0, 0.99\], where f_dm is defined/],
     ['f_dm range reversed', base(d, '--exact', '--halo', 'nfw', '--fdm-range', '0.5,0.2'), /--fdm-range: is \[0.5,0.2\]; give lo,hi with finite lo < hi/],
     ['r_s range not numbers', base(d, '--exact', '--halo', 'nfw', '--rs-range', 'a,b'), /--rs-range/],
     ['r_s range without a halo', base(d, '--exact', '--rs-range', '0,1'), /--rs-range: applies only to --halo nfw or gnfw/],
-    ['gamma range with NFW', base(d, '--exact', '--halo', 'nfw', '--gamma-range', '0,1'), /--gamma-range: applies only to --halo gnfw/],
+    ['gamma range with NFW', base(d, '--exact', '--halo', 'nfw', '--gamma-range', '0,1', ...quick), /--gamma-range: applies only to --halo gnfw/],
     ['gamma range beyond 2', base(d, '--exact', '--halo', 'gnfw', '--gamma-range', '0,3'), /--gamma-range: \[0, 3\] leaves \[0, 2\]/],
     ['too few walkers for the halo parameters', base(d, '--exact', '--halo', 'gnfw', '--walkers', '10'), /--walkers: is 10 for 7 parameters; use at least 2 x 7 = 14/],
   ];
