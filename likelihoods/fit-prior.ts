@@ -16,6 +16,15 @@
  *    light's q' taken as its luminosity-weighted mean q' (for one q', e.g. an MGE of a Sérsic,
  *    exactly domain.ts's q_L; for a multi-q' MGE one number must stand for "the light's
  *    flattening", and the light-weighted q' is the one the total light sees).
+ *
+ * Dark halo block (`halo` 'nfw' or 'gnfw'; likelihoods/grid-model.ts defines the parameters),
+ * appended after the parameters above:
+ *   'nfw':  [..., f_dm, log10_rs]      'gnfw': [..., f_dm, log10_rs, gamma]
+ * with uniform priors: f_dm (dark fraction inside the sphere of radius R_e) in [0, 0.9];
+ * log10_rs = log10(r_s / R_e) in [0, 1.5] (r_s from 1 to 32 R_e: NFW haloes of galaxies have
+ * r_s of ~10-50 kpc against R_e of ~1-10 kpc); gamma in [0, 1.6] (a core to a cusp steeper than
+ * NFW). Ranges may be narrowed or moved within f_dm [0, 0.99], log10_rs [-2, 3], gamma [0, 2].
+ * The surrogate's domain has no halo: checkHaloEngine refuses a halo without the exact JAM.
  */
 import { InputError } from '../core/errors.ts';
 import { intrinsicQ } from '../src/jam/deproject.ts';
@@ -23,6 +32,7 @@ import { luminosityWeightedQ } from '../src/photometry/mge.ts';
 import { TRAINING_DOMAIN_V1, type TrainingDomain } from '../src/surrogate/domain.ts';
 import type { Rng } from '../samplers/rng.ts';
 import type { GridParams, MassModel } from './grid-model.ts';
+import type { HaloKind } from '../src/photometry/halo.ts';
 import type { MlMode } from './vrms-grid.ts';
 
 export type IncPrior = 'uniform' | 'isotropic';
@@ -42,6 +52,30 @@ export interface FitPriorOptions {
   /** Where the light came from (named in errors), e.g. the photometry file. */
   lightSource?: string;
   domain?: TrainingDomain;
+  /** Dark halo (default 'none'): adds the halo block (see the module header). */
+  halo?: HaloKind | 'none';
+  /** Halo prior ranges [lo, hi]; defaults in HALO_PRIOR. */
+  fDm?: readonly [number, number];
+  log10Rs?: readonly [number, number];
+  gamma?: readonly [number, number];
+}
+
+/** Default halo prior ranges (uniform) and the limits a user range must stay within; see the module header. */
+export const HALO_PRIOR = {
+  f_dm: { dflt: [0, 0.9], within: [0, 0.99], option: '--fdm-range' },
+  log10_rs: { dflt: [0, 1.5], within: [-2, 3], option: '--rs-range' },
+  gamma: { dflt: [0, 1.6], within: [0, 2], option: '--gamma-range' },
+} as const;
+
+/**
+ * Refuses a halo on an engine that cannot model it: the surrogate was trained on stars only
+ * (mass follows light or q_M), so a halo needs the exact JAM. Call it wherever the engine is chosen.
+ * @throws InputError naming --halo when `halo` is not 'none' and `exact` is false.
+ */
+export function checkHaloEngine(halo: HaloKind | 'none', exact: boolean): void {
+  if (halo !== 'none' && !exact) {
+    throw new InputError('--halo', `${halo} needs the exact JAM (the surrogate's training domain has no dark halo); add --exact`);
+  }
 }
 
 export interface FitPrior {
@@ -72,6 +106,25 @@ function range(name: string, r: readonly [number, number] | undefined, dflt: rea
   return [v[0], v[1]];
 }
 
+/** The halo block's names and ranges (empty without a halo); @throws InputError naming the range option. */
+function haloPriorBlock(o: FitPriorOptions): { names: string[]; lo: number[]; hi: number[] } {
+  const halo = o.halo ?? 'none';
+  if (halo === 'none') return { names: [], lo: [], hi: [] };
+  if (halo !== 'nfw' && halo !== 'gnfw') throw new InputError('--halo', `is ${JSON.stringify(halo)}; use none, nfw or gnfw`);
+  const names = halo === 'nfw' ? (['f_dm', 'log10_rs'] as const) : (['f_dm', 'log10_rs', 'gamma'] as const);
+  const given = { f_dm: o.fDm, log10_rs: o.log10Rs, gamma: o.gamma };
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (const n of names) {
+    const h = HALO_PRIOR[n];
+    const r = range(h.option, given[n], h.dflt, null);
+    if (r[0] < h.within[0] || r[1] > h.within[1]) throw new InputError(h.option, `[${r[0]}, ${r[1]}] leaves [${h.within[0]}, ${h.within[1]}], where ${n} is defined; narrow the range`);
+    lo.push(r[0]);
+    hi.push(r[1]);
+  }
+  return { names: [...names], lo, hi };
+}
+
 /** Builds and validates the prior (see the module header). @throws InputError naming the option. */
 export function fitPrior(o: FitPriorOptions): FitPrior {
   const dom = o.domain ?? TRAINING_DOMAIN_V1;
@@ -96,11 +149,13 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   }
   const sampleMl = o.mlMode === 'sample';
   const hasQm = o.massModel === 'qm';
-  const names = ['beta_z', ...(hasQm ? ['q_m'] : []), 'inc_deg', ...(sampleMl ? ['log10_ml'] : [])];
-  const lo = Float64Array.from([beta[0], ...(hasQm ? [qm[0]] : []), incR[0], ...(sampleMl ? [Math.log10(ml[0])] : [])]);
-  const hi = Float64Array.from([beta[1], ...(hasQm ? [qm[1]] : []), incR[1], ...(sampleMl ? [Math.log10(ml[1])] : [])]);
+  const hb = haloPriorBlock(o);
+  const names = ['beta_z', ...(hasQm ? ['q_m'] : []), 'inc_deg', ...(sampleMl ? ['log10_ml'] : []), ...hb.names];
+  const lo = Float64Array.from([beta[0], ...(hasQm ? [qm[0]] : []), incR[0], ...(sampleMl ? [Math.log10(ml[0])] : []), ...hb.lo]);
+  const hi = Float64Array.from([beta[1], ...(hasQm ? [qm[1]] : []), incR[1], ...(sampleMl ? [Math.log10(ml[1])] : []), ...hb.hi]);
   const iInc = hasQm ? 2 : 1;
-  const iMl = sampleMl ? names.length - 1 : -1;
+  const iMl = sampleMl ? names.length - 1 - hb.names.length : -1;
+  const iHalo = names.length - hb.names.length;
   const isotropic = inc === 'isotropic';
 
   function logPrior(x: ArrayLike<number>): number {
@@ -118,6 +173,10 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
     out.qM = hasQm ? x[1] : 1;
     out.incDeg = x[iInc];
     out.ml = iMl >= 0 ? 10 ** x[iMl] : 1;
+    // The halo's parameters, or none (the same `out` may be reused across prior types).
+    out.fDm = hb.names.length ? x[iHalo] : undefined;
+    out.log10Rs = hb.names.length ? x[iHalo + 1] : undefined;
+    out.gamma = hb.names.length > 2 ? x[iHalo + 2] : undefined;
     return out;
   }
 

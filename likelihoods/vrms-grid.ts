@@ -81,6 +81,9 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
     q.qM = p.qM;
     q.incDeg = p.incDeg;
     q.ml = mlMode === 'sample' ? p.ml : 1;
+    q.fDm = p.fDm;
+    q.log10Rs = p.log10Rs;
+    q.gamma = p.gamma;
     model.vrms2Bins(q, b);
     // W's rows are convex combinations of non-negative V_rms^2, so b < 0 only by round-off.
     for (let i = 0; i < b.length; i++) b[i] = Math.sqrt(Math.max(b[i], 0));

@@ -34,6 +34,7 @@ import { integrationPolarGrid, pointsMedianQ, pointsPolarGrid } from '../jam/jam
 import { buildGridToBins, checkPoints, defaultStep, type GridToBins } from '../operator/grid-to-bins.ts';
 import { outsidePolarGrid, type PolarGrid } from '../operator/polar-grid.ts';
 import { checkPsf, type Psf } from '../operator/psf.ts';
+import type { HaloKind } from '../photometry/halo.ts';
 import { checkMge } from '../photometry/mge.ts';
 
 /** Everything a fit's likelihood and prior depend on (JSON-serialisable; sent to each worker once). */
@@ -54,7 +55,17 @@ export interface FitSpec {
   pixsize: number;
   mlMode: MlMode;
   incPrior: IncPrior;
-  ranges: { beta_z?: [number, number]; q_m?: [number, number]; inc_deg?: [number, number]; ml?: [number, number] };
+  ranges: {
+    beta_z?: [number, number];
+    q_m?: [number, number];
+    inc_deg?: [number, number];
+    ml?: [number, number];
+    f_dm?: [number, number];
+    log10_rs?: [number, number];
+    gamma?: [number, number];
+  };
+  /** Dark halo in the mass (exact JAM only; default none, which is also what an absent field means). */
+  halo?: HaloKind;
   /** Gauss-Legendre nodes of the JAM integral (default 48). */
   nodes?: number;
   /**
@@ -112,6 +123,10 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
     ml: spec.ranges.ml,
     light,
     lightSource: spec.lightSource,
+    halo: spec.halo,
+    fDm: spec.ranges.f_dm,
+    log10Rs: spec.ranges.log10_rs,
+    gamma: spec.ranges.gamma,
   });
   const engine = spec.engine ?? 'exact';
   if (engine !== 'exact' && engine !== 'surrogate') throw new InputError('engine', `is ${JSON.stringify(engine)}; use exact or surrogate`);
@@ -153,7 +168,7 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
   const by = pick(spec.y);
   const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
   const op = buildGridToBins({ grid, x: bx, y: by, psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
-  const model = engine === 'exact' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes }) : null;
+  const model = engine === 'exact' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes, halo: spec.halo }) : null;
   const surrogate = engine === 'surrogate' ? surrogateBinnedModel(sur!, sg!, op, spec.lightSource) : null;
   const like = model ? gridLikelihood(data, op, model, spec.mlMode) : binnedLikelihood(data, surrogate!, spec.mlMode);
   const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };

@@ -15,7 +15,10 @@
  *    light's surf and sigma with q' -> q_M times M/L, so M_tot/L_tot = M/L q_M sum(I s^2) /
  *    sum(I s^2 q'): the combination the data constrain, while M/L and q_M separately trade off
  *    (the issue's degeneracy). In the light model it equals M/L. derived.log10_mass_total_msun
- *    is log10 of M/L_tot times the total light (needs the distance).
+ *    is log10 of M/L_tot times the total light (needs the distance). With a dark halo both are
+ *    of the stars only (an NFW halo's total mass diverges); the halo is summarised by f_dm (its
+ *    fraction of the mass inside the sphere of radius R_e, a parameter) and derived.rs_arcsec,
+ *    rs_kpc (r_s = 10^log10_rs R_e, R_e the light's half-light semi-major axis).
  */
 import { autocorrTimeDetailed, ensembleToChains, splitRhat, ess } from '../../samplers/diagnostics/index.ts';
 import { pcPerArcsec } from '../jam/constants.ts';
@@ -73,6 +76,8 @@ export interface SummaryInput {
   nanCount: number;
   converged: boolean | null;
   stop: string;
+  /** R_e in arcsec (the light's half-light semi-major axis): needed for the halo's r_s when log10_rs is a column. */
+  reArcsec?: number;
 }
 
 function quantile(sorted: Float64Array, p: number): number {
@@ -145,6 +150,13 @@ export function summarizeFit(o: SummaryInput): FitSummary {
     log10_mass_total_msun: interval(mlTot.map((v) => Math.log10(v * lTot))),
   };
   if (o.mlMode !== 'sample') derived.ml = interval(mlSample);
+  const rsCol = columns.indexOf('log10_rs');
+  if (rsCol >= 0 && o.reArcsec !== undefined) {
+    const re = o.reArcsec;
+    // Quantiles commute with the monotonic map log10_rs -> r_s.
+    derived.rs_arcsec = interval(cols[rsCol], (v) => 10 ** v * re);
+    derived.rs_kpc = interval(cols[rsCol], (v) => (10 ** v * re * pcPerArcsec(o.distanceMpc)) / 1000);
+  }
 
   // Best (highest posterior) sample after burn-in.
   let best = discard * nwalkers;

@@ -25,7 +25,7 @@ import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import { numberList } from './number-list.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
-import type { IncPrior } from '../../likelihoods/fit-prior.ts';
+import { checkHaloEngine, type IncPrior } from '../../likelihoods/fit-prior.ts';
 import type { MlMode } from '../../likelihoods/vrms-grid.ts';
 import { DiskBackend } from '../../samplers/backends/disk.ts';
 import { EnsembleSampler } from '../../samplers/ensemble.ts';
@@ -35,6 +35,7 @@ import { Rng } from '../../samplers/rng.ts';
 import { orientKinematics } from '../data/kinematics-build.ts';
 import { readKinematics, type Kinematics } from '../data/kinematics.ts';
 import { readPhotometry } from '../data/photometry.ts';
+import { mgeHalfLight } from '../photometry/half-light.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
 import { version } from '../version.ts';
 import { buildFitProblem, type FitProblem, type FitSpec } from './fit-problem.ts';
@@ -69,6 +70,11 @@ export interface FitOptions {
   qmRange?: string;
   incRange?: string;
   mlRange?: string;
+  /** Dark halo: none (default), nfw or gnfw (exact JAM only). */
+  halo?: string;
+  fdmRange?: string;
+  rsRange?: string;
+  gammaRange?: string;
   workers?: number;
   /** A mock's truth.json (jamfit mock): its parameters are drawn on the corner plot. */
   truth?: string;
@@ -137,6 +143,8 @@ export interface FitConfig {
   ml_mode: MlMode;
   prior_inc: IncPrior;
   ranges: FitSpec['ranges'];
+  /** Dark halo of the mass model (none, nfw, gnfw). */
+  halo: 'none' | 'nfw' | 'gnfw';
   /** sha256 of the spec the likelihood is built from (bins, light, options): changed data are detected. */
   data_fingerprint: string;
 }
@@ -170,6 +178,8 @@ export function prepareFit(o: FitOptions): Prepared {
   const mbh = o.mbh ?? 0;
   if (!(mbh >= 0 && Number.isFinite(mbh))) throw new InputError('--mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   if (o.pixsize !== undefined && !(o.pixsize >= 0)) throw new InputError('--pixsize', `is ${o.pixsize}; give the pixel side in arcsec, >= 0`);
+  const halo = oneOf('--halo', o.halo, ['none', 'nfw', 'gnfw'] as const, 'none');
+  checkHaloEngine(halo, o.exact === true);
   const engine: FitConfig['engine'] = o.exact ? 'exact' : 'surrogate';
   const ranges: FitSpec['ranges'] = {};
   const br = pair('--beta-range', o.betaRange);
@@ -185,6 +195,13 @@ export function prepareFit(o: FitOptions): Prepared {
   if (mr) {
     if (mlMode !== 'sample') throw new InputError('--ml-range', `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
     ranges.ml = mr;
+  }
+  const haloRanges = [['--fdm-range', o.fdmRange, 'f_dm'], ['--rs-range', o.rsRange, 'log10_rs'], ['--gamma-range', o.gammaRange, 'gamma']] as const;
+  for (const [opt, v, key] of haloRanges) {
+    const r = pair(opt, v);
+    if (!r) continue;
+    if (halo === 'none' || (key === 'gamma' && halo !== 'gnfw')) throw new InputError(opt, `applies only to --halo ${key === 'gamma' ? 'gnfw' : 'nfw or gnfw'}`);
+    ranges[key] = r;
   }
   const mask = numberList('--mask', o.mask);
   if (mask && mask.some((v) => !Number.isInteger(v))) throw new InputError('--mask', `is '${o.mask}'; give comma-separated integer bin ids`);
@@ -252,6 +269,8 @@ export function prepareFit(o: FitOptions): Prepared {
     ranges,
     engine,
     sersic: phot.kind === 'sersic' ? { n: phot.params.n, qobs: phot.params.qobs } : null,
+    // Absent without a halo, so that a halo-less spec (and its fingerprint) is what it was before.
+    ...(halo !== 'none' ? { halo } : {}),
   };
   const problem = buildFitProblem(spec);
   const ndim = problem.names.length;
@@ -282,6 +301,7 @@ export function prepareFit(o: FitOptions): Prepared {
     ml_mode: mlMode,
     prior_inc: priorInc,
     ranges,
+    halo,
     data_fingerprint: fingerprint,
   };
   let vmin = Infinity;
@@ -301,7 +321,7 @@ export function prepareFit(o: FitOptions): Prepared {
   return { cfg, spec, problem, kin, warnings, dataLines };
 }
 
-const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'data_fingerprint'];
+const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint'];
 
 function checkResume(dir: string, cfg: FitConfig): boolean {
   const f = join(dir, 'config.json');
@@ -437,6 +457,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     nanCount: sampler.nanCount,
     converged,
     stop,
+    reArcsec: spec.halo ? mgeHalfLight(spec.light).aMajor : undefined,
   });
   for (const w of edgeWarnings(summary, problem, cfg.engine)) {
     warnings.push(w);

@@ -36,11 +36,15 @@ export interface RoundMge {
   sigma: number[];
 }
 
-/** V_rms^2 in (km/s)^2 at projected radii R (pc) for a round tracer in a round mass model + point mass (Msun). */
-export function sphericalIsotropicVrms2(lum: RoundMge, pot: RoundMge, mbh: number, R: number[]): number[] {
+/**
+ * V_rms^2 in (km/s)^2 at projected radii R (pc) for a round tracer in a round mass model + point
+ * mass (Msun), plus `extraMass(r)` (Msun inside the sphere of radius r pc; e.g. an analytic halo).
+ */
+export function sphericalIsotropicVrms2(lum: RoundMge, pot: RoundMge, mbh: number, R: number[], extraMass: (r: number) => number = () => 0): number[] {
   const nu = (r: number) => lum.surf.reduce((s, I, k) => s + (I / (Math.sqrt(2 * Math.PI) * lum.sigma[k])) * Math.exp((-r * r) / (2 * lum.sigma[k] ** 2)), 0);
   const mass = (r: number) =>
     mbh +
+    extraMass(r) +
     pot.surf.reduce((s, I, j) => {
       const sg = pot.sigma[j];
       const M = 2 * Math.PI * I * sg * sg;
