@@ -28,6 +28,13 @@ const options = {
   'inc-range': { type: 'string', description: 'inclination prior range lo,hi, deg (default the training domain)' },
   'ml-range': { type: 'string', description: 'M/L prior range lo,hi (default 0.1,10)' },
   workers: { type: 'number', description: 'worker threads for the likelihood (default 1)' },
+  systematics: { type: 'string', description: 'systematic error: fraction (f_sys sampled, sigma^2 = err^2 + (f_sys model)^2, log-uniform 0.001..0.5), floor (sys_kms sampled, log-uniform 0.1..100 km/s), mitzkus (errors x (2N)^1/4, fixed) or none', default: 'fraction' },
+  'sys-range': { type: 'string', description: 'prior range lo,hi of the sampled systematic term (f_sys, or km/s for floor)' },
+  likelihood: { type: 'string', description: 'residual distribution: gaussian or student-t (robust to outlying bins)', default: 'gaussian' },
+  nu: { type: 'number', description: 'Student-t degrees of freedom (default 4)' },
+  clip: { type: 'number', description: 'clip bins beyond K total errors of the best model, refitting until the mask is stable (default: no clipping)' },
+  'clip-rounds': { type: 'number', description: 'maximum clipping rounds (default 5)' },
+  rmax: { type: 'number', description: 'fit only bins within this radius, arcsec in the galaxy frame' },
 } as const;
 
 export const fitCommand = defineCommand({
@@ -63,6 +70,13 @@ export const fitCommand = defineCommand({
         incRange: a['inc-range'],
         mlRange: a['ml-range'],
         workers: a.workers,
+        systematics: a.systematics,
+        sysRange: a['sys-range'],
+        likelihood: a.likelihood,
+        nu: a.nu,
+        clip: a.clip,
+        clipRounds: a['clip-rounds'],
+        rmax: a.rmax,
         argv: process.argv.slice(3),
       },
       io,
@@ -75,6 +89,7 @@ export const fitCommand = defineCommand({
     }
     const d = s.derived.ml_total;
     io.out(`  ml_total ${d.median.toPrecision(4)}  68% [${d.lo68.toPrecision(4)}, ${d.hi68.toPrecision(4)}]`);
+    if (s.ppc) io.out(`  ppc: chi2_total ${s.ppc.chi2_total.toFixed(1)} / ${s.ppc.dof} dof, p-value ${s.ppc.p_value.toFixed(3)}; ${s.ppc.beyond_3sigma.count} of ${s.ppc.nbins} bins beyond 3 sigma (expected ${s.ppc.beyond_3sigma.expected_count.toFixed(2)})${s.clipping ? `; ${s.clipping.clipped.length} clipped` : ''}`);
     io.out(`  chi2 ${s.chi2.toFixed(1)} / ${s.nbins} bins; ${s.nsteps} steps x ${s.nwalkers} walkers, discard ${s.discard}; tau max ${Math.max(...s.diagnostics.tau).toFixed(1)}; ${r.seconds.toFixed(1)} s`);
     return 0;
   },
