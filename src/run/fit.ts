@@ -261,6 +261,7 @@ export function prepareFit(o: FitOptions): Prepared {
   const good: number[] = [];
   for (let i = 0; i < kin.x.length; i++) if (kin.good[i]) good.push(i);
   if (good.length === 0) throw new InputError(o.kinematics, 'every bin is masked; unmask some bins');
+  const nUnmasked = good.length;
   if (rmax !== null) {
     // The radius in the galaxy frame (after --x0/--y0 and the PA), circular.
     const r = (i: number) => Math.hypot(kin.x[i], kin.y[i]);
@@ -334,7 +335,7 @@ export function prepareFit(o: FitOptions): Prepared {
   for (const v of spec.vrms) [vmin, vmax] = [Math.min(vmin, v), Math.max(vmax, v)];
   const errs = spec.err.slice().sort((a, b) => a - b);
   const dataLines = [
-    `kinematics: ${o.kinematics} (${kin.meta.format}), ${kin.x.length} bins, ${good.length} unmasked, ${problem.used.length} used; V_rms ${vmin.toFixed(1)}..${vmax.toFixed(1)} km/s, median error ${errs[errs.length >> 1].toFixed(2)} km/s`,
+    `kinematics: ${o.kinematics} (${kin.meta.format}), ${kin.x.length} bins, ${nUnmasked} unmasked, ${rmax !== null ? `${good.length} within --rmax, ` : ''}${problem.used.length} used; V_rms ${vmin.toFixed(1)}..${vmax.toFixed(1)} km/s, median error ${errs[errs.length >> 1].toFixed(2)} km/s`,
     `orientation: PA ${paDeg ?? 'none'} deg from ${paSource}; centre (${x0}, ${y0}) arcsec`,
     ...(kin.meta.vsys ? [`systemic velocity: ${kin.meta.vsys.kms.toFixed(2)} km/s (${kin.meta.vsys.method})`] : []),
     `psf: ${psf ? `sigma ${psf.sigma.join(',')}" weight ${psf.weight.join(',')}` : 'none'} (${psfSource}); pixel ${pixsize}"`,
