@@ -78,8 +78,18 @@ test('clipping: 3 injected 10-sigma outliers are clipped (and only they, the mas
   assert.deepEqual(r.clipped, [5, 20, 33]);
   assert.ok(r.converged && r.rounds.length >= 2, `rounds ${r.rounds.length}`);
   assert.deepEqual(r.rounds[r.rounds.length - 1].added, []);
-  const p = buildFitProblem({ ...dirty, clipped: r.clipped });
+  const p = buildFitProblem({ ...dirty, clipped: r.clipped, systematics: 'fraction' });
   assert.equal(p.active.length, 39);
+  // The likelihood is the Gaussian over the 39 kept bins only, by hand from the modelled bins.
+  const xs = Float64Array.from([...TRUE_X, Math.log10(0.03)]);
+  const m = p.like.modelVrms(p.prior.unpack(xs));
+  let ref = 0;
+  m.forEach((v, k) => {
+    if (r.clipped.includes(k)) return;
+    const sig = Math.hypot(dirty.err[k], 0.03 * v);
+    ref += -0.5 * Math.log(2 * Math.PI * sig * sig) - (dirty.vrms[k] - v) ** 2 / (2 * sig * sig);
+  });
+  assert.ok(Math.abs(p.like.evaluate(p.prior.unpack(xs), 0.03).logL - ref) < 1e-9 * Math.abs(ref));
   const clean = clipOutliers(spec({ systematics: 'none' }), { k: 4, maxRounds: 5, seed: 1 });
   assert.deepEqual(clean.clipped, []);
   assert.equal(clean.rounds.length, 1);
