@@ -13,6 +13,14 @@
  * fixed), with and without the f_sys floor: how much wider the floor makes it.
  *
  * Run: node --import tsx bench/systematics-calibration.ts [nmock=10] [steps=600]
+ *
+ * Measured (15 mocks per case, 400 steps; binomial sd of a coverage 0.12), 68% coverage
+ * with f_sys / without:
+ *   clean      beta_z 0.87/0.80, q_m 0.67/0.60, inc 0.93/0.93, M/L 0.80/0.67; median f_sys 0.006;
+ *              68% widths with/without: 1.015, 1.021, 1.024, 0.986 (the floor costs ~2%)
+ *   model 10%  1.00/0.67, 0.80/0.33, 0.87/0.53, 0.80/0.40, f_sys 0.73; median f_sys 0.106
+ *   errors x2  0.80/0.40, 0.80/0.47, 0.80/0.40, 0.73/0.27, f_sys 0.87; median f_sys 0.087 (0.0866)
+ * Part 2: M/L 68% width with / without f_sys on the bundled mock 1.050.
  */
 import { readFileSync } from 'node:fs';
 import { EnsembleSampler } from '../samplers/ensemble.ts';
