@@ -33,6 +33,13 @@ const options = {
   'gamma-range': { type: 'string', description: 'gNFW inner slope prior range lo,hi (default 0,1.6; within 0,2)' },
   workers: { type: 'number', description: 'worker threads for the exact likelihood (default 1; the surrogate runs in one thread)' },
   truth: { type: 'string', description: "a mock's truth.json (jamfit mock): draws the true parameters on the corner plot" },
+  systematics: { type: 'string', description: 'systematic error: fraction (f_sys sampled, sigma^2 = err^2 + (f_sys model)^2, log-uniform 0.001..0.5), floor (sys_kms sampled, log-uniform 0.1..100 km/s), mitzkus (errors x (2N)^1/4, fixed) or none', default: 'fraction' },
+  'sys-range': { type: 'string', description: 'prior range lo,hi of the sampled systematic term (f_sys, or km/s for floor)' },
+  likelihood: { type: 'string', description: 'residual distribution: gaussian or student-t (robust to outlying bins)', default: 'gaussian' },
+  nu: { type: 'number', description: 'Student-t degrees of freedom (default 4)' },
+  clip: { type: 'number', description: 'clip bins beyond K total errors of the best model, refitting until the mask is stable (default: no clipping)' },
+  'clip-rounds': { type: 'number', description: 'maximum clipping rounds (default 5)' },
+  rmax: { type: 'number', description: 'fit only bins within this radius, arcsec in the galaxy frame' },
 } as const;
 
 export const fitCommand = defineCommand({
@@ -73,6 +80,13 @@ export const fitCommand = defineCommand({
         gammaRange: a['gamma-range'],
         workers: a.workers,
         truth: a.truth,
+        systematics: a.systematics,
+        sysRange: a['sys-range'],
+        likelihood: a.likelihood,
+        nu: a.nu,
+        clip: a.clip,
+        clipRounds: a['clip-rounds'],
+        rmax: a.rmax,
         argv: process.argv.slice(3),
       },
       io,

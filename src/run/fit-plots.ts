@@ -2,7 +2,9 @@
  * The fit's pictures, the one call the run folder makes to render them: the corner plot of the
  * post-burn-in samples (src/plots/corner.ts; M/L shown linearly, sampled as log10) and the data /
  * model / residual V_rms maps of the used bins with the light's isophotes (src/plots/bin-map.ts),
- * each as SVG and PNG, written atomically. Pure rendering plus file writes; no sampling here.
+ * each as SVG and PNG, written atomically; with the posterior predictive check (src/run/ppc.ts)
+ * its residual map in total errors (ppc_residuals) and the major/minor-axis profiles with the
+ * posterior band (ppc_axes), src/plots/ppc-plots.ts. Pure rendering plus file writes.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
@@ -10,7 +12,9 @@ import type { Mge } from '../photometry/mge.ts';
 import { cornerSvg } from '../plots/corner.ts';
 import { vrmsMapsSvg } from '../plots/bin-map.ts';
 import { svgToPng } from '../plots/png.ts';
-import type { FitSummary } from './fit-summary.ts';
+import { ppcAxesSvg, ppcResidualMapSvg } from '../plots/ppc-plots.ts';
+import { reportedName, type FitSummary } from './fit-summary.ts';
+import type { PpcResult } from './ppc.ts';
 
 export interface FitPlotInput {
   runDir: string;
@@ -26,6 +30,8 @@ export interface FitPlotInput {
   light: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> };
   /** A title (e.g. the data file); default none. */
   title?: string;
+  /** The posterior predictive check (bins in the same order as `bins`); omitted: no PPC plots. */
+  ppc?: PpcResult;
 }
 
 export interface FitPlotResult {
@@ -33,7 +39,7 @@ export interface FitPlotResult {
   note: string | null;
 }
 
-const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L' };
+const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L', f_sys: 'f_sys', sys_kms: 'sys (km/s)' };
 
 /** Writes corner.{svg,png} and maps.{svg,png} into runDir; returns the files written. */
 export function renderFitPlots(input: FitPlotInput): FitPlotResult {
@@ -47,11 +53,12 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
     files.push(`${name}.svg`, `${name}.png`);
   };
   if (n >= 2) {
-    // M/L is sampled as log10 M/L; users read M/L.
+    // M/L and the systematic term are sampled as log10; users read the values.
     const shown = Float64Array.from(samples.subarray(0, n * ndim));
-    const names = columns.map((c) => (c === 'log10_ml' ? 'ml' : c));
-    const k = columns.indexOf('log10_ml');
-    if (k >= 0) for (let s = 0; s < n; s++) shown[s * ndim + k] = 10 ** shown[s * ndim + k];
+    const names = columns.map(reportedName);
+    columns.forEach((c, k) => {
+      if (c !== names[k]) for (let s = 0; s < n; s++) shown[s * ndim + k] = 10 ** shown[s * ndim + k];
+    });
     const truths = names.map((c) => input.truth?.[c] ?? null);
     write('corner', cornerSvg({ samples: shown, ndim, names, labels: names.map((c) => LABELS[c] ?? c), truths }, { title: input.title }));
   }
@@ -59,5 +66,13 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
   const light: Mge = { surf: Float64Array.from(input.light.surf), sigma: Float64Array.from(input.light.sigma), qobs: Float64Array.from(input.light.qobs) };
   const title = input.title ? `${input.title}: V_rms data, best model, residual` : 'V_rms: data, best model, residual';
   write('maps', vrmsMapsSvg({ x: b.x, y: b.y, vrms: b.vrms, vrmsErr: b.err }, b.model, { mge: light, title }));
+  if (input.ppc) {
+    const pb = input.ppc.bins;
+    const pp = { x: b.x, y: b.y, data: b.vrms, sigmaTotal: pb.map((v) => v.sigma_total), z: pb.map((v) => v.z), inFit: pb.map((v) => (v.in_fit ? 1 : 0)), draws: input.ppc.draws };
+    const s = input.ppc.summary;
+    const head = `${input.title ? `${input.title}: ` : ''}chi2_total ${s.chi2_total.toFixed(1)} / ${s.dof} dof, ${s.beyond_3sigma.count} of ${s.nbins} bins beyond 3 sigma`;
+    write('ppc_residuals', ppcResidualMapSvg(pp, { mge: light, title: head }));
+    write('ppc_axes', ppcAxesSvg(pp, { title: `${input.title ? `${input.title}: ` : ''}data vs model, ${s.ndraws} posterior draws` }));
+  }
   return { files, note: n >= 2 ? null : 'corner plot not drawn: fewer than 2 samples after burn-in' };
 }

@@ -20,15 +20,22 @@
  * ring, where a log-radius grid has no node) are excluded; with a PSF the grid reaches every
  * bin's kernel by construction and none is. A fixed external grid (the surrogate's) would exclude
  * the bins beyond its outer ring the same way. Excluded bins are reported (`excluded`).
+ *
+ * Noise (likelihoods/systematics.ts): `systematics`, `likelihood`, `nu`, `sysRange`; absent
+ * means the formal errors and a Gaussian (the CLI's default, 'fraction', is set by prepareFit).
+ * A sampled term is the prior's last column (withNoisePrior). `clipped` (indices into the spec's
+ * bins, set by the outlier clipping, src/run/clip.ts) are left out of the likelihood but keep
+ * their model, so the clipping and the posterior predictive check see their residuals.
  */
 import { InputError } from '../../core/errors.ts';
 import { exactJamGridModel, type GridModel, type GridParams, type MassModel } from '../../likelihoods/grid-model.ts';
-import { fitPrior, type FitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
+import { fitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
 import { logPosterior, type LogDensity } from '../../likelihoods/posterior.ts';
 import { binnedLikelihood, gridLikelihood, type GridLikelihood, type MlMode } from '../../likelihoods/vrms-grid.ts';
 import { surrogateBinnedModel, type SurrogateBinnedModel } from '../../likelihoods/surrogate-model.ts';
 import { surrogateGalaxy, surrogateGridArcsec } from '../surrogate/galaxy.ts';
 import { loadSurrogate, SHIPPED_DIR, type Surrogate } from '../surrogate/model-files.ts';
+import { noiseModel, withNoisePrior, type LikelihoodKind, type NoiseModel, type NoisePrior, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkVrmsData } from '../../likelihoods/vrms-gaussian.ts';
 import { integrationPolarGrid, pointsMedianQ, pointsPolarGrid } from '../jam/jam.ts';
 import { buildGridToBins, checkPoints, defaultStep, type GridToBins } from '../operator/grid-to-bins.ts';
@@ -77,12 +84,20 @@ export interface FitSpec {
   sersic?: { n: number; qobs: number } | null;
   /** Surrogate model folder (default: the shipped fixtures/surrogate). */
   surrogateDir?: string;
+  /** Noise model (default 'none' and 'gaussian'; see the module header). */
+  systematics?: Systematics;
+  likelihood?: LikelihoodKind;
+  nu?: number;
+  sysRange?: [number, number];
+  /** Bins (indices into x, y, ...) left out of the likelihood by the outlier clipping. */
+  clipped?: number[];
 }
 
 export interface FitProblem {
   spec: FitSpec;
   names: string[];
-  prior: FitPrior;
+  /** The prior over every column, the noise term (when sampled) last. */
+  prior: NoisePrior;
   grid: PolarGrid;
   op: GridToBins;
   /** The exact JAM's grid model (null with the surrogate). */
@@ -92,10 +107,13 @@ export interface FitProblem {
   /** One line naming the model, for logs. */
   modelLabel: string;
   like: GridLikelihood;
+  noise: NoiseModel;
   /** Indices (into spec's bins) of the bins excluded as outside the grid. */
   excluded: number[];
-  /** Indices of the bins used (the complement of excluded), in order. */
+  /** Indices of the bins used (the complement of excluded), in order; the model's bins. */
   used: number[];
+  /** Positions in `used` of the bins in the likelihood (used minus clipped), increasing. */
+  active: number[];
   /** log posterior for the sampler; blob = [chi2, ml]. */
   logProb: LogDensity;
   /** Blob names of logProb. */
@@ -113,7 +131,7 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
   const psf = spec.psf ? checkPsf(spec.psf) : null;
   const pixsize = spec.pixsize;
   if (!(typeof pixsize === 'number' && Number.isFinite(pixsize) && pixsize >= 0)) throw new InputError('--pixsize', `is ${pixsize}; give the pixel side in arcsec, >= 0`);
-  const prior = fitPrior({
+  const basePrior = fitPrior({
     massModel: spec.massModel,
     mlMode: spec.mlMode,
     inc: spec.incPrior,
@@ -170,15 +188,21 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
   const op = buildGridToBins({ grid, x: bx, y: by, psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
   const model = engine === 'exact' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes, halo: spec.halo }) : null;
   const surrogate = engine === 'surrogate' ? surrogateBinnedModel(sur!, sg!, op, spec.lightSource) : null;
-  const like = model ? gridLikelihood(data, op, model, spec.mlMode) : binnedLikelihood(data, surrogate!, spec.mlMode);
+  const clip = new Set(spec.clipped ?? []);
+  for (const i of clip) if (!(Number.isInteger(i) && i >= 0 && i < spec.x.length)) throw new InputError('clipped', `bin index ${i} is outside 0..${spec.x.length - 1}`);
+  const active = used.map((_, k) => k).filter((k) => !clip.has(used[k]));
+  if (active.length === 0) throw new InputError('--clip', `clipping left no bin in the likelihood (all ${used.length} are beyond the threshold); raise --clip`);
+  const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, active.length);
+  const prior = withNoisePrior(basePrior, noise);
+  const like = model ? gridLikelihood(data, op, model, spec.mlMode, { noise, active }) : binnedLikelihood(data, surrogate!, spec.mlMode, { noise, active });
   const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
   const logLike: LogDensity = (x, blob) => {
-    const r = like.evaluate(prior.unpack(x, p));
+    const r = like.evaluate(prior.unpack(x, p), prior.noiseValue(x));
     blob[0] = r.chi2;
     blob[1] = r.ml;
     return r.logL;
   };
-  return { spec, names: prior.names, prior, grid, op, model, surrogate, modelLabel: model ? model.label : surrogate!.label, like, excluded, used, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'] };
+  return { spec, names: prior.names, prior, grid, op, model, surrogate, modelLabel: model ? model.label : surrogate!.label, like, noise, excluded, used, active, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'] };
 }
 
 const surrogates = new Map<string, Surrogate>();

@@ -3,10 +3,13 @@
  * intervals, derived quantities, the correlation matrix, diagnostics and the best chi^2.
  *
  * Conventions:
- *  - `names` are the reported names: beta_z, q_m (qm model), inc_deg, ml. The chain (chain.npy)
- *    stores log10_ml in the M/L column; since quantiles commute with the monotonic 10^x, ml's
- *    median and intervals are 10^(those of log10_ml). `correlation` is that of the SAMPLED
- *    columns (log10_ml, where M/L scales multiplicatively), in `names` order.
+ *  - `names` are the reported names: beta_z, q_m (qm model), inc_deg, ml, and the sampled
+ *    systematic term f_sys or sys_kms (likelihoods/systematics.ts). The chain (chain.npy) stores
+ *    every log-uniform parameter as log10_<name> (log10_ml, log10_f_sys, log10_sys_kms); since
+ *    quantiles commute with the monotonic 10^x, their medians and intervals are 10^(those of the
+ *    column). `correlation` is that of the SAMPLED columns (log10 where a parameter scales
+ *    multiplicatively), in `names` order.
+ *  - `noise`, `ppc` (src/run/ppc.ts) and `clipping` (src/run/clip.ts) are filled in by the run.
  *  - With M/L profiled or marginalised, ml is not a parameter: `derived.ml` summarises the
  *    per-sample best (profile) or E[sqrt(M/L)]^2 (marginal) M/L carried in the blobs.
  *  - discard: ceil(3 max tau) steps when tau is estimable and below a third of the chain, else
@@ -22,6 +25,10 @@
  */
 import { autocorrTimeDetailed, ensembleToChains, splitRhat, ess } from '../../samplers/diagnostics/index.ts';
 import { pcPerArcsec } from '../jam/constants.ts';
+import type { PpcSummary } from './ppc.ts';
+
+/** The reported name of a chain column: log10_<name> -> <name> (sampled as log10). */
+export const reportedName = (column: string): string => (column.startsWith('log10_') ? column.slice(6) : column);
 
 export interface Interval {
   median: number;
@@ -58,6 +65,18 @@ export interface FitSummary {
   best: Record<string, number>;
   ml_mode: string;
   mass_model: string;
+  /** The noise model: systematic term, residual distribution, error inflation, a one-line description. */
+  noise?: { systematics: string; likelihood: string; nu: number | null; inflation: number; total_error: string };
+  /** Posterior predictive check (src/run/ppc.ts; ppc.json has it bin by bin). */
+  ppc?: PpcSummary;
+  /** Outlier clipping, when asked (--clip): the rounds and the bins left out, by file row. */
+  clipping?: {
+    k: number;
+    max_rounds: number;
+    converged: boolean;
+    rounds: { round: number; n_beyond: number; clipped_rows: number[]; restored_rows: number[]; chi2_total: number }[];
+    clipped: { row: number; x: number; y: number; vrms: number; err: number; model_best: number; z: number }[];
+  };
 }
 
 export interface SummaryInput {
@@ -118,9 +137,9 @@ export function summarizeFit(o: SummaryInput): FitSummary {
     for (let i = 0; i < n; i++) a[i] = o.blobs[(discard * nwalkers + i) * nblobs + q];
     return a;
   };
-  const names = columns.map((c) => (c === 'log10_ml' ? 'ml' : c));
+  const names = columns.map(reportedName);
   const parameters: Record<string, Interval> = {};
-  columns.forEach((c, d) => (parameters[names[d]] = c === 'log10_ml' ? interval(cols[d], (v) => 10 ** v) : interval(cols[d])));
+  columns.forEach((c, d) => (parameters[names[d]] = c !== names[d] ? interval(cols[d], (v) => 10 ** v) : interval(cols[d])));
 
   // Correlation of the sampled columns.
   const mean = cols.map((a) => a.reduce((s, v) => s + v, 0) / n);
@@ -163,7 +182,7 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   for (let i = discard * nwalkers; i < nsteps * nwalkers; i++) if (o.logProb[i] > o.logProb[best]) best = i;
   const chi2 = o.blobs[best * nblobs];
   const bestParams: Record<string, number> = {};
-  columns.forEach((c, d) => (bestParams[names[d]] = c === 'log10_ml' ? 10 ** o.chain[best * ndim + d] : o.chain[best * ndim + d]));
+  columns.forEach((c, d) => (bestParams[names[d]] = c !== names[d] ? 10 ** o.chain[best * ndim + d] : o.chain[best * ndim + d]));
   if (o.mlMode !== 'sample') bestParams.ml = o.blobs[best * nblobs + 1];
 
   return {

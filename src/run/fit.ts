@@ -10,7 +10,9 @@
  *   chain.npy, log_prob.npy, blobs.npy (chi2, ml), state.json   the checkpointed chain;
  *   run.json       'sampled' once the sampler has finished (so a kill between the end of sampling
  *                  and the summary does not sample again);
- *   summary.json   src/run/fit-summary.ts;  bins_model.json  data and best model per bin;
+ *   summary.json   src/run/fit-summary.ts (with the `ppc` block and, with --clip, `clipping`);
+ *   ppc.json       the posterior predictive check bin by bin (src/run/ppc.ts);
+ *   bins_model.json  data, best model and total error per bin;
  *   fit.log        command, versions, data summary, warnings, timings.
  * A run killed at any moment and started again with the same command continues from the last
  * checkpoint and, with --steps, ends with the same chain and summary, bit for bit. Without
@@ -42,6 +44,9 @@ import { buildFitProblem, type FitProblem, type FitSpec } from './fit-problem.ts
 import { renderFitPlots } from './fit-plots.ts';
 import { summarizeFit, type FitSummary } from './fit-summary.ts';
 import { surrogateEvaluator } from './surrogate-evaluator.ts';
+import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
+import { checkClipOptions, clipOutliers, type ClipResult } from './clip.ts';
+import { posteriorPredictive } from './ppc.ts';
 
 /** The command's options as parsed (undefined = not given). */
 export interface FitOptions {
@@ -80,6 +85,17 @@ export interface FitOptions {
   truth?: string;
   /** Render the corner and map figures (default true); false for batch and validation runs. */
   plots?: boolean;
+  /** Noise model (likelihoods/systematics.ts): default 'fraction' and 'gaussian'. */
+  systematics?: string;
+  likelihood?: string;
+  nu?: number;
+  /** Prior range of the sampled systematic term, "lo,hi" (f_sys, or km/s for floor). */
+  sysRange?: string;
+  /** Outlier clipping threshold in total errors (> 0; default none) and its maximum rounds (default 5). */
+  clip?: number;
+  clipRounds?: number;
+  /** Keep only bins within this radius of the centre in the galaxy frame, arcsec (> 0). */
+  rmax?: number;
   /** The command line, for the log. */
   argv?: string[];
 }
@@ -145,6 +161,13 @@ export interface FitConfig {
   ranges: FitSpec['ranges'];
   /** Dark halo of the mass model (none, nfw, gnfw). */
   halo: 'none' | 'nfw' | 'gnfw';
+  systematics: Systematics;
+  likelihood: LikelihoodKind;
+  nu: number | null;
+  sys_range: [number, number] | null;
+  clip: number | null;
+  clip_rounds: number;
+  rmax: number | null;
   /** sha256 of the spec the likelihood is built from (bins, light, options): changed data are detected. */
   data_fingerprint: string;
 }
@@ -154,6 +177,8 @@ interface Prepared {
   spec: FitSpec;
   problem: FitProblem;
   kin: Kinematics;
+  /** Index into kin of each spec bin. */
+  good: number[];
   warnings: string[];
   dataLines: string[];
 }
@@ -203,6 +228,15 @@ export function prepareFit(o: FitOptions): Prepared {
     if (halo === 'none' || (key === 'gamma' && halo !== 'gnfw')) throw new InputError(opt, `applies only to --halo ${key === 'gamma' ? 'gnfw' : 'nfw or gnfw'}`);
     ranges[key] = r;
   }
+  const systematics = oneOf('--systematics', o.systematics, SYSTEMATICS, 'fraction');
+  const likelihood = oneOf('--likelihood', o.likelihood, LIKELIHOODS, 'gaussian');
+  const sysRange = pair('--sys-range', o.sysRange) ?? null;
+  const clip = o.clip ?? null;
+  const clipRounds = int('--clip-rounds', o.clipRounds, 5, 1)!;
+  if (clip !== null) checkClipOptions(clip, clipRounds);
+  else if (o.clipRounds !== undefined) throw new InputError('--clip-rounds', 'needs --clip K');
+  const rmax = o.rmax ?? null;
+  if (rmax !== null && !(Number.isFinite(rmax) && rmax > 0)) throw new InputError('--rmax', `is ${rmax}; give the largest radius to fit in arcsec (galaxy frame), > 0`);
   const mask = numberList('--mask', o.mask);
   if (mask && mask.some((v) => !Number.isInteger(v))) throw new InputError('--mask', `is '${o.mask}'; give comma-separated integer bin ids`);
 
@@ -250,6 +284,15 @@ export function prepareFit(o: FitOptions): Prepared {
   const good: number[] = [];
   for (let i = 0; i < kin.x.length; i++) if (kin.good[i]) good.push(i);
   if (good.length === 0) throw new InputError(o.kinematics, 'every bin is masked; unmask some bins');
+  const nUnmasked = good.length;
+  if (rmax !== null) {
+    // The radius in the galaxy frame (after --x0/--y0 and the PA), circular.
+    const r = (i: number) => Math.hypot(kin.x[i], kin.y[i]);
+    const inside = good.filter((i) => r(i) <= rmax);
+    if (inside.length === 0) throw new InputError('--rmax', `${rmax}" keeps none of the ${good.length} unmasked bins (the nearest is at ${Math.min(...good.map(r)).toPrecision(3)}"); give a larger radius`);
+    if (inside.length < good.length) warnings.push(`--rmax ${rmax}": ${good.length - inside.length} bin(s) beyond it left out (rows ${good.filter((i) => r(i) > rmax).map((i) => kin.row[i]).join(', ')})`);
+    good.splice(0, good.length, ...inside);
+  }
   const pick = (a: Float64Array) => good.map((i) => a[i]);
   const spec: FitSpec = {
     x: pick(kin.x),
@@ -271,6 +314,10 @@ export function prepareFit(o: FitOptions): Prepared {
     sersic: phot.kind === 'sersic' ? { n: phot.params.n, qobs: phot.params.qobs } : null,
     // Absent without a halo, so that a halo-less spec (and its fingerprint) is what it was before.
     ...(halo !== 'none' ? { halo } : {}),
+    systematics,
+    likelihood,
+    ...(o.nu !== undefined ? { nu: o.nu } : {}),
+    ...(sysRange ? { sysRange } : {}),
   };
   const problem = buildFitProblem(spec);
   const ndim = problem.names.length;
@@ -302,6 +349,13 @@ export function prepareFit(o: FitOptions): Prepared {
     prior_inc: priorInc,
     ranges,
     halo,
+    systematics,
+    likelihood,
+    nu: likelihood === 'student-t' ? problem.noise.nu : null,
+    sys_range: problem.noise.param ? [problem.noise.param.lo, problem.noise.param.hi] : null,
+    clip,
+    clip_rounds: clipRounds,
+    rmax,
     data_fingerprint: fingerprint,
   };
   let vmin = Infinity;
@@ -309,19 +363,20 @@ export function prepareFit(o: FitOptions): Prepared {
   for (const v of spec.vrms) [vmin, vmax] = [Math.min(vmin, v), Math.max(vmax, v)];
   const errs = spec.err.slice().sort((a, b) => a - b);
   const dataLines = [
-    `kinematics: ${o.kinematics} (${kin.meta.format}), ${kin.x.length} bins, ${good.length} unmasked, ${problem.used.length} used; V_rms ${vmin.toFixed(1)}..${vmax.toFixed(1)} km/s, median error ${errs[errs.length >> 1].toFixed(2)} km/s`,
+    `kinematics: ${o.kinematics} (${kin.meta.format}), ${kin.x.length} bins, ${nUnmasked} unmasked, ${rmax !== null ? `${good.length} within --rmax, ` : ''}${problem.used.length} used; V_rms ${vmin.toFixed(1)}..${vmax.toFixed(1)} km/s, median error ${errs[errs.length >> 1].toFixed(2)} km/s`,
     `orientation: PA ${paDeg ?? 'none'} deg from ${paSource}; centre (${x0}, ${y0}) arcsec`,
     ...(kin.meta.vsys ? [`systemic velocity: ${kin.meta.vsys.kms.toFixed(2)} km/s (${kin.meta.vsys.method})`] : []),
     `psf: ${psf ? `sigma ${psf.sigma.join(',')}" weight ${psf.weight.join(',')}` : 'none'} (${psfSource}); pixel ${pixsize}"`,
     `photometry: ${o.photometry} (${phot.kind}, ${light.surf.length} Gaussians, q' ${Math.min(...light.qobs)}..${Math.max(...light.qobs)}, light-weighted q' ${problem.prior.qLight.toFixed(4)})`,
     `model: ${problem.modelLabel}; grid r ${Math.exp(problem.grid.lnRad[0]).toPrecision(3)}..${Math.exp(problem.grid.lnRad[problem.grid.lnRad.length - 1]).toPrecision(4)}" q_med ${problem.grid.qMed}; W ${problem.op.dense ? 'dense (PSF/pixel)' : 'sparse (bilinear)'}`,
     `parameters: ${problem.names.join(', ')}; prior ranges ${problem.names.map((n, k) => `${n} [${problem.prior.lo[k]}, ${problem.prior.hi[k]}]`).join(', ')}; inclination prior ${priorInc}; M/L ${mlMode}${mlMode === 'marginal' ? ' (flat in sqrt(M/L))' : mlMode === 'sample' ? ' (log-uniform)' : ''}`,
+    `noise: ${problem.noise.label}${clip !== null ? `; clipping bins beyond ${clip} total errors, up to ${clipRounds} rounds` : ''}${rmax !== null ? `; bins within ${rmax}" only` : ''}`,
     ...(kin.meta.notes ?? []).map((n) => `reader note: ${n}`),
   ];
-  return { cfg, spec, problem, kin, warnings, dataLines };
+  return { cfg, spec, problem, kin, good, warnings, dataLines };
 }
 
-const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint'];
+const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
 
 function checkResume(dir: string, cfg: FitConfig): boolean {
   const f = join(dir, 'config.json');
@@ -370,7 +425,8 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const t0 = performance.now();
   const prep = prepareFit(o);
   const truth = o.truth ? readTruth(o.truth) : undefined; // before the run folder is touched
-  const { cfg, spec, problem, warnings } = prep;
+  const { cfg, warnings } = prep;
+  let { spec, problem } = prep;
   const dir = o.out!;
   const resuming = checkResume(dir, cfg);
   const logFile = join(dir, 'fit.log');
@@ -385,6 +441,25 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   }
   if (!resuming) writeFileAtomic(join(dir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
   flush();
+
+  // Outlier clipping: fixes the bins the sampler's likelihood leaves out (deterministic, so a
+  // resumed run recomputes the same mask). Reported bin by bin here and in summary.json.
+  let clipping: ClipResult | null = null;
+  const rowOf = (i: number) => prep.kin.row[prep.good[i]];
+  if (cfg.clip !== null) {
+    const tc = performance.now();
+    clipping = clipOutliers(spec, { k: cfg.clip, maxRounds: cfg.clip_rounds, seed: cfg.seed });
+    for (const r of clipping.rounds) {
+      say(`clip round ${r.round}: best log posterior ${r.log_prob.toFixed(2)} (${r.evals} models), chi2_total ${r.chi2_total.toFixed(1)}; ${r.beyond.length} bin(s) beyond ${cfg.clip} sigma${r.added.length ? `; clipped rows ${r.added.map(rowOf).join(', ')}` : ''}${r.restored.length ? `; restored rows ${r.restored.map(rowOf).join(', ')}` : ''}`);
+      for (const b of r.beyond) say(`  row ${rowOf(b.index)} (x ${spec.x[b.index].toFixed(2)}", y ${spec.y[b.index].toFixed(2)}"): V_rms ${spec.vrms[b.index].toFixed(1)} +- ${spec.err[b.index].toFixed(1)} km/s, residual ${b.z.toFixed(2)} sigma`);
+    }
+    const how = clipping.converged ? 'the mask stopped changing' : `not stable after ${cfg.clip_rounds} rounds (the last mask is used)`;
+    say(`clipping: ${clipping.clipped.length} bin(s) left out of the likelihood (rows ${clipping.clipped.map(rowOf).join(', ') || 'none'}); ${how}; ${((performance.now() - tc) / 1000).toFixed(1)} s`);
+    if (!clipping.converged) warnings.push(`clipping ${how}`);
+    spec = { ...spec, clipped: clipping.clipped };
+    problem = buildFitProblem(spec);
+    flush();
+  }
 
   const ndim = problem.names.length;
   const nw = cfg.walkers;
@@ -452,39 +527,63 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     mlMode: cfg.ml_mode,
     light: spec.light,
     distanceMpc: cfg.distance_mpc,
-    nbins: problem.used.length,
+    nbins: problem.active.length,
     acceptance: sampler.acceptanceFraction.reduce((a, b) => a + b, 0) / nw,
     nanCount: sampler.nanCount,
     converged,
     stop,
     reArcsec: spec.halo ? mgeHalfLight(spec.light).aMajor : undefined,
   });
+  summary.noise = { systematics: cfg.systematics, likelihood: cfg.likelihood, nu: cfg.nu, inflation: problem.noise.inflation, total_error: problem.noise.label };
   for (const w of edgeWarnings(summary, problem, cfg.engine)) {
     warnings.push(w);
     say(`warning: ${w}`);
     io.err(`jamfit fit: warning: ${w}`);
   }
-  writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
 
   // Data and best model per bin (the maps' input).
-  const best = problem.prior.unpack(problem.names.map((n) => (n === 'log10_ml' ? Math.log10(summary.best.ml) : summary.best[n])));
+  const bestX = problem.names.map((n) => (n.startsWith('log10_') ? Math.log10(summary.best[n.slice(6)]) : summary.best[n]));
+  const best = problem.prior.unpack(bestX);
   const model = problem.like.modelVrms(best);
   const bx = Float64Array.from(problem.used, (i) => spec.x[i]);
   const by = Float64Array.from(problem.used, (i) => spec.y[i]);
   const bv = Float64Array.from(problem.used, (i) => spec.vrms[i]);
   const be = Float64Array.from(problem.used, (i) => spec.err[i]);
-  const r6 = (a: Float64Array) => Array.from(a, (v) => Number(v.toPrecision(7)));
-  writeFileAtomic(join(dir, 'bins_model.json'), JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model) }) + '\n');
   const discardRow = summary.discard * nw * ndim;
+  const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
+
+  // Posterior predictive check (src/run/ppc.ts): ppc.json bin by bin, its numbers in summary.json.
+  const tp = performance.now();
+  const ppc = posteriorPredictive(problem, { samples, best: bestX, seed: cfg.seed });
+  summary.ppc = ppc.summary;
+  if (clipping) {
+    summary.clipping = {
+      k: clipping.k, max_rounds: clipping.max_rounds, converged: clipping.converged,
+      rounds: clipping.rounds.map((r) => ({ round: r.round, n_beyond: r.beyond.length, clipped_rows: r.added.map(rowOf), restored_rows: r.restored.map(rowOf), chi2_total: r.chi2_total })),
+      clipped: ppc.bins.filter((b) => !b.in_fit).map((b) => ({ row: rowOf(b.index), x: b.x, y: b.y, vrms: b.data, err: b.err, model_best: b.model_best, z: b.z })),
+    };
+  }
+  writeFileAtomic(join(dir, 'ppc.json'), JSON.stringify({ ...ppc.summary, bins: ppc.bins.map((b) => ({ row: rowOf(b.index), ...b })) }, null, 1) + '\n');
+  writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const ps = ppc.summary;
+  say(`posterior predictive check (${ps.ndraws} draws, ${((performance.now() - tp) / 1000).toFixed(1)} s): chi2_total ${ps.chi2_total.toFixed(1)} for ${ps.dof} dof (${ps.chi2_per_dof.toFixed(2)} per dof), p-value ${ps.p_value.toFixed(3)}; ${ps.beyond_3sigma.count} of ${ps.nbins} bins beyond 3 sigma (${(100 * ps.beyond_3sigma.fraction).toFixed(2)}%, expected ${(100 * ps.beyond_3sigma.expected_fraction).toFixed(2)}%, binomial p ${ps.beyond_3sigma.p_value.toPrecision(3)})`);
+  for (const b of ppc.bins) if (Math.abs(b.z) > 3) say(`  beyond 3 sigma: row ${rowOf(b.index)} (x ${b.x.toFixed(2)}", y ${b.y.toFixed(2)}"): V_rms ${b.data.toFixed(1)}, model ${b.model_best.toFixed(1)}, sigma_total ${b.sigma_total.toFixed(1)} km/s, ${b.z.toFixed(2)} sigma${b.in_fit ? '' : ' (clipped)'}`);
+
+  const r6 = (a: ArrayLike<number>) => Array.from(a, (v) => Number(v.toPrecision(7)));
+  writeFileAtomic(
+    join(dir, 'bins_model.json'),
+    JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model), sigma_total: r6(ppc.bins.map((b) => b.sigma_total)), in_fit: ppc.bins.map((b) => b.in_fit) }) + '\n',
+  );
   const plots = o.plots === false ? { files: [] as string[], note: null } : renderFitPlots({
     runDir: dir,
     summary,
-    samples: sampler.backend.chain().slice(discardRow, nsteps * nw * ndim),
+    samples,
     columns: problem.names,
     bins: { x: bx, y: by, vrms: bv, err: be, model },
     light: spec.light,
     title: basename(o.kinematics),
     truth,
+    ppc,
   });
   if (plots.note) say(plots.note);
   if (plots.files.length) say(`wrote ${plots.files.join(', ')}`);

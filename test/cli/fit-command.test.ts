@@ -24,9 +24,9 @@ const base = (out: string, ...extra: string[]) => [
 ];
 const BIN = fileURLToPath(new URL('../../bin/jamfit.js', import.meta.url));
 
-test('mock recovery (qm, 4 parameters): summary.json schema, truth inside the 95% intervals, centre bin excluded with a warning', async () => {
+test('mock recovery (qm, 4 parameters, --systematics none: the f_sys default is tested in test/cli/fit-systematics.test.ts): summary.json schema, truth inside the 95% intervals, centre bin excluded with a warning', async () => {
   const out = join(root, 'recover');
-  const r = await runCli(base(out, '--walkers', '16', '--steps', '300', '--seed', '2'));
+  const r = await runCli(base(out, '--walkers', '16', '--steps', '300', '--seed', '2', '--systematics', 'none'));
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /warning: 1 bin\(s\) outside the model grid excluded \(rows 2\)/);
   for (const f of ['chain.npy', 'log_prob.npy', 'blobs.npy', 'state.json', 'config.json', 'summary.json', 'fit.log', 'run.json', 'bins_model.json']) assert.ok(existsSync(join(out, f)), f);
@@ -122,7 +122,7 @@ test('SIGKILL twice mid-fit, the same command again: the same chain and summary 
   // Once complete, the same command only re-summarises; other options are refused in one line.
   const again = await runCli(args(dir));
   assert.equal(again.code, 0, again.err);
-  assert.deepEqual(readNpy(join(dir, 'chain.npy')).shape, [120, 8, 3]);
+  assert.deepEqual(readNpy(join(dir, 'chain.npy')).shape, [120, 8, 4]);
   const other = await runCli(base(dir, '--walkers', '10', '--steps', '120', '--mass-model', 'light', '--seed', '5'));
   assert.equal(other.code, 2);
   assert.match(other.err, /^jamfit fit: .*config\.json: this run folder was started with other options: walkers was 8, now 10; resume with the same command or choose another --out$/);
@@ -148,7 +148,7 @@ test('bad input: one line naming the file, row or option, exit 2, no run folder 
     ['text in a numeric cell', ['fit', file('text.csv', withRow(2, '1,abc,200,5')), '--photometry', mock.mge, '--distance', '20', '--out', d], /text\.csv.*row 3/],
     ['photometry flatter than the domain', ['fit', mock.kin, '--photometry', file('flat.csv', 'surf,sigma,q\n100,2,0.3\n10,8,0.3\n'), '--distance', '20', '--out', d], /flat\.csv: .*flatter than the training domain/],
     ['prior outside the domain', [...base(d), '--inc-range', '30,90'], /--inc-range: \[30, 90\] leaves the training domain/],
-    ['too few walkers', [...base(d), '--walkers', '6'], /--walkers: is 6 for 4 parameters; use at least 2 x 4 = 8/],
+    ['too few walkers', [...base(d), '--walkers', '6'], /--walkers: is 6 for 5 parameters; use at least 2 x 5 = 10/],
     ['negative distance', ['fit', mock.kin, '--photometry', mock.mge, '--distance', '-5', '--out', d], /--distance: is -5; the distance must be > 0 Mpc/],
     ['missing photometry', ['fit', mock.kin, '--distance', '20', '--out', d], /--photometry: missing/],
     ['unknown mass model', [...base(d), '--mass-model', 'nfw'], /--mass-model: is 'nfw'; use qm or light/],
