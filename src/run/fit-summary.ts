@@ -27,8 +27,12 @@ import { autocorrTimeDetailed, ensembleToChains, splitRhat, ess } from '../../sa
 import { pcPerArcsec } from '../jam/constants.ts';
 import type { PpcSummary } from './ppc.ts';
 
-/** The reported name of a chain column: log10_<name> -> <name> (sampled as log10). */
-export const reportedName = (column: string): string => (column.startsWith('log10_') ? column.slice(6) : column);
+/**
+ * The reported name of a chain column: log10_<name> -> <name> (sampled as log10, reported as the
+ * value), except the halo's log10_rs (log10 of r_s / R_e), reported as such next to the derived
+ * rs_arcsec and rs_kpc.
+ */
+export const reportedName = (column: string): string => (column.startsWith('log10_') && column !== 'log10_rs' ? column.slice(6) : column);
 
 export interface Interval {
   median: number;

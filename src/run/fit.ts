@@ -42,7 +42,7 @@ import { sersicToMge } from '../photometry/sersic-mge.ts';
 import { version } from '../version.ts';
 import { buildFitProblem, type FitProblem, type FitSpec } from './fit-problem.ts';
 import { renderFitPlots } from './fit-plots.ts';
-import { summarizeFit, type FitSummary } from './fit-summary.ts';
+import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
 import { surrogateEvaluator } from './surrogate-evaluator.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions, clipOutliers, type ClipResult } from './clip.ts';
@@ -542,7 +542,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   }
 
   // Data and best model per bin (the maps' input).
-  const bestX = problem.names.map((n) => (n.startsWith('log10_') ? Math.log10(summary.best[n.slice(6)]) : summary.best[n]));
+  const bestX = problem.names.map((n) => (reportedName(n) !== n ? Math.log10(summary.best[reportedName(n)]) : summary.best[n]));
   const best = problem.prior.unpack(bestX);
   const model = problem.like.modelVrms(best);
   const bx = Float64Array.from(problem.used, (i) => spec.x[i]);
@@ -629,18 +629,21 @@ function readTruth(file: string): Record<string, number> {
 function edgeWarnings(summary: FitSummary, problem: FitProblem, engine: FitConfig['engine']): string[] {
   const out: string[] = [];
   problem.names.forEach((n, k) => {
-    const name = n === 'log10_ml' ? 'ml' : n;
+    const name = reportedName(n);
     const p = summary.parameters[name];
     if (!p) return;
-    const f = (v: number) => (n === 'log10_ml' ? Math.log10(v) : v);
+    const logged = name !== n;
+    const f = (v: number) => (logged ? Math.log10(v) : v);
     const lo = problem.prior.lo[k];
     const hi = problem.prior.hi[k];
     const tol = 0.01 * (hi - lo);
     const at = f(p.lo95) - lo < tol ? lo : hi - f(p.hi95) < tol ? hi : null;
-    // q_M = 1 (round) and i = 90 deg (edge-on) are the physical limits, not the prior's choice.
-    if (at === null || (n === 'q_m' && at === 1) || (n === 'inc_deg' && at === 90)) return;
-    const bound = n === 'log10_ml' ? 10 ** at : at;
-    out.push(`the posterior of ${name} piles up at its prior bound ${+bound.toPrecision(4)}${engine === 'surrogate' && n !== 'log10_ml' ? " (the surrogate's training domain)" : ''}: the data want a model outside the prior; widen the range if you can${engine === 'surrogate' ? ', or fit with --exact' : ''}, and do not quote this interval as a measurement`);
+    // Physical limits, not the prior's choice: q_M = 1 (round), i = 90 deg (edge-on), no
+    // systematic error, no dark matter.
+    const physical = (n === 'q_m' && at === 1) || (n === 'inc_deg' && at === 90) || (at === lo && ['log10_f_sys', 'log10_sys_kms', 'f_dm'].includes(n));
+    if (at === null || physical) return;
+    const bound = logged ? 10 ** at : at;
+    out.push(`the posterior of ${name} piles up at its prior bound ${+bound.toPrecision(4)}${engine === 'surrogate' && !logged && !n.startsWith('log10_') ? " (the surrogate's training domain)" : ''}: the data want a model outside the prior; widen the range if you can${engine === 'surrogate' ? ', or fit with --exact' : ''}, and do not quote this interval as a measurement`);
   });
   return out;
 }

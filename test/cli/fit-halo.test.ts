@@ -25,7 +25,7 @@ test('a short exact fit with an NFW halo: f_dm and log10_rs in summary.json, r_s
   const r = await runCli(args);
   assert.equal(r.code, 0, r.err);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  assert.deepEqual(s.names, ['beta_z', 'inc_deg', 'ml', 'f_dm', 'log10_rs']);
+  assert.deepEqual(s.names, ['beta_z', 'inc_deg', 'ml', 'f_dm', 'log10_rs', 'f_sys']);
   const f = s.parameters.f_dm;
   assert.ok(f.lo95 >= 0 && f.hi95 <= 0.8, JSON.stringify(f));
   const re = mgeHalfLight(MOCK_LIGHT).aMajor;
@@ -36,7 +36,7 @@ test('a short exact fit with an NFW halo: f_dm and log10_rs in summary.json, r_s
   assert.equal(cfg.halo, 'nfw');
   assert.deepEqual(cfg.ranges.f_dm, [0, 0.8]);
   assert.match(readFileSync(join(out, 'fit.log'), 'utf8'), /model: exact JAM \(light mass model \+ NFW halo\)/);
-  const other = await runCli(base(out, '--exact', '--halo', 'gnfw', '--mass-model', 'light', '--walkers', '12', '--steps', '20', '--fdm-range', '0,0.8'));
+  const other = await runCli(base(out, '--exact', '--halo', 'gnfw', '--mass-model', 'light', '--walkers', '14', '--steps', '20', '--fdm-range', '0,0.8'));
   assert.equal(other.code, 2);
   assert.match(other.err, /config\.json: this run folder was started with other options: halo was "nfw", now "gnfw"/);
 });
@@ -55,7 +55,7 @@ test('bad --halo input: one line naming the option, exit 2, no run folder', asyn
     ['r_s range without a halo', base(d, '--exact', '--rs-range', '0,1'), /--rs-range: applies only to --halo nfw or gnfw/],
     ['gamma range with NFW', base(d, '--exact', '--halo', 'nfw', '--gamma-range', '0,1', ...quick), /--gamma-range: applies only to --halo gnfw/],
     ['gamma range beyond 2', base(d, '--exact', '--halo', 'gnfw', '--gamma-range', '0,3'), /--gamma-range: \[0, 3\] leaves \[0, 2\]/],
-    ['too few walkers for the halo parameters', base(d, '--exact', '--halo', 'gnfw', '--walkers', '10'), /--walkers: is 10 for 7 parameters; use at least 2 x 7 = 14/],
+    ['too few walkers for the halo parameters', base(d, '--exact', '--halo', 'gnfw', '--walkers', '10'), /--walkers: is 10 for 8 parameters; use at least 2 x 8 = 16/],
   ];
   for (const [what, argv, re] of cases) {
     const r = await runCli(argv);

@@ -28,7 +28,7 @@ test('demo: the surrogate fit of the bundled mock writes the run folder; truth-d
   assert.equal(r.code, 0, r.err);
   for (const f of ['chain.npy', 'summary.json', 'corner.png', 'corner.svg', 'maps.png', 'maps.svg', 'fit.log', 'bins_model.json']) assert.ok(existsSync(join(out, f)), f);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  assert.deepEqual(s.names, ['beta_z', 'q_m', 'inc_deg', 'ml']);
+  assert.deepEqual(s.names, ['beta_z', 'q_m', 'inc_deg', 'ml', 'f_sys']);
   assert.equal(s.nbins, 115, 'with the PSF no bin is excluded (the centre bin is an integral over its footprint)');
   // 115 bins, 5% noise, 4 parameters: chi2 of the best sample ~ 111 +- 15 (2 sigma: 81..141).
   assert.ok(s.chi2 > 75 && s.chi2 < 150, `chi2 ${s.chi2}`);
