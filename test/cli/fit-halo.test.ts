@@ -21,7 +21,7 @@ const base = (out: string, ...extra: string[]) => ['fit', mock.kin, '--photometr
 
 test('a short exact fit with an NFW halo: f_dm and log10_rs in summary.json, r_s derived, the halo recorded and checked on resume', async () => {
   const out = join(root, 'nfw');
-  const args = base(out, '--exact', '--halo', 'nfw', '--mass-model', 'light', '--walkers', '12', '--steps', '20', '--fdm-range', '0,0.8');
+  const args = base(out, '--exact', '--halo', 'nfw', '--mass-model', 'light', '--walkers', '14', '--steps', '20', '--fdm-range', '0,0.8');
   const r = await runCli(args);
   assert.equal(r.code, 0, r.err);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
