@@ -2,13 +2,14 @@
  * The fit's pictures, the one call the run folder makes to render them: the corner plot of the
  * post-burn-in samples (src/plots/corner.ts; M/L shown linearly, sampled as log10) and the data /
  * model / residual V_rms maps of the used bins with the light's isophotes (src/plots/bin-map.ts),
+ * and, when the data have V and sigma, their maps beside V_rms (velocity.*),
  * each as SVG and PNG, written atomically. Pure rendering plus file writes; no sampling here.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { cornerSvg } from '../plots/corner.ts';
-import { vrmsMapsSvg } from '../plots/bin-map.ts';
+import { velocityMapsSvg, vrmsMapsSvg } from '../plots/bin-map.ts';
 import { svgToPng } from '../plots/png.ts';
 import type { FitSummary } from './fit-summary.ts';
 
@@ -22,6 +23,8 @@ export interface FitPlotInput {
   truth?: Record<string, number>;
   /** Used bins in the galaxy frame (arcsec), data, errors and the best model V_rms (km/s). */
   bins: { x: Float64Array; y: Float64Array; vrms: Float64Array; err: Float64Array; model: Float64Array };
+  /** V (systemic removed) and sigma of the same bins, km/s, when the data have them: velocity.{svg,png}. */
+  moments?: { v: Float64Array; sigma: Float64Array };
   /** Light MGE for the isophotes. */
   light: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> };
   /** A title (e.g. the data file); default none. */
@@ -35,7 +38,7 @@ export interface FitPlotResult {
 
 const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L' };
 
-/** Writes corner.{svg,png} and maps.{svg,png} into runDir; returns the files written. */
+/** Writes corner.{svg,png}, maps.{svg,png} and, with V and sigma, velocity.{svg,png} into runDir; returns the files written. */
 export function renderFitPlots(input: FitPlotInput): FitPlotResult {
   const { runDir, samples, columns } = input;
   const ndim = columns.length;
@@ -59,5 +62,9 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
   const light: Mge = { surf: Float64Array.from(input.light.surf), sigma: Float64Array.from(input.light.sigma), qobs: Float64Array.from(input.light.qobs) };
   const title = input.title ? `${input.title}: V_rms data, best model, residual` : 'V_rms: data, best model, residual';
   write('maps', vrmsMapsSvg({ x: b.x, y: b.y, vrms: b.vrms, vrmsErr: b.err }, b.model, { mge: light, title }));
+  if (input.moments) {
+    const vt = input.title ? `${input.title}: V, sigma, V_rms (data)` : 'V, sigma, V_rms (data)';
+    write('velocity', velocityMapsSvg({ x: b.x, y: b.y, v: input.moments.v, sigma: input.moments.sigma, vrms: b.vrms }, { mge: light, title: vt }));
+  }
   return { files, note: n >= 2 ? null : 'corner plot not drawn: fewer than 2 samples after burn-in' };
 }

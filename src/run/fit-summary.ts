@@ -16,8 +16,11 @@
  *    sum(I s^2 q'): the combination the data constrain, while M/L and q_M separately trade off
  *    (the issue's degeneracy). In the light model it equals M/L. derived.log10_mass_total_msun
  *    is log10 of M/L_tot times the total light (needs the distance).
+ *  - geometry: the centre and PA the fit used, their errors and methods, the flux peak and the
+ *    file's photometric PA (src/geometry/resolve-geometry.ts GeometryReport), passed through.
  */
 import { autocorrTimeDetailed, ensembleToChains, splitRhat, ess } from '../../samplers/diagnostics/index.ts';
+import type { GeometryReport } from '../geometry/resolve-geometry.ts';
 import { pcPerArcsec } from '../jam/constants.ts';
 
 export interface Interval {
@@ -55,6 +58,8 @@ export interface FitSummary {
   best: Record<string, number>;
   ml_mode: string;
   mass_model: string;
+  /** Centre and PA used and how they were obtained (src/geometry/resolve-geometry.ts). */
+  geometry?: GeometryReport;
 }
 
 export interface SummaryInput {
@@ -73,6 +78,8 @@ export interface SummaryInput {
   nanCount: number;
   converged: boolean | null;
   stop: string;
+  /** Passed through to summary.json as the `geometry` block. */
+  geometry?: GeometryReport;
 }
 
 function quantile(sorted: Float64Array, p: number): number {
@@ -179,5 +186,6 @@ export function summarizeFit(o: SummaryInput): FitSummary {
     best: bestParams,
     ml_mode: o.mlMode,
     mass_model: o.massModel,
+    ...(o.geometry ? { geometry: o.geometry } : {}),
   };
 }
