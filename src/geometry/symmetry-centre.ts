@@ -12,15 +12,17 @@
  * The mean, not the sum: a centre pushed towards an edge mirrors more bins off the field, and a
  * sum would reward it. S is tabulated on a square grid around a first guess, the grid recentred
  * on its minimum while that lies on the edge, and the minimum refined by the least-squares
- * quadratic over its 5 x 5 neighbourhood (grid-minimum.ts).
+ * quadratic over its 5 x 5 neighbourhood (grid-minimum.ts), then again on a 9 x 9 grid at a
+ * quarter of the step around that estimate.
  *
- * Uncertainty: a parametric bootstrap, as for the kinematic PA (kinematic-pa.ts): the
- * point-symmetrised map at the best centre, (M̃(r_i) + t_i M̃(2c - r_i)) / (1 + t_i), is the truth; noise
- * with the bins' errors (times sqrt(S_min) when S_min > 1: the data scatter more than their
- * errors about a symmetric map) is added and the estimator re-run on the same grid; the errors
- * are the RMS offsets in x and y. The curvature of S is not used because each pair of bins enters
- * twice (as i and as its mirror), so Δχ^2 = 1 would understate the error by about sqrt(2), and
- * the interpolation correlates neighbouring terms further.
+ * Uncertainty: a perturbation bootstrap, as for the kinematic PA (kinematic-pa.ts, which says
+ * why not a bootstrap about a symmetrised model): fresh noise with the bins' errors (times
+ * sqrt(S_min) when S_min > 1: the data scatter more than their errors about a symmetric map) is
+ * added to the data and the estimator re-run on the same grid; the errors are the RMS offsets in
+ * x and y. To first order the offset is the estimator's response to one noise realisation, about
+ * the real map rather than a model of it. The curvature of S is not used because each pair of
+ * bins enters twice (as i and as its mirror), so Δχ^2 = 1 would understate the error by about
+ * sqrt(2), and the smoothing correlates neighbouring terms further.
  */
 import { InputError } from '../../core/errors.ts';
 import { Rng } from '../../samplers/rng.ts';
@@ -194,13 +196,21 @@ export function symmetryCentre(map: SymmetricMap, opts: SymmetryCentreOptions = 
     grid = makeGrid(ix, err, own, gx, gy, step, np);
     best = gridMinimum(grid, v, own);
   }
-  const centre = best.centre;
+  // Fine stage: 9 x 9 points at a quarter of the step around the coarse estimate. The statistic
+  // is quadratic only close to its minimum: refined on the coarse grid alone, the noise-free
+  // centre of a mock shifted by 1.4" came out 0.09" off; on the fine grid, 0.003".
+  const fine = makeGrid(ix, err, own, best.centre[0], best.centre[1], step / 4, 9);
+  const estimate = (vv: Float64Array): [number, number] => {
+    const c = gridMinimum(grid, vv, own);
+    const f = gridMinimum(fine, vv, own);
+    const inside = f.a > 0 && f.a < 8 && f.b > 0 && f.b < 8;
+    // A realisation whose minimum leaves the fine box keeps its coarse estimate.
+    return inside ? f.centre : c.centre;
+  };
+  const centre = estimate(v);
 
-  // The bootstrap truth: the map point-symmetrised about the best centre.
   const ct = centreTerms(ix, err, own, centre[0], centre[1]);
-  const ms = Float64Array.from(v, (_, i) => own.rows.value(i, v));
-  const statMin = statistic(ct, v, ms);
-  const model = Float64Array.from(ms, (m, i) => (m + ct.t[i] * ct.rows.value(i, v)) / (1 + ct.t[i]));
+  const statMin = statistic(ct, v, Float64Array.from(v, (_, i) => own.rows.value(i, v)));
   const scale = Math.sqrt(Math.max(1, statMin));
   const rng = new Rng(`jamfit-symmetry-centre:${opts.seed ?? 1}`);
   const vs = new Float64Array(n);
@@ -208,8 +218,8 @@ export function symmetryCentre(map: SymmetricMap, opts: SymmetryCentreOptions = 
   let syy = 0;
   let sxy = 0;
   for (let r = 0; r < nmc; r++) {
-    for (let i = 0; i < n; i++) vs[i] = model[i] + scale * err[i] * rng.normal();
-    const c = gridMinimum(grid, vs, own).centre;
+    for (let i = 0; i < n; i++) vs[i] = v[i] + scale * err[i] * rng.normal();
+    const c = estimate(vs);
     const dx = c[0] - centre[0];
     const dy = c[1] - centre[1];
     sxx += dx * dx;
