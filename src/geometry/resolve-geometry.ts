@@ -6,7 +6,8 @@
  * the option: a centre that is not two numbers or lies outside the data, a PA that is neither a
  * number nor `auto`, `--pa auto` on data without V.
  *
- * Order: the centre first (the V_rms symmetry needs no angle), then the PA about that centre.
+ * Order: the centre first (the point symmetry of sigma, or of V_rms when the table has no sigma,
+ * needs no angle), then the PA about that centre.
  * `--centre auto` starts its search at the flux peak when the table has fluxes. The kinematic PA
  * is the receding side of the major axis; the photometric PA of a file (DYNAMITE's aperture.dat)
  * is an axis, so the two are compared modulo 180°.
@@ -154,13 +155,21 @@ export function resolveGeometry(k: Kinematics, req: GeometryRequest): ResolvedGe
   let centreMethod: string;
   let sym: SymmetryCentreResult | null = null;
   if (centreReq === 'auto') {
-    sym = symmetryCentre({ x: k.x, y: k.y, value: k.vrms, err: k.vrmsErr, good }, { guess: peak?.centre ?? [0, 0], nmc, seed });
+    // sigma when the table has it: V_rms is built from V minus a systemic velocity estimated
+    // before the centre is known, and a wrong V_sys breaks its point symmetry (it biased a mock
+    // shifted by 0.7" by 3 sigma); sigma does not depend on V_sys.
+    const useSigma = k.sigma !== undefined && k.sigmaErr !== undefined;
+    const mapName = useSigma ? 'sigma' : 'V_rms';
+    sym = symmetryCentre(
+      { x: k.x, y: k.y, value: useSigma ? k.sigma! : k.vrms, err: useSigma ? k.sigmaErr! : k.vrmsErr, good },
+      { guess: peak?.centre ?? [0, 0], nmc, seed },
+    );
     centre = sym.centre;
     centreErr = sym.err;
-    centreMethod = `--centre auto: point symmetry of the V_rms map (${sym.nUsed} bins, search from the ${peak ? 'flux peak' : 'origin'}), bootstrap error (${nmc} realisations)`;
+    centreMethod = `--centre auto: point symmetry of the ${mapName} map (${sym.nUsed} bins, search from the ${peak ? 'flux peak' : 'origin'}), bootstrap error (${nmc} realisations)`;
     checkInside(k, centre, '--centre');
     lines.push(
-      `geometry: centre (${fmt(sym.centre[0])} ± ${fmt(sym.err[0])}, ${fmt(sym.centre[1])} ± ${fmt(sym.err[1])}) arcsec from the V_rms point symmetry (S_min ${fmt(sym.statMin)}, ${sym.nUsed} bins)`,
+      `geometry: centre (${fmt(sym.centre[0])} ± ${fmt(sym.err[0])}, ${fmt(sym.centre[1])} ± ${fmt(sym.err[1])}) arcsec from the ${mapName} point symmetry (S_min ${fmt(sym.statMin)}, ${sym.nUsed} bins)`,
     );
   } else if (centreReq) {
     centre = centreReq;

@@ -7,8 +7,10 @@
  * at the bin's mirror point 2c - r_i (the Gaussian interpolant of neighbours.ts, which does not
  * prefer mirrors that land on bins): z_i = (M̃(r_i) - M̃(2c - r_i)) / sqrt(Var M̃(r_i) +
  * Var M̃(2c - r_i)), and the statistic is S(c) = Σ t_i z_i^2 / Σ t_i, t_i the taper of the
- * mirror point (0 off the field). The two smoothed values share bins near the centre; that
- * covariance is ignored in the weights (the bootstrap below measures the estimator as it is).
+ * mirror point (0 off the field). The variance is the sum of the two (see centreTerms on why not
+ * the exact variance of the difference). Trial centres that pair fewer than half as many bins as the
+ * best-paired point of the first search grid are not admissible (a mean over few pairs can be
+ * small by chance: without this the search ran to the edge of a small field).
  * The mean, not the sum: a centre pushed towards an edge mirrors more bins off the field, and a
  * sum would reward it. S is tabulated on a square grid around a first guess, the grid recentred
  * on its minimum while that lies on the edge, and the minimum refined by the least-squares
@@ -71,6 +73,8 @@ interface CentreTerms {
   rows: WeightRows;
   t: Float64Array;
   ivar: Float64Array;
+  /** Σ t_i: how many bins have a mirror inside the field. */
+  paired: number;
 }
 
 /** The map smoothed at the bins themselves: fixed, whatever the centre. */
@@ -79,18 +83,34 @@ interface Smoothed {
   variance: Float64Array;
 }
 
+function smoothedAtBins(ix: BinIndex, err: Float64Array): Smoothed {
+  const own: Smoothed = { rows: new WeightRows(), variance: new Float64Array(ix.n) };
+  for (let i = 0; i < ix.n; i++) {
+    const p = ix.smoothWeights(ix.x[i], ix.y[i]);
+    own.rows.push(p);
+    own.variance[i] = weightedVariance(p, err);
+  }
+  return own;
+}
+
 function centreTerms(ix: BinIndex, err: Float64Array, own: Smoothed, cx: number, cy: number): CentreTerms {
   const n = ix.n;
   const rows = new WeightRows();
   const t = new Float64Array(n);
   const ivar = new Float64Array(n);
+  let paired = 0;
   for (let i = 0; i < n; i++) {
     const p = ix.smoothWeights(2 * cx - ix.x[i], 2 * cy - ix.y[i]);
     rows.push(p);
     t[i] = p.taper;
+    paired += p.taper;
+    // The sum of the two variances, though near the trial centre a bin and its mirror are
+    // smoothed from shared bins (their difference varies less). The exact variance was tried:
+    // it weights those few central pairs so heavily that the kernels' small differences at the
+    // V_rms peak biased the mock centres by 3 sigma; the overestimate only down-weights them.
     ivar[i] = 1 / (own.variance[i] + weightedVariance(p, err));
   }
-  return { rows, t, ivar };
+  return { rows, t, ivar, paired };
 }
 
 /** S(c) for the smoothed map `ms` (ms[i] = M̃(r_i)) and the data v. */
@@ -112,19 +132,24 @@ interface Grid {
   step: number;
   n: number;
   terms: CentreTerms[];
+  /** Trial centres pairing fewer bins than this are not admissible (Infinity). */
+  minPaired: number;
 }
 
-function makeGrid(ix: BinIndex, err: Float64Array, own: Smoothed, x0: number, y0: number, step: number, n: number): Grid {
+function makeGrid(ix: BinIndex, err: Float64Array, own: Smoothed, x0: number, y0: number, step: number, n: number, minPaired: number | null): Grid {
   const h = (n - 1) / 2;
   const terms: CentreTerms[] = [];
   for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) terms.push(centreTerms(ix, err, own, x0 + (a - h) * step, y0 + (b - h) * step));
-  return { x0, y0, step, n, terms };
+  // Default: half the best pairing on this grid. A centre near the field's edge pairs few bins,
+  // and a mean over few terms can be small by chance; the true centre of a field that is to be
+  // fitted pairs most of it.
+  return { x0, y0, step, n, terms, minPaired: minPaired ?? 0.5 * Math.max(...terms.map((t) => t.paired)) };
 }
 
 /** Grid minimum (a, b) and the refined centre. */
 function gridMinimum(g: Grid, v: Float64Array, own: Smoothed): { a: number; b: number; centre: [number, number]; s: Float64Array } {
   const ms = Float64Array.from(v, (_, i) => own.rows.value(i, v));
-  const s = Float64Array.from(g.terms, (ct) => statistic(ct, v, ms));
+  const s = Float64Array.from(g.terms, (ct) => (ct.paired >= g.minPaired ? statistic(ct, v, ms) : Infinity));
   let k = 0;
   for (let j = 1; j < s.length; j++) if (s[j] < s[k]) k = j;
   const a = Math.floor(k / g.n);
@@ -176,30 +201,37 @@ export function symmetryCentre(map: SymmetricMap, opts: SymmetryCentreOptions = 
   if (!(step > 0 && step <= halfWidth)) throw new InputError('step', `is ${step}; give a grid step in (0, halfWidth] arcsec`);
   const np = 2 * Math.round(halfWidth / step) + 1;
 
-  const own: Smoothed = { rows: new WeightRows(), variance: new Float64Array(n) };
-  for (let i = 0; i < n; i++) {
-    const p = ix.smoothWeights(ix.x[i], ix.y[i]);
-    own.rows.push(p);
-    own.variance[i] = weightedVariance(p, err);
-  }
-  let grid = makeGrid(ix, err, own, gx, gy, step, np);
+  const own = smoothedAtBins(ix, err);
+  let grid = makeGrid(ix, err, own, gx, gy, step, np, null);
+  const minPaired = grid.minPaired;
+  const boundary = (b: { a: number; b: number; s: Float64Array }) => {
+    for (let da = -1; da <= 1; da++) {
+      for (let db = -1; db <= 1; db++) {
+        const a = b.a + da;
+        const c = b.b + db;
+        if (a >= 0 && a < np && c >= 0 && c < np && b.s[a * np + c] === Infinity) return true;
+      }
+    }
+    return false;
+  };
   let best = gridMinimum(grid, v, own);
   for (let move = 0; ; move++) {
     const onEdge = best.a === 0 || best.a === np - 1 || best.b === 0 || best.b === np - 1;
-    if (!onEdge) break;
-    if (move === 4) {
-      throw new InputError('--centre', `the V_rms map is most symmetric at the edge of the search, near (${best.centre[0].toFixed(2)}, ${best.centre[1].toFixed(2)}) arcsec; give --centre X,Y`);
+    if (!onEdge && !boundary(best)) break;
+    // Against the inadmissible (poorly paired) region too: no centre inside the data.
+    if (move === 4 || boundary(best)) {
+      throw new InputError('--centre', `the map is most symmetric at the edge of the search (or of the region pairing enough bins), near (${best.centre[0].toFixed(2)}, ${best.centre[1].toFixed(2)}) arcsec; give --centre X,Y`);
     }
     const h = (np - 1) / 2;
     gx += (best.a - h) * step;
     gy += (best.b - h) * step;
-    grid = makeGrid(ix, err, own, gx, gy, step, np);
+    grid = makeGrid(ix, err, own, gx, gy, step, np, minPaired);
     best = gridMinimum(grid, v, own);
   }
   // Fine stage: 9 x 9 points at a quarter of the step around the coarse estimate. The statistic
   // is quadratic only close to its minimum: refined on the coarse grid alone, the noise-free
   // centre of a mock shifted by 1.4" came out 0.09" off; on the fine grid, 0.003".
-  const fine = makeGrid(ix, err, own, best.centre[0], best.centre[1], step / 4, 9);
+  const fine = makeGrid(ix, err, own, best.centre[0], best.centre[1], step / 4, 9, minPaired);
   const estimate = (vv: Float64Array): [number, number] => {
     const c = gridMinimum(grid, vv, own);
     const f = gridMinimum(fine, vv, own);
@@ -250,12 +282,7 @@ export function symmetryStatistic(map: SymmetricMap, centre: readonly [number, n
   const ix = binIndex(keep.map((i) => map.x[i]), keep.map((i) => map.y[i]), 'symmetry map');
   const v = Float64Array.from(keep, (i) => map.value[i]);
   const err = Float64Array.from(keep, (i) => map.err[i]);
-  const own: Smoothed = { rows: new WeightRows(), variance: new Float64Array(v.length) };
-  for (let i = 0; i < v.length; i++) {
-    const p = ix.smoothWeights(ix.x[i], ix.y[i]);
-    own.rows.push(p);
-    own.variance[i] = weightedVariance(p, err);
-  }
+  const own = smoothedAtBins(ix, err);
   const ms = Float64Array.from(v, (_, i) => own.rows.value(i, v));
   return statistic(centreTerms(ix, err, own, centre[0], centre[1]), v, ms);
 }
