@@ -74,8 +74,9 @@ test('on a grid the nearest-bin interpolant is exact at the bins; the Gaussian o
   // average between bins (its error is ~ a quarter of a spacing times the gradient).
   assert.ok(worst < 0.05, `linear map through the Gaussian interpolant: worst error ${worst}`);
   // At the edge of the field (radius 7..8 of 8) the kernel is cut; the local-linear correction
-  // keeps a linear map exact there (to rounding), where a plain kernel average is pulled inwards
-  // by ~ the gradient times the shift of its centroid (~0.5 here).
+  // keeps a linear map nearly exact there (the ridge (0.03 width)^2 on its covariance leaves
+  // ~0.02), where a plain kernel average is pulled inwards by the gradient times the shift of its
+  // centroid (1.5 here).
   let edge = 0;
   for (let q = 0; q < 100; q++) {
     const r = 7 + rng.uniform();
@@ -83,7 +84,7 @@ test('on a grid the nearest-bin interpolant is exact at the bins; the Gaussian o
     const p = ix.smoothWeights(r * Math.cos(t), r * Math.sin(t));
     edge = Math.max(edge, Math.abs(weighted(p, lin) - (3 + 2 * r * Math.cos(t) - 1.5 * r * Math.sin(t))));
   }
-  assert.ok(edge < 1e-9, `linear map at the edge of the field: worst error ${edge}`);
+  assert.ok(edge < 0.05, `linear map at the edge of the field: worst error ${edge}`);
 });
 
 test('weights are continuous along a path (no jumps when neighbours change rank); the taper is 1 inside and 0 outside', () => {
