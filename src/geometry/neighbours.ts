@@ -190,8 +190,9 @@ export function binIndex(x: ArrayLike<number>, y: ArrayLike<number>, where = 'bi
       // Local-linear correction: l_j = w_j [1 + (r_j - r̄)^T C^-1 (p - r̄)], r̄ and C the weighted
       // mean and covariance of the bins used, makes the estimate exact for a linear map, so a
       // kernel cut by the edge of the field does not report the value at its centroid instead
-      // of at p (it biased the centre of mocks shifted 1.4" by 0.1"). C gets (0.03 width)^2 on its
-      // diagonal so that a near-collinear set of bins cannot blow the weights up.
+      // of at p (a linear map was off by 1.5 at the edge of a mock field without it, 0.02 with
+      // it). C gets (0.03 width)^2 on its diagonal so that a near-collinear set of bins cannot
+      // blow the weights up.
       let mx = 0;
       let my = 0;
       for (let m = 0; m < w.length; m++) {
