@@ -2,7 +2,8 @@
  * The fit's pictures, the one call the run folder makes to render them: the corner plot of the
  * post-burn-in samples (src/plots/corner.ts; M/L shown linearly, sampled as log10) and the data /
  * model / residual V_rms maps of the used bins with the light's isophotes (src/plots/bin-map.ts),
- * each as SVG and PNG, written atomically; with the posterior predictive check (src/run/ppc.ts)
+ * and, when the data have V and sigma, their maps beside V_rms (velocity.*), each as SVG and
+ * PNG, written atomically; with the posterior predictive check (src/run/ppc.ts)
  * its residual map in total errors (ppc_residuals) and the major/minor-axis profiles with the
  * posterior band (ppc_axes), src/plots/ppc-plots.ts. Pure rendering plus file writes.
  */
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { cornerSvg } from '../plots/corner.ts';
-import { vrmsMapsSvg } from '../plots/bin-map.ts';
+import { velocityMapsSvg, vrmsMapsSvg } from '../plots/bin-map.ts';
 import { svgToPng } from '../plots/png.ts';
 import { ppcAxesSvg, ppcResidualMapSvg } from '../plots/ppc-plots.ts';
 import { reportedName, type FitSummary } from './fit-summary.ts';
@@ -26,6 +27,8 @@ export interface FitPlotInput {
   truth?: Record<string, number>;
   /** Used bins in the galaxy frame (arcsec), data, errors and the best model V_rms (km/s). */
   bins: { x: Float64Array; y: Float64Array; vrms: Float64Array; err: Float64Array; model: Float64Array };
+  /** V (systemic removed) and sigma of the same bins, km/s, when the data have them: velocity.{svg,png}. */
+  moments?: { v: Float64Array; sigma: Float64Array };
   /** Light MGE for the isophotes. */
   light: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> };
   /** A title (e.g. the data file); default none. */
@@ -41,7 +44,7 @@ export interface FitPlotResult {
 
 const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L', f_sys: 'f_sys', sys_kms: 'sys (km/s)' };
 
-/** Writes corner.{svg,png} and maps.{svg,png} into runDir; returns the files written. */
+/** Writes corner.{svg,png}, maps.{svg,png} and, with V and sigma, velocity.{svg,png} into runDir; returns the files written. */
 export function renderFitPlots(input: FitPlotInput): FitPlotResult {
   const { runDir, samples, columns } = input;
   const ndim = columns.length;
@@ -73,6 +76,10 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
     const head = `${input.title ? `${input.title}: ` : ''}chi2_total ${s.chi2_total.toFixed(1)} / ${s.dof} dof, ${s.beyond_3sigma.count} of ${s.nbins} bins beyond 3 sigma`;
     write('ppc_residuals', ppcResidualMapSvg(pp, { mge: light, title: head }));
     write('ppc_axes', ppcAxesSvg(pp, { title: `${input.title ? `${input.title}: ` : ''}data vs model, ${s.ndraws} posterior draws` }));
+  }
+  if (input.moments) {
+    const vt = input.title ? `${input.title}: V, sigma, V_rms (data)` : 'V, sigma, V_rms (data)';
+    write('velocity', velocityMapsSvg({ x: b.x, y: b.y, v: input.moments.v, sigma: input.moments.sigma, vrms: b.vrms }, { mge: light, title: vt }));
   }
   return { files, note: n >= 2 ? null : 'corner plot not drawn: fewer than 2 samples after burn-in' };
 }

@@ -22,8 +22,12 @@
  *    of the stars only (an NFW halo's total mass diverges); the halo is summarised by f_dm (its
  *    fraction of the mass inside the sphere of radius R_e, a parameter) and derived.rs_arcsec,
  *    rs_kpc (r_s = 10^log10_rs R_e, R_e the light's half-light semi-major axis).
+ *    is log10 of M/L_tot times the total light (needs the distance).
+ *  - geometry: the centre and PA the fit used, their errors and methods, the flux peak and the
+ *    file's photometric PA (src/geometry/resolve-geometry.ts GeometryReport), passed through.
  */
 import { autocorrTimeDetailed, ensembleToChains, splitRhat, ess } from '../../samplers/diagnostics/index.ts';
+import type { GeometryReport } from '../geometry/resolve-geometry.ts';
 import { pcPerArcsec } from '../jam/constants.ts';
 import type { PpcSummary } from './ppc.ts';
 
@@ -81,6 +85,8 @@ export interface FitSummary {
     rounds: { round: number; n_beyond: number; clipped_rows: number[]; restored_rows: number[]; chi2_total: number }[];
     clipped: { row: number; x: number; y: number; vrms: number; err: number; model_best: number; z: number }[];
   };
+  /** Centre and PA used and how they were obtained (src/geometry/resolve-geometry.ts). */
+  geometry?: GeometryReport;
 }
 
 export interface SummaryInput {
@@ -101,6 +107,8 @@ export interface SummaryInput {
   stop: string;
   /** R_e in arcsec (the light's half-light semi-major axis): needed for the halo's r_s when log10_rs is a column. */
   reArcsec?: number;
+  /** Passed through to summary.json as the `geometry` block. */
+  geometry?: GeometryReport;
 }
 
 function quantile(sorted: Float64Array, p: number): number {
@@ -214,5 +222,6 @@ export function summarizeFit(o: SummaryInput): FitSummary {
     best: bestParams,
     ml_mode: o.mlMode,
     mass_model: o.massModel,
+    ...(o.geometry ? { geometry: o.geometry } : {}),
   };
 }

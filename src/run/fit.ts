@@ -35,6 +35,7 @@ import { perWalkerEvaluator } from '../../samplers/evaluate/serial.ts';
 import { workerPoolEvaluator } from '../../samplers/evaluate/parallel.ts';
 import { Rng } from '../../samplers/rng.ts';
 import { orientKinematics } from '../data/kinematics-build.ts';
+import { resolveGeometry, type GeometryReport } from '../geometry/resolve-geometry.ts';
 import { readKinematics, type Kinematics } from '../data/kinematics.ts';
 import { readPhotometry } from '../data/photometry.ts';
 import { mgeHalfLight } from '../photometry/half-light.ts';
@@ -54,7 +55,10 @@ export interface FitOptions {
   photometry?: string;
   out?: string;
   distance?: number;
-  pa?: number;
+  /** Degrees, or 'auto' (the kinematic PA; a numeric string is read as degrees). */
+  pa?: number | string;
+  /** 'X,Y' (arcsec, input coordinates) or 'auto' (the V_rms symmetry centre); --x0/--y0 are the older form. */
+  centre?: string;
   x0?: number;
   y0?: number;
   vsys?: number;
@@ -181,6 +185,9 @@ interface Prepared {
   good: number[];
   warnings: string[];
   dataLines: string[];
+  /** summary.json's geometry block, and the bins (indices into kin) that survived the mask. */
+  geometry: GeometryReport;
+  goodIndex: number[];
 }
 
 /** Everything up to (not including) touching the run folder; throws InputError on bad input. */
@@ -240,18 +247,13 @@ export function prepareFit(o: FitOptions): Prepared {
   const mask = numberList('--mask', o.mask);
   if (mask && mask.some((v) => !Number.isInteger(v))) throw new InputError('--mask', `is '${o.mask}'; give comma-separated integer bin ids`);
 
-  // Kinematics, then orientation.
+  // Kinematics, then the geometry (src/geometry/resolve-geometry.ts: --centre, --pa, auto).
   const raw = readKinematics(o.kinematics, { vsys: o.vsys, mask: mask ? { ids: mask } : undefined });
-  let paDeg: number | null = o.pa ?? null;
-  let paSource = o.pa !== undefined ? '--pa' : 'none (x is the major axis)';
-  if (paDeg === null && raw.meta.paDeg !== undefined) {
-    paDeg = raw.meta.paDeg;
-    paSource = `${o.kinematics} (aperture angle)`;
-    warnings.push(`no --pa: using the position angle ${paDeg} deg implied by the data file`);
-  }
-  if (paDeg !== null && !Number.isFinite(paDeg)) throw new InputError('--pa', `is ${paDeg}; give the position angle in degrees`);
-  const x0 = o.x0 ?? 0;
-  const y0 = o.y0 ?? 0;
+  const geo = resolveGeometry(raw, { centre: o.centre, x0: o.x0, y0: o.y0, pa: o.pa });
+  warnings.push(...geo.warnings);
+  const paDeg = geo.paDeg;
+  const paSource = geo.paSource;
+  const [x0, y0] = geo.centre;
   const kin = paDeg !== null || x0 !== 0 || y0 !== 0 ? orientKinematics(raw, { paDeg: paDeg ?? -90, x0, y0 }) : raw;
   // PA = -90 maps (x, y) -> (x, y): the identity rotation, used when only a centre is given.
 
@@ -362,9 +364,15 @@ export function prepareFit(o: FitOptions): Prepared {
   let vmax = -Infinity;
   for (const v of spec.vrms) [vmin, vmax] = [Math.min(vmin, v), Math.max(vmax, v)];
   const errs = spec.err.slice().sort((a, b) => a - b);
+  const range = (a: Float64Array) => {
+    const u = good.map((i) => a[i]);
+    return `${Math.min(...u).toFixed(1)}..${Math.max(...u).toFixed(1)}`;
+  };
   const dataLines = [
     `kinematics: ${o.kinematics} (${kin.meta.format}), ${kin.x.length} bins, ${nUnmasked} unmasked, ${rmax !== null ? `${good.length} within --rmax, ` : ''}${problem.used.length} used; V_rms ${vmin.toFixed(1)}..${vmax.toFixed(1)} km/s, median error ${errs[errs.length >> 1].toFixed(2)} km/s`,
-    `orientation: PA ${paDeg ?? 'none'} deg from ${paSource}; centre (${x0}, ${y0}) arcsec`,
+    `orientation: PA ${paDeg ?? 'none'} deg from ${paSource}; centre (${x0}, ${y0}) arcsec (${geo.report.centre_method})`,
+    ...geo.lines,
+    ...(kin.v && kin.sigma ? [`moments: V ${range(kin.v)} km/s, sigma ${range(kin.sigma)} km/s (kept: velocity.svg maps V, sigma, V_rms)`] : []),
     ...(kin.meta.vsys ? [`systemic velocity: ${kin.meta.vsys.kms.toFixed(2)} km/s (${kin.meta.vsys.method})`] : []),
     `psf: ${psf ? `sigma ${psf.sigma.join(',')}" weight ${psf.weight.join(',')}` : 'none'} (${psfSource}); pixel ${pixsize}"`,
     `photometry: ${o.photometry} (${phot.kind}, ${light.surf.length} Gaussians, q' ${Math.min(...light.qobs)}..${Math.max(...light.qobs)}, light-weighted q' ${problem.prior.qLight.toFixed(4)})`,
@@ -373,7 +381,7 @@ export function prepareFit(o: FitOptions): Prepared {
     `noise: ${problem.noise.label}${clip !== null ? `; clipping bins beyond ${clip} total errors, up to ${clipRounds} rounds` : ''}${rmax !== null ? `; bins within ${rmax}" only` : ''}`,
     ...(kin.meta.notes ?? []).map((n) => `reader note: ${n}`),
   ];
-  return { cfg, spec, problem, kin, good, warnings, dataLines };
+  return { cfg, spec, problem, kin, good, warnings, dataLines, geometry: geo.report, goodIndex: good };
 }
 
 const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
@@ -533,6 +541,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     converged,
     stop,
     reArcsec: spec.halo ? mgeHalfLight(spec.light).aMajor : undefined,
+    geometry: prep.geometry,
   });
   summary.noise = { systematics: cfg.systematics, likelihood: cfg.likelihood, nu: cfg.nu, inflation: problem.noise.inflation, total_error: problem.noise.label };
   for (const w of edgeWarnings(summary, problem, cfg.engine)) {
@@ -549,6 +558,9 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const by = Float64Array.from(problem.used, (i) => spec.y[i]);
   const bv = Float64Array.from(problem.used, (i) => spec.vrms[i]);
   const be = Float64Array.from(problem.used, (i) => spec.err[i]);
+  // V and sigma of the used bins, when the data have them (kept for the maps and bins_model.json).
+  const kinUsed = (a: Float64Array) => Float64Array.from(problem.used, (i) => a[prep.goodIndex[i]]);
+  const moments = prep.kin.v && prep.kin.sigma ? { v: kinUsed(prep.kin.v), sigma: kinUsed(prep.kin.sigma) } : undefined;
   const discardRow = summary.discard * nw * ndim;
   const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
 
@@ -572,7 +584,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const r6 = (a: ArrayLike<number>) => Array.from(a, (v) => Number(v.toPrecision(7)));
   writeFileAtomic(
     join(dir, 'bins_model.json'),
-    JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model), sigma_total: r6(ppc.bins.map((b) => b.sigma_total)), in_fit: ppc.bins.map((b) => b.in_fit) }) + '\n',
+    JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model), sigma_total: r6(ppc.bins.map((b) => b.sigma_total)), in_fit: ppc.bins.map((b) => b.in_fit), ...(moments ? { v: r6(moments.v), sigma: r6(moments.sigma) } : {}) }) + '\n',
   );
   const plots = o.plots === false ? { files: [] as string[], note: null } : renderFitPlots({
     runDir: dir,
@@ -580,6 +592,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
     samples,
     columns: problem.names,
     bins: { x: bx, y: by, vrms: bv, err: be, model },
+    moments,
     light: spec.light,
     title: basename(o.kinematics),
     truth,
