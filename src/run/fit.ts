@@ -69,6 +69,10 @@ export interface FitOptions {
   incRange?: string;
   mlRange?: string;
   workers?: number;
+  /** Render corner/maps (SVG+PNG) into the run folder (default true; `jamfit batch --plots none` turns them off). */
+  plots?: boolean;
+  /** Show the sampler's progress bar on a terminal (default true; off when a caller draws its own, as `jamfit batch` does). */
+  progress?: boolean;
   /** The command line, for the log. */
   argv?: string[];
 }
@@ -390,7 +394,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
       flush();
       const ts = performance.now();
       const r = await sampler.run(initial, Math.max(total - resumedFrom, 0), {
-        progress: true,
+        progress: o.progress ?? true,
         autoStop: cfg.steps === null ? { every: 100, factor: 50, rtol: 0.01, maxOverhead: Infinity } : undefined,
       });
       sampleMs = performance.now() - ts;
@@ -439,15 +443,18 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const r6 = (a: Float64Array) => Array.from(a, (v) => Number(v.toPrecision(7)));
   writeFileAtomic(join(dir, 'bins_model.json'), JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model) }) + '\n');
   const discardRow = summary.discard * nw * ndim;
-  const plots = renderFitPlots({
-    runDir: dir,
-    summary,
-    samples: sampler.backend.chain().slice(discardRow, nsteps * nw * ndim),
-    columns: problem.names,
-    bins: { x: bx, y: by, vrms: bv, err: be, model },
-    light: spec.light,
-    title: basename(o.kinematics),
-  });
+  const plots =
+    o.plots === false
+      ? { files: [], note: null }
+      : renderFitPlots({
+          runDir: dir,
+          summary,
+          samples: sampler.backend.chain().slice(discardRow, nsteps * nw * ndim),
+          columns: problem.names,
+          bins: { x: bx, y: by, vrms: bv, err: be, model },
+          light: spec.light,
+          title: basename(o.kinematics),
+        });
   if (plots.note) say(plots.note);
   if (plots.files.length) say(`wrote ${plots.files.join(', ')}`);
   for (const name of summary.names) {
