@@ -79,3 +79,6 @@ export const fitCommand = defineCommand({
     return 0;
   },
 });
+
+/** The option specs, for `jamfit batch`, which passes the same fit options to every galaxy. */
+export { options as fitOptions };
