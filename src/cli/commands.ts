@@ -1,3 +1,4 @@
+import { batchCommand } from './cmd-batch.ts';
 import { demoCommand } from './cmd-demo.ts';
 import { fitCommand } from './cmd-fit.ts';
 import { infoCommand } from './cmd-info.ts';
@@ -34,4 +35,5 @@ export const commands: Record<string, Command<any>> = {
   train: trainCommand,
   predict: predictCommand,
   evaluate: evaluateCommand,
+  batch: batchCommand,
 };
