@@ -46,6 +46,8 @@ export interface BatchOptions {
   seed?: number;
   /** Fit options for every galaxy (the manifest's optional columns override them per galaxy). */
   fit?: Partial<FitOptions>;
+  /** Called once per galaxy fitted in this run, in completion order (the benchmark times them). */
+  onGalaxy?: (r: GalaxyResult) => void;
 }
 
 export interface BatchOutcome {
@@ -129,7 +131,7 @@ async function runAll(tasks: GalaxyTask[], workers: number, each: (r: GalaxyResu
         pool.run(t).then(
           (r: GalaxyResult) => each(r),
           // A worker that dies (out of memory, a native crash) loses only its galaxy.
-          (err: unknown) => each({ name: t.name, status: 'failed', error: `worker failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, resumed: false, seconds: 0 }),
+          (err: unknown) => each({ name: t.name, status: 'failed', error: `worker failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, resumed: false, seconds: 0, msPerStep: NaN }),
         ),
       ),
     );
@@ -170,6 +172,7 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   let n = skipped;
   await runAll(todo, workers, (r) => {
     n++;
+    o.onGalaxy?.(r);
     if (r.status === 'failed') failed.set(r.name, r.error!);
     if (bar) bar.tick(r.status === 'failed');
     else io.out(`  [${n}/${tasks.length}] ${r.name}: ${r.status === 'done' ? `done in ${r.seconds.toFixed(1)} s${r.resumed ? ' (resumed)' : ''}` : `FAILED: ${r.error}`}`);

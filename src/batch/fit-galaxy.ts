@@ -37,6 +37,8 @@ export interface GalaxyResult {
   resumed: boolean;
   /** Wall time of this attempt, s. */
   seconds: number;
+  /** Sampling time per step in this attempt, ms (NaN when nothing was sampled, or failed). */
+  msPerStep: number;
 }
 
 /** The marker's record of a galaxy. */
@@ -85,9 +87,9 @@ export async function fitGalaxy(task: GalaxyTask): Promise<GalaxyResult> {
     const r = await runFit(task.options, { out: () => {}, err: () => {} });
     const marker: Marker = { name: task.name, seed: task.options.seed!, options: markerOptions(task.options), warnings: r.warnings };
     writeFileAtomic(join(dir, MARKER), JSON.stringify(marker, null, 2) + '\n');
-    return { name: task.name, status: 'done', error: null, resumed: started, seconds: (performance.now() - t0) / 1000 };
+    return { name: task.name, status: 'done', error: null, resumed: started, seconds: (performance.now() - t0) / 1000, msPerStep: r.msPerStep };
   } catch (e) {
     const text = e instanceof JamfitError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
-    return { name: task.name, status: 'failed', error: text.split('\n')[0], resumed: started, seconds: (performance.now() - t0) / 1000 };
+    return { name: task.name, status: 'failed', error: text.split('\n')[0], resumed: started, seconds: (performance.now() - t0) / 1000, msPerStep: NaN };
   }
 }
