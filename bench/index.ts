@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   sampler: () => import('./sampler.ts'),
   kernel: () => import('./kernel.ts'),
   surrogate: () => import('./surrogate.ts'),
+  batch: () => import('./batch.ts'),
 };
 
 const wanted = process.argv.slice(2);
