@@ -40,7 +40,9 @@ export function createBatchProgress(total: number, already: number, opts: { stre
       fits++;
       if (f) failed++;
       const dt = (performance.now() - t0) / 1000;
-      bar.increment(1, { rate: dt > 0 ? (fits / dt).toPrecision(3) : '-', failed });
+      const rate = fits / dt;
+      // Fixed-point at every size (toPrecision would print 1.70e+3 for a fast batch).
+      bar.increment(1, { rate: dt > 0 ? rate.toFixed(rate < 10 ? 2 : rate < 100 ? 1 : 0) : '-', failed });
     },
     stop() {
       bar.stop();
