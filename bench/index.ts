@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   surrogate: () => import('./surrogate.ts'),
   fit: () => import('./fit.ts'),
   'vs-exact': () => import('./vs-exact.ts'),
+  batch: () => import('./batch.ts'),
 };
 /** Run only when named (minutes of exact JAM). */
 const ON_REQUEST = new Set(['vs-exact']);

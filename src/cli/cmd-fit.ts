@@ -110,3 +110,6 @@ export function reportFit(io: FitIO, r: FitOutcome): void {
   io.out(`  ml_total ${d.median.toPrecision(4)}  68% [${d.lo68.toPrecision(4)}, ${d.hi68.toPrecision(4)}]`);
   io.out(`  chi2 ${s.chi2.toFixed(1)} / ${s.nbins} bins; ${s.nsteps} steps x ${s.nwalkers} walkers, discard ${s.discard}; tau max ${Math.max(...s.diagnostics.tau).toFixed(1)}; ${r.seconds.toFixed(1)} s`);
 }
+
+/** The option specs, for `jamfit batch`, which passes the same fit options to every galaxy. */
+export { options as fitOptions };

@@ -1,3 +1,4 @@
+import { batchCommand } from './cmd-batch.ts';
 import { demoCommand } from './cmd-demo.ts';
 import { fitCommand } from './cmd-fit.ts';
 import { infoCommand } from './cmd-info.ts';
@@ -36,4 +37,5 @@ export const commands: Record<string, Command<any>> = {
   predict: predictCommand,
   evaluate: evaluateCommand,
   validate: validateCommand,
+  batch: batchCommand,
 };

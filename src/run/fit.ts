@@ -100,6 +100,8 @@ export interface FitOptions {
   clipRounds?: number;
   /** Keep only bins within this radius of the centre in the galaxy frame, arcsec (> 0). */
   rmax?: number;
+  /** Show the sampler's progress bar on a terminal (default true; off when a caller draws its own, as `jamfit batch` does). */
+  progress?: boolean;
   /** The command line, for the log. */
   argv?: string[];
 }
@@ -504,7 +506,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
       flush();
       const ts = performance.now();
       const r = await sampler.run(initial, Math.max(total - resumedFrom, 0), {
-        progress: true,
+        progress: o.progress ?? true,
         autoStop: cfg.steps === null ? { every: 100, factor: 50, rtol: 0.01, maxOverhead: Infinity } : undefined,
       });
       sampleMs = performance.now() - ts;
