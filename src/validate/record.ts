@@ -87,11 +87,17 @@ export function calibrationRecord(draw: MockDraw, seed: number, mockDir: string,
   const config = readJson<{ engine: string }>(join(runDir, 'config.json'));
   const truthFile = readJson<MockTruthFile>(join(mockDir, 'truth.json'));
   const columns = summary.chain_columns;
-  if (JSON.stringify(columns) !== JSON.stringify(VALIDATE_COLUMNS)) throw new InputError(join(runDir, 'summary.json'), `has columns ${columns.join(', ')}, not ${VALIDATE_COLUMNS.join(', ')}; remove this mock's folder and run again`);
-  const ndim = columns.length;
+  // The calibrated parameters come first; nuisance columns after them (the default fit's
+  // log10_f_sys, whose truth is 0 in these mocks) are sampled but not calibrated.
+  const nd = VALIDATE_COLUMNS.length;
+  if (JSON.stringify(columns.slice(0, nd)) !== JSON.stringify(VALIDATE_COLUMNS)) throw new InputError(join(runDir, 'summary.json'), `has columns ${columns.join(', ')}, not ${VALIDATE_COLUMNS.join(', ')} first; remove this mock's folder and run again`);
+  const ndimChain = columns.length;
+  const ndim = nd;
   const { nsteps, nwalkers, discard } = summary;
   const chain = readNpy(join(runDir, 'chain.npy'), nsteps).data;
-  const draws = thinnedDraws(chain, nsteps, nwalkers, ndim, discard, L);
+  const all = thinnedDraws(chain, nsteps, nwalkers, ndimChain, discard, L);
+  const draws = new Float64Array(L * nd);
+  for (let j = 0; j < L; j++) for (let d = 0; d < nd; d++) draws[j * nd + d] = all[j * ndimChain + d];
   const rng = new Rng(`jamfit-validate-stats:${seed}:${draw.k}`);
   const ranks: number[] = [];
   const pits: number[] = [];
@@ -104,7 +110,7 @@ export function calibrationRecord(draw: MockDraw, seed: number, mockDir: string,
   }
   const reference = referencePoint(rng, ndim);
   const t = tarpCredibility(draw.truth, draws, reference, draw.lo, draw.hi, rng);
-  const essMin = Math.min(...summary.diagnostics.ess);
+  const essMin = Math.min(...summary.diagnostics.ess.slice(0, nd));
   return {
     format: 'jamfit-validate-mock',
     version: 1,
@@ -114,11 +120,11 @@ export function calibrationRecord(draw: MockDraw, seed: number, mockDir: string,
     mock_seed: draw.mockSeed,
     fit_seed: draw.fitSeed,
     sersic: draw.sersic,
-    columns,
+    columns: columns.slice(0, nd),
     truth: draw.truth,
     truth_parameters: truthFile.parameters,
     intervals: summary.parameters,
-    median: summary.names.map((n) => (n === 'ml' ? Math.log10(summary.parameters.ml.median) : summary.parameters[n].median)),
+    median: summary.names.slice(0, nd).map((n) => (n === 'ml' ? Math.log10(summary.parameters.ml.median) : summary.parameters[n].median)),
     draws: L,
     ranks,
     pits,

@@ -146,7 +146,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   const n = int('--n', o.n, undefined, 1);
   if (n === undefined) throw new InputError('--n', 'missing; give the number of mock galaxies, e.g. --n 400');
   const seed = int('--seed', o.seed, 1, 0)!;
-  const walkers = int('--walkers', o.walkers, 32, 2 * VALIDATE_COLUMNS.length)!;
+  const walkers = int('--walkers', o.walkers, 32, 2 * (VALIDATE_COLUMNS.length + 1))!; // + f_sys, which the default fit samples
   const steps = int('--steps', o.steps, undefined, 10) ?? null;
   const maxSteps = int('--max-steps', o.maxSteps, 20000, 100)!;
   const L = int('--draws', o.draws, 99, 1)!;

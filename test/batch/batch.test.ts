@@ -39,7 +39,7 @@ function manifest(file: string, order: number[]) {
   return file;
 }
 let MANIFEST = '';
-const FIT = ['--exact', '--walkers', '8', '--steps', '120', '--seed', '11'];
+const FIT = ['--exact', '--walkers', '10', '--steps', '120', '--seed', '11'];
 const batch = (out: string, ...extra: string[]) => ['batch', MANIFEST, '--out', out, ...FIT, ...extra];
 const table = (dir: string, base = 'summary') => ({ csv: readFileSync(join(dir, `${base}.csv`), 'utf8'), arrow: readFileSync(join(dir, `${base}.arrow`)) });
 let plain: { csv: string; arrow: Buffer };

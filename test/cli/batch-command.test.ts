@@ -49,7 +49,7 @@ test('bad manifests and options: one line naming the place and the fix, exit 2, 
     ['bad --workers', ['batch', good, '--out', out, '--workers', '0'], /--workers: is 0; give the number of galaxies to fit at once/],
     ['bad --seed', ['batch', good, '--out', out, '--seed', '1.5'], /--seed: is 1\.5; give an integer >= 0/],
     ['bad --shard', ['batch', good, '--out', out, '--shard', '3/3'], /--shard: gives shard 3 of 3; shards are numbered 0\.\.2/],
-    ['fit option failing every galaxy', ['batch', good, '--out', out, '--exact', '--walkers', '4'], /--walkers: is 4 for 4 parameters; use at least 2 x 4 = 8 .*\(checked on galaxy g; the option applies to every galaxy\)$/],
+    ['fit option failing every galaxy', ['batch', good, '--out', out, '--exact', '--walkers', '4'], /--walkers: is 4 for 5 parameters; use at least 2 x 5 = 10 .*\(checked on galaxy g; the option applies to every galaxy\)$/],
     ['bad fit enum', ['batch', good, '--out', out, '--ml-mode', 'guess'], /--ml-mode: is 'guess'; use sample or profile or marginal/],
     ['a per-galaxy option is not a batch option', ['batch', good, '--out', out, '--distance', '20'], /unknown option '--distance'/],
   ];
@@ -89,7 +89,7 @@ test('the per-row options reach the fit (config.json), the batch seed gives each
   const bin = fileURLToPath(new URL('../../bin/jamfit.js', import.meta.url));
   const out = join(root, 'slurm');
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [bin, 'batch', m, '--out', out, '--exact', '--walkers', '8', '--steps', '20', '--workers', '1', '--seed', '4'], { encoding: 'utf8', env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [bin, 'batch', m, '--out', out, '--exact', '--walkers', '10', '--steps', '20', '--workers', '1', '--seed', '4'], { encoding: 'utf8', env: { ...process.env, ...env } });
   const r = run({ SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '2', SLURM_ARRAY_TASK_MIN: '1' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /shard 1\/2 \(SLURM_ARRAY_TASK_ID\): 1 of 2 galaxies/);

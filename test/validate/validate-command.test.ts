@@ -18,7 +18,7 @@ import { runCli } from '../cli/run-cli.ts';
 const root = mkdtempSync(join(tmpdir(), 'jamfit-validate-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const dir = join(root, 'v');
-const common = ['--walkers', '8', '--steps', '10', '--draws', '9', '--exact', '--seed', '7', '--out', dir];
+const common = ['--walkers', '10', '--steps', '10', '--draws', '9', '--exact', '--seed', '7', '--out', dir];
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 const NAMES = ['beta_z', 'q_m', 'inc_deg', 'ml'];
 
@@ -44,7 +44,7 @@ test('validate --n 1 then --n 2: files, only the new mock fitted, report consist
   const truths = [0, 1].map((k) => json(join(dir, `mocks/${k}/mock/truth.json`)));
   // The fit saw the mock's photometry and the bundled mock's observation.
   const cfg0 = json(join(dir, 'mocks/0/fit/config.json'));
-  assert.deepEqual([cfg0.distance_mpc, cfg0.pixsize, cfg0.psf.sigma, cfg0.walkers, cfg0.steps], [20, 3, [1], 8, 10]);
+  assert.deepEqual([cfg0.distance_mpc, cfg0.pixsize, cfg0.psf.sigma, cfg0.walkers, cfg0.steps], [20, 3, [1], 10, 10]);
   assert.equal(truths[0].noise.frac, 0.05);
   // Mock k's noise and sampler use the two seeds drawn for (seed 7, k), never the same stream.
   for (let k = 0; k < 2; k++) {
@@ -78,7 +78,7 @@ test('validate --n 1 then --n 2: files, only the new mock fitted, report consist
       let below = 0;
       for (let j = 0; j < 9; j++) {
         const step = s.discard + Math.floor(((j + 0.5) * kept) / 9);
-        if (chain[(step * 8 + (j % 8)) * 4 + d] < t) below++;
+        if (chain[(step * 10 + (j % 10)) * 5 + d] < t) below++;
       }
       const rec = json(join(dir, `mocks/${k}/calibration.json`));
       assert.equal(rec.ranks[d], below, `mock ${k} ${name}`);
@@ -105,9 +105,9 @@ test('a mock killed after sampling is summarised again, not refitted, with the s
   assert.match(readFileSync(join(dir, 'mocks/1/fit/fit.log'), 'utf8'), /the chain was already complete/);
 
   const report = readFileSync(join(dir, 'report.json'), 'utf8');
-  const bad = await runCli(['validate', '--n', '2', ...common.map((v) => (v === '8' ? '10' : v))]);
+  const bad = await runCli(['validate', '--n', '2', ...common.map((v, i) => (v === '10' && i === 1 ? '12' : v))]);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /^jamfit validate: .*validate\.json: this folder was started with other options: walkers was 8, now 10; use the same options \(any --n\) or choose another --out$/);
+  assert.match(bad.err, /^jamfit validate: .*validate\.json: this folder was started with other options: walkers was 10, now 12; use the same options \(any --n\) or choose another --out$/);
   assert.equal(readFileSync(join(dir, 'report.json'), 'utf8'), report);
 });
 
@@ -118,11 +118,11 @@ const cases: [string, string[], RegExp][] = [
   ['no --n', ['--out', o('n')], /--n: missing; give the number of mock galaxies/],
   ['--n 0', ['--n', '0', '--out', o('n0')], /--n: is 0; give an integer >= 1/],
   ['--n 1.5', ['--n', '1.5', '--out', o('n15')], /--n: is 1\.5; give an integer >= 1/],
-  ['--walkers 7', ['--n', '1', '--walkers', '7', '--out', o('w')], /--walkers: is 7; give an integer >= 8/],
+  ['--walkers 9', ['--n', '1', '--walkers', '9', '--out', o('w')], /--walkers: is 9; give an integer >= 10/],
   ['--steps 5', ['--n', '1', '--steps', '5', '--out', o('s')], /--steps: is 5; give an integer >= 10/],
   ['--draws 0', ['--n', '1', '--draws', '0', '--out', o('d')], /--draws: is 0; give an integer >= 1/],
   ['--rank-bins 3 with L = 9', ['--n', '1', '--draws', '9', '--rank-bins', '3', '--out', o('b')], /--rank-bins: is 3; it must divide --draws \+ 1 = 10/],
-  ['more draws than the chain keeps', ['--n', '1', '--walkers', '8', '--steps', '10', '--draws', '99', '--out', o('dd')], /--draws: is 99, more than the 40 samples a chain of --steps 10 x --walkers 8 keeps/],
+  ['more draws than the chain keeps', ['--n', '1', '--walkers', '10', '--steps', '10', '--draws', '99', '--out', o('dd')], /--draws: is 99, more than the 50 samples a chain of --steps 10 x --walkers 10 keeps/],
   ['no --out', ['--n', '1'], /--out: missing; give the validation folder/],
   ['--out a file', ['--n', '1', '--out', file], /--out: .*a-file is a file; give a folder/],
   ['a positional argument', ['x', '--n', '1', '--out', o('p')], /x: unexpected argument; jamfit validate takes options only/],
