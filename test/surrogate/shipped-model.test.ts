@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { NETWORK_INPUTS_V2 } from '../../src/surrogate/normalise.ts';
 import { test } from 'node:test';
 import { jamVrms } from '../../src/jam/jam.ts';
 import { sersicToMge } from '../../src/photometry/sersic-mge.ts';
@@ -22,20 +23,21 @@ test('the shipped model loads, is small, and its manifest records domain, grid, 
   const m = s.manifest;
   assert.equal(m.domain.box.n[0], 1);
   assert.equal(m.grid.nRad * m.grid.nTheta, s.mlp.arch.nOut);
-  assert.equal(m.inMean.length, 5);
+  assert.deepEqual(m.inputs, [...NETWORK_INPUTS_V2]);
+  assert.equal(m.inMean.length, NETWORK_INPUTS_V2.length);
   assert.equal(typeof m.trainingSet.seed, 'number');
   assert.ok((m.metrics as any).validation.mlpExactSersic.medianAbs > 0);
   assert.match(m.packageVersion, /^\d+\.\d+\.\d+/);
   assert.ok(statSync(join(SHIPPED_DIR, m.weightsFile)).size < 4e6);
 });
 
-// The issue's per-map target (max |error| <= 1%) and 2.5x its median target (0.1%): the shipped
-// model meets the former on 93% of held-out maps (fixtures/surrogate/evaluation/metrics.json),
-// and the reference cases lie inside the domain (n 2..4, q >= 0.6), where it is most accurate
-// (measured: max 0.36% with the exact Sersic features, 0.32% through the CNN; medians <= 0.083% /
-// 0.154%). A broken scale, R_e definition, interpolation or feature path costs >= 1% (measured:
-// the nominal instead of the MGE half-light R_e gives max 1.06%).
-const TOL = { max: 0.01, median: 0.0025 };
+// The issue's targets (median |error| <= 0.1%, max <= 1%) on the 12 jampy reference cases
+// (n 2..4, q >= 0.6, inside the domain). Measured with the shipped v3 model (exact Sérsic /
+// through the CNN, against the own exact JAM and against jampy): medians 0.010-0.042%, max
+// 0.066-0.216% (scratch script in the closing note of issue 8). Max bound 0.5%: 2.3x the worst
+// case; a broken scale, R_e definition, interpolation or feature path costs >= 1% (measured on
+// v2: the nominal instead of the MGE half-light R_e gives max 1.06%).
+const TOL = { max: 0.005, median: 0.001 };
 
 function errors(a: ArrayLike<number>, b: ArrayLike<number>) {
   const e = Array.from(a, (v, i) => Math.abs(v / b[i] - 1)).sort((x, y) => x - y);
