@@ -12,7 +12,7 @@ const options = {
   y0: { type: 'number', description: 'galaxy centre y, arcsec (older form of --centre)' },
   vsys: { type: 'number', description: 'systemic velocity to remove from V, km/s (default: estimated)' },
   mask: { type: 'string', description: 'comma-separated bin ids to exclude' },
-  'psf-sigma': { type: 'string', description: 'PSF Gaussian sigmas, arcsec, comma-separated (default: the data file\'s)' },
+  'psf-sigma': { type: 'string', description: 'PSF Gaussian sigmas, arcsec, comma-separated, or none (default: the data file\'s)' },
   'psf-weight': { type: 'string', description: 'PSF Gaussian weights, comma-separated (default equal)' },
   pixsize: { type: 'number', description: 'square pixel side, arcsec (default: the data file\'s pixels, else 0)' },
   'mass-model': { type: 'string', description: 'qm (light MGE with q\' -> q_M, times M/L) or light (mass follows light)', default: 'qm' },

@@ -260,11 +260,16 @@ export function prepareFit(o: FitOptions): Prepared {
   // PA = -90 maps (x, y) -> (x, y): the identity rotation, used when only a centre is given.
 
   // PSF and pixel: the options, else the file's metadata.
-  const ps = numberList('--psf-sigma', o.psfSigma);
+  // `--psf-sigma none` overrides a PSF in the data file's metadata (a fit without seeing).
+  const noPsf = o.psfSigma === 'none';
+  const ps = noPsf ? undefined : numberList('--psf-sigma', o.psfSigma);
   const pw = numberList('--psf-weight', o.psfWeight);
   let psf: FitConfig['psf'] = null;
   let psfSource = 'none';
-  if (ps) {
+  if (noPsf) {
+    if (pw) throw new InputError('--psf-weight', 'needs --psf-sigma values, not none');
+    psfSource = '--psf-sigma none';
+  } else if (ps) {
     const weight = pw ?? ps.map(() => 1);
     if (weight.length !== ps.length) throw new InputError('--psf-weight', `has ${weight.length} values for ${ps.length} PSF sigmas; give one weight per sigma`);
     psf = { sigma: ps, weight };

@@ -131,3 +131,17 @@ test('a posterior piled up at a prior bound is a warning (NGC 6278 with the surr
   const ok = await runCli(fitArgs(join(root, 'nowarn'), '--steps', '400'));
   assert.doesNotMatch(ok.err, /piles up/);
 });
+
+test('--psf-sigma none overrides the PSF of the data file (NGC 6278 ECSV metadata: 1.06")', async () => {
+  const ngc = join(ROOT, 'fixtures/ngc6278');
+  const args = (out: string, ...x: string[]) => ['fit', join(ngc, 'gauss_hermite_kins.ecsv'), '--photometry', join(ngc, 'mge.ecsv'), '--distance', '39.96', '--pa', '-54', '--steps', '20', '--out', out, ...x];
+  const withPsf = await runCli(args(join(root, 'psf-file')));
+  const without = await runCli(args(join(root, 'psf-none'), '--psf-sigma', 'none', '--pixsize', '0'));
+  assert.equal(withPsf.code, 0, withPsf.err);
+  assert.equal(without.code, 0, without.err);
+  assert.match(readFileSync(join(root, 'psf-file', 'fit.log'), 'utf8'), /psf: sigma 1\.06" weight 1 \(.*metadata\)/);
+  assert.match(readFileSync(join(root, 'psf-none', 'fit.log'), 'utf8'), /psf: none \(--psf-sigma none\); pixel 0"/);
+  const bad = await runCli(args(join(root, 'psf-bad'), '--psf-sigma', 'none', '--psf-weight', '1'));
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--psf-weight: needs --psf-sigma values, not none/);
+});
