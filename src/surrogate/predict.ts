@@ -11,16 +11,13 @@
  * as the grid size was chosen for (src/surrogate/simulate/config.ts).
  */
 import { InputError } from '../../core/errors.ts';
-import { G_KMS2_PC_MSUN, pcPerArcsec } from '../jam/constants.ts';
-import { mgeHalfLight } from '../photometry/half-light.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
-import { canonicalImage } from '../photometry/canonical-image.ts';
 import { DOMAIN_PARAMS, domainViolation } from './domain.ts';
 import { bestEngine, createEngine, type EngineName } from './engine.ts';
 import { foldMlp } from './folded.ts';
 import { applyWeights, interpWeights, outsideGrid, thetaLogRGrid } from './grid.ts';
 import type { Surrogate } from './model-files.ts';
-import { cnnFeatures } from './galaxy.ts';
+import { surrogateGalaxy } from './galaxy.ts';
 
 export interface PredictCase {
   sersic: { n: number; re_arcsec: number; q: number; ie_lsun_pc2: number };
@@ -84,18 +81,15 @@ export async function predictVrms(s: Surrogate, c: PredictCase, o: PredictOption
     throw new InputError(k >= 0 ? FIELD[DOMAIN_PARAMS[k]] : 'parameters', `${bad}: outside the surrogate's training ${dom}; use \`jamfit jam\` (exact) there`);
   }
   const light = sersicToMge({ n: c.sersic.n, Re: c.sersic.re_arcsec, Ie: c.sersic.ie_lsun_pc2, qobs: c.sersic.q });
-  const hl = mgeHalfLight(light, 'sersic');
+  if (o.viaCnn && !s.cnn) throw new InputError('--via-cnn', 'this model has no CNN; train one without --no-cnn');
+  // The fit's per-galaxy set-up: features (exact, or the CNN reading the rendered MGE), R_e, scale.
+  const g = surrogateGalaxy(s, light, o.viaCnn ? null : { n: c.sersic.n, qobs: c.sersic.q }, c.distance_mpc, 'sersic');
   const grid = thetaLogRGrid(s.manifest.grid);
-  const xr = c.x.map((v) => v / hl.aMajor);
-  const yr = c.y.map((v) => v / hl.aMajor);
+  const xr = c.x.map((v) => v / g.reArcsec);
+  const yr = c.y.map((v) => v / g.reArcsec);
   const out = outsideGrid(grid, xr, yr);
-  if (out >= 0) throw new InputError(`x[${out}], y[${out}]`, `(${c.x[out]}, ${c.y[out]}) arcsec is at ${Math.hypot(xr[out], yr[out]).toPrecision(4)} R_e, outside the surrogate grid ${grid.rMin}..${grid.rMax} R_e (R_e = ${hl.aMajor.toPrecision(5)} arcsec)`);
-  let features: [number, number] = [c.sersic.n, c.sersic.q];
-  if (o.viaCnn) {
-    if (!s.cnn) throw new InputError('--via-cnn', 'this model has no CNN; train one without --no-cnn');
-    const img = canonicalImage({ kind: 'mge', mge: light }, { size: s.manifest.image.size, fov: s.manifest.image.fov, oversample: s.manifest.image.oversample });
-    features = cnnFeatures(s, img.pixels);
-  }
+  if (out >= 0) throw new InputError(`x[${out}], y[${out}]`, `(${c.x[out]}, ${c.y[out]}) arcsec is at ${Math.hypot(xr[out], yr[out]).toPrecision(4)} R_e, outside the surrogate grid ${grid.rMin}..${grid.rMax} R_e (R_e = ${g.reArcsec.toPrecision(5)} arcsec)`);
+  const features = g.features;
   const fm = foldMlp(s.mlp, s.norm);
   const e = o.engine ? await createEngine(o.engine, fm) : await bestEngine(fm);
   e.setFeatures(features);
@@ -103,6 +97,6 @@ export async function predictVrms(s: Surrogate, c: PredictCase, o: PredictOption
   e.dispose();
   const v2 = Float64Array.from(lnv, (t) => Math.exp(2 * t));
   const at = applyWeights(interpWeights(grid, xr, yr), v2);
-  const scale = Math.sqrt(G_KMS2_PC_MSUN * c.ml * hl.level * hl.aMajor * pcPerArcsec(c.distance_mpc));
+  const scale = Math.sqrt(g.v2Scale * c.ml);
   return { vrms: Float64Array.from(at, (t) => Math.sqrt(Math.max(t, 0)) * scale), features };
 }
