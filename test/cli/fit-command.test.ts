@@ -14,7 +14,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readNpy } from '../../samplers/backends/npy.ts';
 import { MOCK_LIGHT, MOCK_TRUTH, writeMock } from '../run/mock.ts';
-import { runCli } from './run-cli.ts';
+import { expectRefused, runCli } from './run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-fit-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -156,13 +156,7 @@ test('bad input: one line naming the file, row or option, exit 2, no run folder 
     ['ML mode with a black hole', [...base(d), '--ml-mode', 'profile', '--mbh', '1e8'], /--ml-mode: profile needs V_rms\^2 proportional to M\/L/],
     ['bad PSF weights', [...base(d), '--psf-sigma', '1,2', '--psf-weight', '1'], /--psf-weight: has 1 values for 2 PSF sigmas/],
   ];
-  for (const [what, argv, re] of cases) {
-    const r = await runCli(argv);
-    assert.equal(r.code, 2, `${what}: exit ${r.code}, ${r.err}`);
-    assert.equal(r.err.split('\n').length, 1, `${what}: ${r.err}`);
-    assert.match(r.err, re, what);
-    assert.ok(!existsSync(d), `${what}: the run folder was written`);
-  }
+  await expectRefused(cases, d);
 });
 
 test('without --steps the fit auto-stops or reaches --max-steps; not converging is a warning, recorded in summary.json', async () => {

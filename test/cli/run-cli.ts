@@ -1,5 +1,7 @@
 /** Runs the CLI in-process with captured I/O (fast), or as a real process (exit codes, bin). */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
 
@@ -15,4 +17,18 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function runBin(argv: string[], cwd = ROOT): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../bin/jamfit.js', import.meta.url)), ...argv], { cwd, encoding: 'utf8' });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/**
+ * Table-driven bad input: every row [what, argv, message] exits 2 with one line on stderr that
+ * matches `message`, and leaves `folder` (the run or survey folder the rows name) unwritten.
+ */
+export async function expectRefused(rows: readonly (readonly [string, string[], RegExp])[], folder: string, kind = 'run folder'): Promise<void> {
+  for (const [what, argv, re] of rows) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, `${what}: exit ${r.code}, ${r.err}`);
+    assert.equal(r.err.split('\n').length, 1, `${what}: ${r.err}`);
+    assert.match(r.err, re, what);
+    assert.ok(!existsSync(folder), `${what}: the ${kind} was written`);
+  }
 }

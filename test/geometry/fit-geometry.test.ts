@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { prepareFit } from '../../src/run/fit.ts';
-import { runCli } from '../cli/run-cli.ts';
+import { expectRefused, runCli } from '../cli/run-cli.ts';
 import { MOCK_LIGHT } from '../run/mock.ts';
 import { gridBins, mockField } from './mock-field.ts';
 
@@ -82,11 +82,5 @@ test('bad input: one line naming the option, exit 2, no run folder', async () =>
     ['PA empty', base(kin, d, '--pa', ''), /--pa: is ''; give the position angle/],
     ['--pa auto without V', base(vrmsOnly, d, '--pa', 'auto'), /--pa: auto needs the mean velocity V, but .*vrms\.csv gives V_rms only; give --pa DEG/],
   ];
-  for (const [what, argv, re] of cases) {
-    const r = await runCli(argv);
-    assert.equal(r.code, 2, `${what}: exit ${r.code}, ${r.err}`);
-    assert.equal(r.err.split('\n').length, 1, `${what}: ${r.err}`);
-    assert.match(r.err, re, what);
-    assert.ok(!existsSync(d), `${what}: the run folder was written`);
-  }
+  await expectRefused(cases, d);
 });
