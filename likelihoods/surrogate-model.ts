@@ -47,7 +47,17 @@ export interface SurrogateBinnedModel extends BinnedModel {
    * clears it.
    */
   setRow(row: ArrayLike<number> | null): void;
+  /**
+   * Engine rows for the direct path: `rows` (n x nbins, as `setRow` takes them) computed by the
+   * engine at `params` (n x [q_M, beta_z, inc_deg], float32). A later direct-path call at one of
+   * these parameter vectors (equal in float32) uses its row instead of the plain-JS forward, so
+   * the start draws and the posterior predictive check cost one engine call, not hundreds of JS
+   * forwards. Replaces any earlier table; n = 0 clears it.
+   */
+  cacheRows(params: Float32Array, rows: Float32Array, n: number): void;
 }
+
+const rowKey = (qM: number, betaZ: number, incDeg: number) => `${Math.fround(qM)},${Math.fround(betaZ)},${Math.fround(incDeg)}`;
 
 /**
  * @param op  W built on surrogateGridArcsec(s, galaxy.reArcsec) for the used bins.
@@ -69,6 +79,7 @@ export function surrogateBinnedModel(s: Surrogate, galaxy: SurrogateGalaxy, op: 
   raw[1] = qL;
   const pr = new Float64Array(3);
   let row: ArrayLike<number> | null = null;
+  let cached = new Map<string, Float32Array>();
   return {
     nbins: op.nbins,
     linearInMl: true,
@@ -80,6 +91,11 @@ export function surrogateBinnedModel(s: Surrogate, galaxy: SurrogateGalaxy, op: 
     setRow(r) {
       row = r;
     },
+    cacheRows(params, rows, n) {
+      cached = new Map();
+      const nb = op.nbins;
+      for (let i = 0; i < n; i++) cached.set(rowKey(params[3 * i], params[3 * i + 1], params[3 * i + 2]), rows.slice(i * nb, (i + 1) * nb));
+    },
     vrms2Bins(p: GridParams, out: Float64Array) {
       raw[2] = p.qM;
       raw[3] = p.betaZ;
@@ -89,6 +105,7 @@ export function surrogateBinnedModel(s: Surrogate, galaxy: SurrogateGalaxy, op: 
       if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
       const k = galaxy.v2Scale * p.ml;
       let r = row;
+      if (r === null && cached.size) r = cached.get(rowKey(p.qM, p.betaZ, p.incDeg)) ?? null;
       if (r === null) {
         pr[0] = p.qM;
         pr[1] = p.betaZ;

@@ -70,6 +70,8 @@ export interface NoiseModel {
   readonly inflation: number;
   /** Total 1-sigma error of a bin with formal error `err` and model `model` (km/s) at `theta`. */
   sigma(err: number, model: number, theta: number): number;
+  /** [g, a, c] of sigma^2 = g err^2 + a model^2 + c at `theta`, the one form of all four. */
+  variance(theta: number): [number, number, number];
   /** log p(z) of a residual in units of the total error, without the -log sigma. */
   logPdf(z: number): number;
   /**
@@ -125,9 +127,12 @@ export function noiseModel(o: NoiseOptions, nbins: number): NoiseModel {
     mitzkus: `errors x (2 N)^(1/4) = ${inflation.toFixed(3)} (N = ${nbins}; Mitzkus et al. 2017), not sampled`,
     none: 'the formal errors',
   }[sys];
+  const g = inflation * inflation;
+  const variance = (theta: number): [number, number, number] => [g, sys === 'fraction' ? theta * theta : 0, sys === 'floor' ? theta * theta : 0];
   return {
     systematics: sys,
     likelihood: o.likelihood,
+    variance,
     nu,
     param,
     inflation,
@@ -136,6 +141,10 @@ export function noiseModel(o: NoiseOptions, nbins: number): NoiseModel {
     tail,
     label: `${what}; ${t ? `Student-t, nu = ${nu}` : 'Gaussian'}`,
     logL(d, e, m, theta) {
+      if (!t) {
+        const [g, a, c] = variance(theta);
+        return gaussianSums(d, e, m, null, g, a, c);
+      }
       let logL = 0;
       let chi2Total = 0;
       for (let i = 0; i < d.length; i++) {
@@ -147,6 +156,56 @@ export function noiseModel(o: NoiseOptions, nbins: number): NoiseModel {
       return { logL, chi2Total };
     },
   };
+}
+
+/** Sums of the Gaussian likelihood over bins; see {@link gaussianSums}. */
+export interface GaussianSums {
+  logL: number;
+  /** sum ((d - m) / sigma_total)^2 */
+  chi2Total: number;
+  /** sum ((d - m) / err)^2, the formal chi^2 (NaN unless `invErr2` is given). */
+  chi2: number;
+}
+
+/**
+ * The Gaussian log L of data d_k (errors e_k) against the model m at bins idx[k] (k itself when
+ * idx is null), with sigma_k^2 = g e_k^2 + a m^2 + c, the form of every noise model (see
+ * NoiseModel.variance), in one pass: this is the sampler's innermost loop. sum log sigma_k is
+ * the log of products of 16 variances at a time (one log per bin was half the loop's cost); a
+ * product that leaves the normal range (variances beyond ~1e+-18) is redone bin by bin.
+ * Rounding: ~1e-15 in log L per 16 bins. NaN models give NaN.
+ * @param invErr2 1/e_k^2, for the formal chi2 (optional).
+ */
+export function gaussianSums(d: ArrayLike<number>, e: ArrayLike<number>, m: ArrayLike<number>, idx: Int32Array | null, g: number, a: number, c: number, invErr2?: ArrayLike<number>, out: GaussianSums = { logL: 0, chi2Total: 0, chi2: 0 }): GaussianSums {
+  const n = d.length;
+  let chi2Total = 0;
+  let chi2 = 0;
+  let logVar = 0;
+  for (let k0 = 0; k0 < n; k0 += 16) {
+    const k1 = Math.min(n, k0 + 16);
+    let prod = 1;
+    for (let k = k0; k < k1; k++) {
+      const mk = idx === null ? m[k] : m[idx[k]];
+      const ek = e[k];
+      const v = g * ek * ek + a * mk * mk + c;
+      const r = d[k] - mk;
+      const r2 = r * r;
+      chi2Total += r2 / v;
+      if (invErr2) chi2 += r2 * invErr2[k];
+      prod *= v;
+    }
+    if (prod > 1e-290 && prod < 1e290) logVar += Math.log(prod);
+    else {
+      for (let k = k0; k < k1; k++) {
+        const mk = idx === null ? m[k] : m[idx[k]];
+        logVar += Math.log(g * e[k] * e[k] + a * mk * mk + c);
+      }
+    }
+  }
+  out.logL = -n * HALF_LOG_2PI - 0.5 * logVar - 0.5 * chi2Total;
+  out.chi2Total = chi2Total;
+  out.chi2 = invErr2 ? chi2 : NaN;
+  return out;
 }
 
 /** A fit prior with the noise model's sampled term appended (its own column, last). */

@@ -29,7 +29,7 @@
 import { InputError } from '../core/errors.ts';
 import { applyGridToBins, type GridToBins } from '../src/operator/grid-to-bins.ts';
 import type { GridModel, GridParams } from './grid-model.ts';
-import { noiseModel, type NoiseModel } from './systematics.ts';
+import { gaussianSums, noiseModel, type GaussianSums, type NoiseModel } from './systematics.ts';
 import { checkVrmsData, marginal, profiled, type VrmsData } from './vrms-gaussian.ts';
 
 export type MlMode = 'sample' | 'profile' | 'marginal';
@@ -134,9 +134,15 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
     return b;
   };
   // chi^2 against the formal errors of the active model at scale s.
+  const invVar = Float64Array.from(act.err, (e) => 1 / (e * e));
+  const allActive = active.length === nb;
+  const sums: GaussianSums = { logL: 0, chi2Total: 0, chi2: 0 };
   const chi2At = (s: number) => {
     let c = 0;
-    for (let k = 0; k < mAct.length; k++) c += ((act.vrms[k] - s * mAct[k]) / act.err[k]) ** 2;
+    for (let k = 0; k < mAct.length; k++) {
+      const r = act.vrms[k] - s * mAct[k];
+      c += r * r * invVar[k];
+    }
     return c;
   };
   return {
@@ -146,6 +152,11 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
     active,
     evaluate(p, theta = NaN) {
       const m = vrmsAt(p);
+      if (mlMode === 'sample' && noise.likelihood === 'gaussian') {
+        const [g, a, c] = noise.variance(theta);
+        const r = gaussianSums(act.vrms, act.err, m, allActive ? null : active, g, a, c, invVar, sums);
+        return { logL: r.logL, chi2: r.chi2, chi2Total: r.chi2Total, ml: p.ml };
+      }
       for (let k = 0; k < active.length; k++) mAct[k] = m[active[k]];
       if (mlMode === 'profile') {
         const r = profiled(actInflated, mAct);

@@ -3,7 +3,7 @@
  * the rank-normalised split R-hat of Vehtari et al. (2021, Bayesian Analysis 16, 667).
  */
 import { validateChains, type ParameterChains } from './chain.ts';
-import { foldChains, rankNormalize, splitChains } from './rank.ts';
+import { rankNormalizeWithFolded, splitChains } from './rank.ts';
 
 /** Between/within-chain variance components of M chains of N draws (no splitting). */
 export interface VarianceComponents {
@@ -86,8 +86,9 @@ export interface RhatDetail {
  */
 export function splitRhatDetailed(chains: ParameterChains): RhatDetail {
   const split = splitChains(validateChains(chains));
-  const bulk = rhatOfPrepared(rankNormalize(split));
-  const tail = rhatOfPrepared(rankNormalize(foldChains(split)));
+  const { z, zFolded } = rankNormalizeWithFolded(split);
+  const bulk = rhatOfPrepared(z);
+  const tail = rhatOfPrepared(zFolded);
   const rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? NaN : Math.max(bulk, tail);
   return { rhat, bulk, tail };
 }

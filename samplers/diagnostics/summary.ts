@@ -5,9 +5,9 @@
  * so R-hat across walkers is a consistency check, not a proof of convergence).
  */
 import { InputError } from '../../core/errors.ts';
-import { ensembleToChains, isFlatChain, type EnsembleChain, type FlatChain } from './chain.ts';
+import { ensembleToChains, isFlatChain, validateChains, type EnsembleChain, type FlatChain, type ParameterChains } from './chain.ts';
 import { essOfPrepared, essQuantile } from './ess.ts';
-import { foldChains, pooledSorted, quantile, rankNormalize, splitChains } from './rank.ts';
+import { pooledSorted, quantile, rankNormalizeWithFolded, splitChains } from './rank.ts';
 import { rhatOfPrepared } from './rhat.ts';
 
 /** One row of {@link summarize}. */
@@ -45,9 +45,7 @@ export function summarizeChains(name: string, chains: Float64Array[]): SummaryRo
   const essBasic = essOfPrepared(split);
   const lo = essQuantile(chains, 0.05, sortedAll);
   const hi = essQuantile(chains, 0.95, sortedAll);
-  const z = rankNormalize(split);
-  const bulk = rhatOfPrepared(z);
-  const tail = rhatOfPrepared(rankNormalize(foldChains(split)));
+  const c = convergenceOfSplit(split);
   return {
     name,
     mean,
@@ -56,10 +54,27 @@ export function summarizeChains(name: string, chains: Float64Array[]): SummaryRo
     q50: quantile(sortedAll, 0.5),
     q95: quantile(sortedAll, 0.95),
     mcse_mean: sd / Math.sqrt(essBasic),
-    ess_bulk: essOfPrepared(z),
+    ess_bulk: c.essBulk,
     ess_tail: Number.isNaN(lo) || Number.isNaN(hi) ? NaN : Math.min(lo, hi),
-    rhat: Number.isNaN(bulk) || Number.isNaN(tail) ? NaN : Math.max(bulk, tail),
+    rhat: c.rhat,
   };
+}
+
+/**
+ * Rank-normalised split R-hat (max of bulk and folded tail, as splitRhat) and bulk ESS (as
+ * ess(chains, 'bulk')) of one parameter, sharing the one rank normalisation both are built on.
+ * @param chains `chains[chain][draw]`, as splitRhat and ess take them.
+ * @throws InputError as splitRhat.
+ */
+export function rhatAndBulkEss(chains: ParameterChains): { rhat: number; essBulk: number } {
+  return convergenceOfSplit(splitChains(validateChains(chains)));
+}
+
+function convergenceOfSplit(split: Float64Array[]): { rhat: number; essBulk: number } {
+  const { z, zFolded } = rankNormalizeWithFolded(split);
+  const bulk = rhatOfPrepared(z);
+  const tail = rhatOfPrepared(zFolded);
+  return { rhat: Number.isNaN(bulk) || Number.isNaN(tail) ? NaN : Math.max(bulk, tail), essBulk: essOfPrepared(z) };
 }
 
 /**

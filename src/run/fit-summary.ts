@@ -26,7 +26,8 @@
  *  - geometry: the centre and PA the fit used, their errors and methods, the flux peak and the
  *    file's photometric PA (src/geometry/resolve-geometry.ts GeometryReport), passed through.
  */
-import { autocorrTimeDetailed, ensembleToChains, splitRhat, ess } from '../../samplers/diagnostics/index.ts';
+import { autocorrTimeDetailed, ensembleToChains } from '../../samplers/diagnostics/index.ts';
+import { rhatAndBulkEss } from '../../samplers/diagnostics/summary.ts';
 import type { GeometryReport } from '../geometry/resolve-geometry.ts';
 import { pcPerArcsec } from '../jam/constants.ts';
 import type { PpcSummary } from './ppc.ts';
@@ -135,7 +136,7 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   const kept = nsteps - discard;
   const row = nwalkers * ndim;
   const post = { data: o.chain.subarray(discard * row), nsteps: kept, nwalkers, ndim };
-  const perDim = ensembleToChains(post);
+  const conv = ensembleToChains(post).map(rhatAndBulkEss);
   const n = kept * nwalkers;
   const col = (d: number) => {
     const a = new Float64Array(n);
@@ -209,8 +210,8 @@ export function summarizeFit(o: SummaryInput): FitSummary {
     diagnostics: {
       tau: Array.from(ac.tau),
       tau_reliable: ac.reliable,
-      rhat: perDim.map((c) => splitRhat(c)),
-      ess: perDim.map((c) => ess(c)),
+      rhat: conv.map((c) => c.rhat),
+      ess: conv.map((c) => c.essBulk),
       acceptance: o.acceptance,
       nan_count: o.nanCount,
       converged: o.converged,

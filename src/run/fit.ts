@@ -47,7 +47,7 @@ import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
 import { surrogateEvaluator } from './surrogate-evaluator.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions, clipOutliers, type ClipResult } from './clip.ts';
-import { posteriorPredictive } from './ppc.ts';
+import { posteriorPredictive, ppcPositions } from './ppc.ts';
 
 /** The command's options as parsed (undefined = not given). */
 export interface FitOptions {
@@ -417,14 +417,12 @@ function checkResume(dir: string, cfg: FitConfig): boolean {
 }
 
 /** Picks the walkers' start: the nwalkers best of 3 nwalkers prior draws (seeded), evaluated in this thread. */
-function startPositions(p: FitProblem, nwalkers: number, seed: number): Float64Array[] {
+async function startPositions(p: FitProblem, nwalkers: number, seed: number, prefetch?: Prefetch): Promise<Float64Array[]> {
   const rng = new Rng(`jamfit-fit-start:${seed}`);
   const blob = new Float64Array(p.blobs.length);
-  const draws: { x: Float64Array; lp: number }[] = [];
-  for (let k = 0; k < 3 * nwalkers; k++) {
-    const x = p.prior.draw(rng);
-    draws.push({ x, lp: p.logProb(x, blob) });
-  }
+  const xs = Array.from({ length: 3 * nwalkers }, () => p.prior.draw(rng));
+  await prefetch?.(xs);
+  const draws = xs.map((x) => ({ x, lp: p.logProb(x, blob) }));
   const ok = draws.filter((d) => d.lp > -Infinity);
   if (ok.length < nwalkers) throw new InputError('prior', `only ${ok.length} of ${draws.length} prior draws have a finite posterior; check the data and priors`);
   // Stable sort with the draw order as tie-breaker: deterministic for a seed.
@@ -481,154 +479,168 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const workers = o.workers ?? 1;
   const runJson = join(dir, 'run.json');
   const sampled = existsSync(runJson) ? (JSON.parse(readFileSync(runJson, 'utf8')) as { status: string; converged: boolean | null; stop: string }) : null;
-  const evaluator = problem.surrogate
-    ? await surrogateEvaluator(problem)
+  const fast = problem.surrogate ? await surrogateEvaluator(problem) : null;
+  const evaluator = fast
+    ? fast
     : workers > 1
       ? workerPoolEvaluator({ module: new URL(import.meta.url.endsWith('.ts') ? './fit-worker.ts' : './fit-worker.js', import.meta.url), exportName: 'setup', init: spec, workers }) : perWalkerEvaluator(problem.logProb);
-  const sampler = new EnsembleSampler({
-    nwalkers: nw,
-    ndim,
-    evaluator,
-    seed: cfg.seed,
-    blobs: problem.blobs,
-    names: problem.names,
-    // Surrogate steps are fast: at most two checkpoints a second, or the fsync every 10 steps
-    // costs 0.7 s of a 5 s fit (a kill still loses < 0.5 s of sampling and resumes exactly).
-    // Exact-JAM steps are slow: every 10 steps.
-    backend: new DiskBackend(dir, { checkpointEvery: 10, minIntervalMs: cfg.engine === 'surrogate' ? 500 : 0 }),
-  });
-  const resumedFrom = sampler.iteration;
-  let converged: boolean | null = sampled?.converged ?? null;
-  let stop = sampled?.stop ?? '';
-  let sampleMs = 0;
-  let stepsRun = 0;
+  // The surrogate's engine also serves the start draws and the posterior predictive check (one
+  // call each instead of ~100 JS forwards), so it stays open until the end; the sampler gets a
+  // view whose close leaves it open.
+  const prefetch: Prefetch | undefined = fast ? (xs) => fast.prefetch(xs) : undefined;
   try {
-    if (!sampled) {
-      const total = cfg.steps ?? cfg.max_steps;
-      let initial: Float64Array[] | null = null;
-      if (resumedFrom === 0) {
+    const sampler = new EnsembleSampler({
+      nwalkers: nw,
+      ndim,
+      evaluator: { kind: evaluator.kind, bind: (b) => evaluator.bind(b), evaluate: (idx) => evaluator.evaluate(idx), close: async () => {} },
+      seed: cfg.seed,
+      blobs: problem.blobs,
+      names: problem.names,
+      // Surrogate steps are fast: at most two checkpoints a second, or the fsync every 10 steps
+      // costs 0.7 s of a 5 s fit (a kill still loses < 0.5 s of sampling and resumes exactly).
+      // Exact-JAM steps are slow: every 10 steps.
+      backend: new DiskBackend(dir, { checkpointEvery: 10, minIntervalMs: cfg.engine === 'surrogate' ? 500 : 0 }),
+    });
+    const resumedFrom = sampler.iteration;
+    let converged: boolean | null = sampled?.converged ?? null;
+    let stop = sampled?.stop ?? '';
+    let sampleMs = 0;
+    let stepsRun = 0;
+    try {
+      if (!sampled) {
+        const total = cfg.steps ?? cfg.max_steps;
+        let initial: Float64Array[] | null = null;
+        if (resumedFrom === 0) {
+          const ts = performance.now();
+          initial = await startPositions(problem, nw, cfg.seed, prefetch);
+          say(`start: best ${nw} of ${3 * nw} prior draws, ${((performance.now() - ts) / (3 * nw)).toFixed(1)} ms per model (main thread)`);
+        } else say(`resuming from step ${resumedFrom}`);
+        flush();
         const ts = performance.now();
-        initial = startPositions(problem, nw, cfg.seed);
-        say(`start: best ${nw} of ${3 * nw} prior draws, ${((performance.now() - ts) / (3 * nw)).toFixed(1)} ms per model (main thread)`);
-      } else say(`resuming from step ${resumedFrom}`);
-      flush();
-      const ts = performance.now();
-      const r = await sampler.run(initial, Math.max(total - resumedFrom, 0), {
-        progress: o.progress ?? true,
-        autoStop: cfg.steps === null ? { every: 100, factor: 50, rtol: 0.01, maxOverhead: Infinity } : undefined,
-      });
-      sampleMs = performance.now() - ts;
-      stepsRun = r.steps;
-      converged = r.converged;
-      stop = cfg.steps !== null ? `fixed --steps ${cfg.steps}` : r.converged ? 'converged (N > 50 tau, tau stable to 1%)' : `not converged by --max-steps ${cfg.max_steps}`;
-      writeFileAtomic(runJson, JSON.stringify({ status: 'sampled', iteration: sampler.iteration, converged, stop }) + '\n');
-      say(`sampled ${r.steps} steps (${sampler.iteration} in all) in ${(sampleMs / 1000).toFixed(1)} s with ${evaluator.kind}: ${stepsRun ? (sampleMs / stepsRun).toFixed(1) : '-'} ms per step, ${stepsRun ? (sampleMs / (stepsRun * nw)).toFixed(2) : '-'} ms per model; ${stop}`);
-    } else say('the chain was already complete (run.json): summarising');
-  } finally {
-    await sampler.close();
-  }
-  if (converged === false && cfg.steps === null) {
-    warnings.push(stop);
-    io.err(`jamfit fit: warning: ${stop}`);
-  }
+        const r = await sampler.run(initial, Math.max(total - resumedFrom, 0), {
+          progress: o.progress ?? true,
+          autoStop: cfg.steps === null ? { every: 100, factor: 50, rtol: 0.01, maxOverhead: Infinity } : undefined,
+        });
+        sampleMs = performance.now() - ts;
+        stepsRun = r.steps;
+        converged = r.converged;
+        stop = cfg.steps !== null ? `fixed --steps ${cfg.steps}` : r.converged ? 'converged (N > 50 tau, tau stable to 1%)' : `not converged by --max-steps ${cfg.max_steps}`;
+        writeFileAtomic(runJson, JSON.stringify({ status: 'sampled', iteration: sampler.iteration, converged, stop }) + '\n');
+        say(`sampled ${r.steps} steps (${sampler.iteration} in all) in ${(sampleMs / 1000).toFixed(1)} s with ${evaluator.kind}: ${stepsRun ? (sampleMs / stepsRun).toFixed(1) : '-'} ms per step, ${stepsRun ? (sampleMs / (stepsRun * nw)).toFixed(2) : '-'} ms per model; ${stop}`);
+      } else say('the chain was already complete (run.json): summarising');
+    } finally {
+      await sampler.close();
+    }
+    if (converged === false && cfg.steps === null) {
+      warnings.push(stop);
+      io.err(`jamfit fit: warning: ${stop}`);
+    }
 
-  const nsteps = sampler.iteration;
-  if (nsteps < 8) throw new InputError('--steps', `the chain has ${nsteps} steps; a summary needs at least 8`);
-  const summary = summarizeFit({
-    chain: sampler.backend.chain().subarray(0, nsteps * nw * ndim),
-    logProb: sampler.backend.logProb().subarray(0, nsteps * nw),
-    blobs: sampler.backend.blobs().subarray(0, nsteps * nw * 2),
-    nsteps,
-    nwalkers: nw,
-    columns: problem.names,
-    massModel: cfg.mass_model,
-    mlMode: cfg.ml_mode,
-    light: spec.light,
-    distanceMpc: cfg.distance_mpc,
-    nbins: problem.active.length,
-    acceptance: sampler.acceptanceFraction.reduce((a, b) => a + b, 0) / nw,
-    nanCount: sampler.nanCount,
-    converged,
-    stop,
-    reArcsec: spec.halo ? mgeHalfLight(spec.light).aMajor : undefined,
-    geometry: prep.geometry,
-  });
-  summary.noise = { systematics: cfg.systematics, likelihood: cfg.likelihood, nu: cfg.nu, inflation: problem.noise.inflation, total_error: problem.noise.label };
-  for (const w of edgeWarnings(summary, problem, cfg.engine)) {
-    warnings.push(w);
-    say(`warning: ${w}`);
-    io.err(`jamfit fit: warning: ${w}`);
-  }
+    const nsteps = sampler.iteration;
+    if (nsteps < 8) throw new InputError('--steps', `the chain has ${nsteps} steps; a summary needs at least 8`);
+    const summary = summarizeFit({
+      chain: sampler.backend.chain().subarray(0, nsteps * nw * ndim),
+      logProb: sampler.backend.logProb().subarray(0, nsteps * nw),
+      blobs: sampler.backend.blobs().subarray(0, nsteps * nw * 2),
+      nsteps,
+      nwalkers: nw,
+      columns: problem.names,
+      massModel: cfg.mass_model,
+      mlMode: cfg.ml_mode,
+      light: spec.light,
+      distanceMpc: cfg.distance_mpc,
+      nbins: problem.active.length,
+      acceptance: sampler.acceptanceFraction.reduce((a, b) => a + b, 0) / nw,
+      nanCount: sampler.nanCount,
+      converged,
+      stop,
+      reArcsec: spec.halo ? mgeHalfLight(spec.light).aMajor : undefined,
+      geometry: prep.geometry,
+    });
+    summary.noise = { systematics: cfg.systematics, likelihood: cfg.likelihood, nu: cfg.nu, inflation: problem.noise.inflation, total_error: problem.noise.label };
+    for (const w of edgeWarnings(summary, problem, cfg.engine)) {
+      warnings.push(w);
+      say(`warning: ${w}`);
+      io.err(`jamfit fit: warning: ${w}`);
+    }
 
-  // Data and best model per bin (the maps' input).
-  const bestX = problem.names.map((n) => (reportedName(n) !== n ? Math.log10(summary.best[reportedName(n)]) : summary.best[n]));
-  const best = problem.prior.unpack(bestX);
-  const model = problem.like.modelVrms(best);
-  const bx = Float64Array.from(problem.used, (i) => spec.x[i]);
-  const by = Float64Array.from(problem.used, (i) => spec.y[i]);
-  const bv = Float64Array.from(problem.used, (i) => spec.vrms[i]);
-  const be = Float64Array.from(problem.used, (i) => spec.err[i]);
-  // V and sigma of the used bins, when the data have them (kept for the maps and bins_model.json).
-  const kinUsed = (a: Float64Array) => Float64Array.from(problem.used, (i) => a[prep.goodIndex[i]]);
-  const moments = prep.kin.v && prep.kin.sigma ? { v: kinUsed(prep.kin.v), sigma: kinUsed(prep.kin.sigma) } : undefined;
-  const discardRow = summary.discard * nw * ndim;
-  const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
+    // Data and best model per bin (the maps' input).
+    const bestX = problem.names.map((n) => (reportedName(n) !== n ? Math.log10(summary.best[reportedName(n)]) : summary.best[n]));
+    const discardRow = summary.discard * nw * ndim;
+    const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
+    const ppcOptions = { samples, best: bestX, seed: cfg.seed };
+    await prefetch?.(ppcPositions(problem, ppcOptions));
+    const best = problem.prior.unpack(bestX);
+    const model = problem.like.modelVrms(best);
+    const bx = Float64Array.from(problem.used, (i) => spec.x[i]);
+    const by = Float64Array.from(problem.used, (i) => spec.y[i]);
+    const bv = Float64Array.from(problem.used, (i) => spec.vrms[i]);
+    const be = Float64Array.from(problem.used, (i) => spec.err[i]);
+    // V and sigma of the used bins, when the data have them (kept for the maps and bins_model.json).
+    const kinUsed = (a: Float64Array) => Float64Array.from(problem.used, (i) => a[prep.goodIndex[i]]);
+    const moments = prep.kin.v && prep.kin.sigma ? { v: kinUsed(prep.kin.v), sigma: kinUsed(prep.kin.sigma) } : undefined;
 
-  // Posterior predictive check (src/run/ppc.ts): ppc.json bin by bin, its numbers in summary.json.
-  const tp = performance.now();
-  const ppc = posteriorPredictive(problem, { samples, best: bestX, seed: cfg.seed });
-  summary.ppc = ppc.summary;
-  if (clipping) {
-    summary.clipping = {
-      k: clipping.k, max_rounds: clipping.max_rounds, converged: clipping.converged,
-      rounds: clipping.rounds.map((r) => ({ round: r.round, n_beyond: r.beyond.length, clipped_rows: r.added.map(rowOf), restored_rows: r.restored.map(rowOf), chi2_total: r.chi2_total })),
-      clipped: ppc.bins.filter((b) => !b.in_fit).map((b) => ({ row: rowOf(b.index), x: b.x, y: b.y, vrms: b.data, err: b.err, model_best: b.model_best, z: b.z })),
+    // Posterior predictive check (src/run/ppc.ts): ppc.json bin by bin, its numbers in summary.json.
+    const tp = performance.now();
+    const ppc = posteriorPredictive(problem, ppcOptions);
+    summary.ppc = ppc.summary;
+    if (clipping) {
+      summary.clipping = {
+        k: clipping.k, max_rounds: clipping.max_rounds, converged: clipping.converged,
+        rounds: clipping.rounds.map((r) => ({ round: r.round, n_beyond: r.beyond.length, clipped_rows: r.added.map(rowOf), restored_rows: r.restored.map(rowOf), chi2_total: r.chi2_total })),
+        clipped: ppc.bins.filter((b) => !b.in_fit).map((b) => ({ row: rowOf(b.index), x: b.x, y: b.y, vrms: b.data, err: b.err, model_best: b.model_best, z: b.z })),
+      };
+    }
+    writeFileAtomic(join(dir, 'ppc.json'), JSON.stringify({ ...ppc.summary, bins: ppc.bins.map((b) => ({ row: rowOf(b.index), ...b })) }, null, 1) + '\n');
+    writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    const ps = ppc.summary;
+    say(`posterior predictive check (${ps.ndraws} draws, ${((performance.now() - tp) / 1000).toFixed(1)} s): chi2_total ${ps.chi2_total.toFixed(1)} for ${ps.dof} dof (${ps.chi2_per_dof.toFixed(2)} per dof), p-value ${ps.p_value.toFixed(3)}; ${ps.beyond_3sigma.count} of ${ps.nbins} bins beyond 3 sigma (${(100 * ps.beyond_3sigma.fraction).toFixed(2)}%, expected ${(100 * ps.beyond_3sigma.expected_fraction).toFixed(2)}%, binomial p ${ps.beyond_3sigma.p_value.toPrecision(3)})`);
+    for (const b of ppc.bins) if (Math.abs(b.z) > 3) say(`  beyond 3 sigma: row ${rowOf(b.index)} (x ${b.x.toFixed(2)}", y ${b.y.toFixed(2)}"): V_rms ${b.data.toFixed(1)}, model ${b.model_best.toFixed(1)}, sigma_total ${b.sigma_total.toFixed(1)} km/s, ${b.z.toFixed(2)} sigma${b.in_fit ? '' : ' (clipped)'}`);
+
+    const r6 = (a: ArrayLike<number>) => Array.from(a, (v) => Number(v.toPrecision(7)));
+    writeFileAtomic(
+      join(dir, 'bins_model.json'),
+      JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model), sigma_total: r6(ppc.bins.map((b) => b.sigma_total)), in_fit: ppc.bins.map((b) => b.in_fit), ...(moments ? { v: r6(moments.v), sigma: r6(moments.sigma) } : {}) }) + '\n',
+    );
+    const plots = o.plots === false ? { files: [] as string[], note: null } : renderFitPlots({
+      runDir: dir,
+      summary,
+      samples,
+      columns: problem.names,
+      bins: { x: bx, y: by, vrms: bv, err: be, model },
+      moments,
+      light: spec.light,
+      title: basename(o.kinematics),
+      truth,
+      ppc,
+    });
+    if (plots.note) say(plots.note);
+    if (plots.files.length) say(`wrote ${plots.files.join(', ')}`);
+    for (const name of summary.names) {
+      const p = summary.parameters[name];
+      say(`posterior ${name}: ${p.median.toPrecision(4)} (68%: ${p.lo68.toPrecision(4)}..${p.hi68.toPrecision(4)})`);
+    }
+    say(`chi2 ${summary.chi2.toFixed(1)} over ${summary.nbins} bins; tau ${summary.diagnostics.tau.map((t) => t.toFixed(1)).join(', ')}; discard ${summary.discard}; acceptance ${summary.diagnostics.acceptance.toFixed(3)}`);
+    const seconds = (performance.now() - t0) / 1000;
+    say(`done in ${seconds.toFixed(1)} s`);
+    flush();
+    return {
+      runDir: resolve(dir),
+      summary,
+      resumedFrom,
+      seconds,
+      msPerStep: stepsRun ? sampleMs / stepsRun : NaN,
+      msPerModel: stepsRun ? sampleMs / (stepsRun * nw) : NaN,
+      warnings,
+      plotNote: plots.note,
     };
+  } finally {
+    await evaluator.close();
   }
-  writeFileAtomic(join(dir, 'ppc.json'), JSON.stringify({ ...ppc.summary, bins: ppc.bins.map((b) => ({ row: rowOf(b.index), ...b })) }, null, 1) + '\n');
-  writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  const ps = ppc.summary;
-  say(`posterior predictive check (${ps.ndraws} draws, ${((performance.now() - tp) / 1000).toFixed(1)} s): chi2_total ${ps.chi2_total.toFixed(1)} for ${ps.dof} dof (${ps.chi2_per_dof.toFixed(2)} per dof), p-value ${ps.p_value.toFixed(3)}; ${ps.beyond_3sigma.count} of ${ps.nbins} bins beyond 3 sigma (${(100 * ps.beyond_3sigma.fraction).toFixed(2)}%, expected ${(100 * ps.beyond_3sigma.expected_fraction).toFixed(2)}%, binomial p ${ps.beyond_3sigma.p_value.toPrecision(3)})`);
-  for (const b of ppc.bins) if (Math.abs(b.z) > 3) say(`  beyond 3 sigma: row ${rowOf(b.index)} (x ${b.x.toFixed(2)}", y ${b.y.toFixed(2)}"): V_rms ${b.data.toFixed(1)}, model ${b.model_best.toFixed(1)}, sigma_total ${b.sigma_total.toFixed(1)} km/s, ${b.z.toFixed(2)} sigma${b.in_fit ? '' : ' (clipped)'}`);
-
-  const r6 = (a: ArrayLike<number>) => Array.from(a, (v) => Number(v.toPrecision(7)));
-  writeFileAtomic(
-    join(dir, 'bins_model.json'),
-    JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model), sigma_total: r6(ppc.bins.map((b) => b.sigma_total)), in_fit: ppc.bins.map((b) => b.in_fit), ...(moments ? { v: r6(moments.v), sigma: r6(moments.sigma) } : {}) }) + '\n',
-  );
-  const plots = o.plots === false ? { files: [] as string[], note: null } : renderFitPlots({
-    runDir: dir,
-    summary,
-    samples,
-    columns: problem.names,
-    bins: { x: bx, y: by, vrms: bv, err: be, model },
-    moments,
-    light: spec.light,
-    title: basename(o.kinematics),
-    truth,
-    ppc,
-  });
-  if (plots.note) say(plots.note);
-  if (plots.files.length) say(`wrote ${plots.files.join(', ')}`);
-  for (const name of summary.names) {
-    const p = summary.parameters[name];
-    say(`posterior ${name}: ${p.median.toPrecision(4)} (68%: ${p.lo68.toPrecision(4)}..${p.hi68.toPrecision(4)})`);
-  }
-  say(`chi2 ${summary.chi2.toFixed(1)} over ${summary.nbins} bins; tau ${summary.diagnostics.tau.map((t) => t.toFixed(1)).join(', ')}; discard ${summary.discard}; acceptance ${summary.diagnostics.acceptance.toFixed(3)}`);
-  const seconds = (performance.now() - t0) / 1000;
-  say(`done in ${seconds.toFixed(1)} s`);
-  flush();
-  return {
-    runDir: resolve(dir),
-    summary,
-    resumedFrom,
-    seconds,
-    msPerStep: stepsRun ? sampleMs / stepsRun : NaN,
-    msPerModel: stepsRun ? sampleMs / (stepsRun * nw) : NaN,
-    warnings,
-    plotNote: plots.note,
-  };
 }
+
+/** Hands positions to the surrogate's engine ahead of their direct-path evaluation. */
+type Prefetch = (xs: readonly ArrayLike<number>[]) => Promise<void>;
 
 /** The parameters of a mock's truth.json (src/run/mock.ts MockTruthFile), by reported name. */
 function readTruth(file: string): Record<string, number> {

@@ -83,12 +83,25 @@ export function binomialUpperTail(k: number, n: number, p: number): number {
   return betaCdf(p, k, n - k + 1);
 }
 
-/** Runs the check (see the module header). Evaluates the model ndraws + 1 times. */
-export function posteriorPredictive(problem: FitProblem, o: PpcOptions): PpcResult {
-  const { prior, like, noise, used, active, spec } = problem;
+/** The draws' sample indices: ndraws evenly spaced through the nsamp samples. */
+function drawIndices(problem: FitProblem, o: PpcOptions): { ndim: number; index: number[] } {
   const ndim = problem.names.length;
   const nsamp = Math.floor(o.samples.length / ndim);
   const ndraws = Math.max(1, Math.min(o.ndraws ?? 100, nsamp));
+  return { ndim, index: Array.from({ length: ndraws }, (_, d) => Math.floor(((d + 0.5) * nsamp) / ndraws)) };
+}
+
+/** The positions posteriorPredictive evaluates the model at: the best, then each draw. */
+export function ppcPositions(problem: FitProblem, o: PpcOptions): ArrayLike<number>[] {
+  const { ndim, index } = drawIndices(problem, o);
+  return [o.best, ...index.map((i) => o.samples.subarray(i * ndim, (i + 1) * ndim))];
+}
+
+/** Runs the check (see the module header). Evaluates the model ndraws + 1 times. */
+export function posteriorPredictive(problem: FitProblem, o: PpcOptions): PpcResult {
+  const { prior, like, noise, used, active, spec } = problem;
+  const { ndim, index } = drawIndices(problem, o);
+  const ndraws = index.length;
   const reps = o.reps ?? 20;
   const inFit = new Uint8Array(used.length);
   for (const k of active) inFit[k] = 1;
@@ -112,7 +125,7 @@ export function posteriorPredictive(problem: FitProblem, o: PpcOptions): PpcResu
   const draws: Float64Array[] = [];
   let exceed = 0;
   for (let d = 0; d < ndraws; d++) {
-    const i = Math.floor(((d + 0.5) * nsamp) / ndraws);
+    const i = index[d];
     const { m, s } = modelAt(o.samples.subarray(i * ndim, (i + 1) * ndim));
     draws.push(m);
     let obs = 0;

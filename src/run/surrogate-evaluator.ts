@@ -15,7 +15,17 @@ import type { FitProblem } from './fit-problem.ts';
 export interface SurrogateEvaluator extends Evaluator {
   /** The engine in use, e.g. "ort-1t". */
   readonly engine: string;
+  /**
+   * Runs the engine at these positions (the problem's columns) and hands the rows to the model's
+   * direct-path table (SurrogateBinnedModel.cacheRows), so that problem.logProb and modelVrms at
+   * exactly these positions need no JS forward. Positions outside the domain are skipped (the
+   * model refuses them anyway). Replaces the previous table.
+   */
+  prefetch(xs: readonly ArrayLike<number>[]): Promise<void>;
 }
+
+/** Rows per engine call in prefetch: large enough to amortise a call, small enough for memory. */
+const PREFETCH_CHUNK = 256;
 
 /** @param engine  force an engine (tests, benchmarks); default the fastest present. */
 export async function surrogateEvaluator(problem: FitProblem, engine?: EngineName): Promise<SurrogateEvaluator> {
@@ -63,6 +73,24 @@ export async function surrogateEvaluator(problem: FitProblem, engine?: EngineNam
           m.setRow(null);
         }
       }
+    },
+    async prefetch(list) {
+      const q = new Float32Array(3 * list.length);
+      let n = 0;
+      for (const x of list) {
+        problem.prior.unpack(x, p);
+        if (!(problem.prior.logPrior(x) > -Infinity)) continue;
+        q[3 * n] = p.qM;
+        q[3 * n + 1] = p.betaZ;
+        q[3 * n + 2] = p.incDeg;
+        n++;
+      }
+      const rows = new Float32Array(n * nb);
+      for (let i0 = 0; i0 < n; i0 += PREFETCH_CHUNK) {
+        const k = Math.min(PREFETCH_CHUNK, n - i0);
+        rows.set((await e.run(q.subarray(3 * i0, 3 * (i0 + k)), k)).subarray(0, k * nb), i0 * nb);
+      }
+      m.cacheRows(q, rows, n);
     },
     async close() {
       e.dispose();

@@ -59,7 +59,7 @@ export function domainViolation(domain: TrainingDomain, p: ArrayLike<number>): s
     const [lo, hi] = domain.box[DOMAIN_PARAMS[j]];
     if (!(p[j] >= lo && p[j] <= hi)) return `${DOMAIN_PARAMS[j]} = ${p[j]} is outside [${lo}, ${hi}]`;
   }
-  const [, qL, qM, beta, inc] = Array.from(p);
+  const qL = p[1], qM = p[2], beta = p[3], inc = p[4];
   // intrinsicQ clamps q' < cos i to 0, which the qIntrMin test then rejects.
   const qLi = intrinsicQ(qL, inc);
   if (!(qLi >= domain.qIntrMin)) return `q_L = ${qL} at inc_deg = ${inc} gives intrinsic q ${qLi} < ${domain.qIntrMin}`;

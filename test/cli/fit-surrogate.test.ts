@@ -65,6 +65,31 @@ test('the batched engine path (one call per half-ensemble) gives the direct path
   }
 });
 
+test('prefetch: the direct path at prefetched positions uses the engine\'s rows (equal to the batched log p), elsewhere the JS forward', async () => {
+  const p = prepared().problem;
+  const ev = await surrogateEvaluator(p);
+  const rng = new Rng('fit-surrogate-prefetch');
+  const nw = 12;
+  const ndim = p.names.length;
+  const x = new Float64Array(nw * ndim);
+  for (let k = 0; k < nw; k++) x.set(p.prior.draw(rng), k * ndim);
+  const lp = new Float64Array(nw);
+  const blobs = new Float64Array(nw * p.blobs.length);
+  ev.bind({ nwalkers: nw, ndim, nblobs: p.blobs.length, x, lp, blobs });
+  await ev.evaluate(Int32Array.from({ length: nw }, (_, k) => k));
+  const b = new Float64Array(p.blobs.length);
+  const row = (k: number) => x.subarray(k * ndim, (k + 1) * ndim);
+  const before = Array.from({ length: nw }, (_, k) => p.logProb(row(k), b));
+  // Prefetch the even walkers only.
+  await ev.prefetch(Array.from({ length: nw / 2 }, (_, j) => row(2 * j)));
+  for (let k = 0; k < nw; k++) {
+    const now = p.logProb(row(k), b);
+    if (k % 2 === 0) assert.equal(now, lp[k], `walker ${k}: prefetched direct path ${now} vs batched ${lp[k]}`);
+    else assert.equal(now, before[k], `walker ${k} (not prefetched) must keep the JS forward`);
+  }
+  await ev.close();
+});
+
 test('the surrogate\'s binned V_rms agrees with the exact JAM on the same operator within 1% at prior draws', () => {
   const spec = prepared().spec;
   const ps = buildFitProblem(spec);

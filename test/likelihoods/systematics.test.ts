@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { F_SYS_RANGE, noiseModel, SYS_KMS_RANGE, withNoisePrior } from '../../likelihoods/systematics.ts';
+import { F_SYS_RANGE, gaussianSums, noiseModel, SYS_KMS_RANGE, withNoisePrior } from '../../likelihoods/systematics.ts';
 import { fitPrior } from '../../likelihoods/fit-prior.ts';
 import { Rng } from '../../samplers/rng.ts';
 import { buildFitProblem, type FitSpec } from '../../src/run/fit-problem.ts';
@@ -68,6 +68,33 @@ test('total errors: fraction sqrt(e^2 + (f m)^2), floor sqrt(e^2 + s^2), Mitzkus
   assert.ok(Math.abs(chi - d.reduce((a, v, i) => a + ((v - m[i]) / sF[i]) ** 2, 0)) < 1e-12);
   // The normalisation is what stops f from growing: log L at huge f is far below its maximum.
   assert.ok(fr.logL(d, e, m, 0.5).logL < fr.logL(d, e, m, 0.03).logL - 3);
+});
+
+test('gaussianSums (the sampler\'s fused loop): equals the bin-by-bin sum over 1..300 bins, with an index list, and with variances that overflow a product of 16', () => {
+  const rng = new Rng('gaussian-sums');
+  for (const n of [1, 15, 16, 17, 147, 300]) {
+    for (const scale of [1, 1e30, 1e-30]) {
+      const d = Array.from({ length: n }, () => (100 + 50 * rng.uniform()) * scale);
+      const e = Array.from({ length: n }, () => (2 + 5 * rng.uniform()) * scale);
+      const mFull = Array.from({ length: n + 5 }, () => (100 + 50 * rng.uniform()) * scale);
+      const idx = Int32Array.from({ length: n }, (_, k) => k + (k % 3 === 0 ? 5 : 0));
+      const [g, a, c] = [1.3, 0.004, 9 * scale * scale];
+      const m = Array.from(idx, (i) => mFull[i]);
+      let logL = 0, chi2T = 0, chi2 = 0;
+      for (let k = 0; k < n; k++) {
+        const v = g * e[k] ** 2 + a * m[k] ** 2 + c;
+        logL += -0.5 * Math.log(2 * Math.PI * v) - (d[k] - m[k]) ** 2 / (2 * v);
+        chi2T += (d[k] - m[k]) ** 2 / v;
+        chi2 += ((d[k] - m[k]) / e[k]) ** 2;
+      }
+      const r = gaussianSums(d, e, mFull, idx, g, a, c, e.map((x) => 1 / (x * x)));
+      const tol = 1e-12 * Math.max(1, Math.abs(logL));
+      assert.ok(Math.abs(r.logL - logL) < tol, `n ${n} scale ${scale}: log L ${r.logL} vs ${logL}`);
+      assert.ok(Math.abs(r.chi2Total / chi2T - 1) < 1e-12 && Math.abs(r.chi2 / chi2 - 1) < 1e-12, `n ${n} chi2`);
+      if (scale === 1) assert.ok(Math.abs(gaussianSums(d, e, m, null, g, a, c).logL - logL) < tol, 'without the index list');
+    }
+  }
+  assert.ok(Number.isNaN(gaussianSums([1, 2], [1, 1], [1, NaN], null, 1, 0, 0).logL), 'a NaN model gives NaN');
 });
 
 test('bad noise options: one line naming the option', () => {

@@ -13,6 +13,7 @@ import {
   splitRhat, splitRhatDetailed, ess, mcse, summarize, ensembleToChains, formatSummary,
 } from '../../samplers/diagnostics/index.ts';
 import { classicSplitRhat } from '../../samplers/diagnostics/rhat.ts';
+import { argsort, foldChains, pooledRanks, rankNormalize, rankNormalizeWithFolded } from '../../samplers/diagnostics/rank.ts';
 import { normalQuantile, erfc } from '../../samplers/diagnostics/normal.ts';
 import { fft } from '../../samplers/diagnostics/fft.ts';
 import { betaQuantile } from '../../samplers/diagnostics/beta.ts';
@@ -167,6 +168,47 @@ for (const c of arviz.cases) {
     assert.match(formatSummary([row]), /theta/);
   });
 }
+
+test('argsort (radix) sorts like a comparison sort, stably; rankNormalizeWithFolded equals rankNormalize and rankNormalize(foldChains) to the bit', () => {
+  const rng = makeRng('argsort');
+  const cases: Float64Array[] = [
+    new Float64Array(0),
+    Float64Array.from([3]),
+    Float64Array.from([0, -0, 0, -1e-310, 1e-310, -Number.MAX_VALUE, Number.MAX_VALUE, 5e-324, -5e-324, 1, -1, 1]),
+    Float64Array.from({ length: 5000 }, () => rng.normal() * 10 ** Math.floor(rng.uniform() * 40 - 20)),
+    Float64Array.from({ length: 3000 }, () => Math.round(rng.normal() * 3)), // many ties
+  ];
+  for (const v of cases) {
+    const p = argsort(v);
+    const ref = Array.from(v.keys()).sort((a, b) => v[a] - v[b] || a - b); // stable by index
+    assert.deepEqual(Array.from(p), ref, `argsort of ${v.length} values`);
+  }
+  // Chains like an ensemble's: runs of repeated values (rejections), a median tie, -0.
+  for (const [m, n, rep] of [[32, 500, 0.6], [4, 1001, 0], [3, 9, 0.9], [2, 4, 0]] as const) {
+    const chains = Array.from({ length: m }, () => {
+      const c = new Float64Array(n);
+      let x = rng.normal();
+      for (let i = 0; i < n; i++) {
+        if (rng.uniform() >= rep) x = rng.normal();
+        c[i] = x;
+      }
+      return c;
+    });
+    chains[0][0] = -0;
+    chains[1][0] = 0;
+    const both = rankNormalizeWithFolded(chains);
+    assert.deepEqual(both.z, rankNormalize(chains), `bulk ${m} x ${n}`);
+    assert.deepEqual(both.zFolded, rankNormalize(foldChains(chains)), `folded ${m} x ${n}`);
+    // and the ranks themselves against a brute-force count
+    const all = chains.flatMap((c) => Array.from(c));
+    const r = pooledRanks(chains).flatMap((c) => Array.from(c));
+    for (let i = 0; i < all.length; i += 7) {
+      const below = all.filter((v) => v < all[i]).length;
+      const equal = all.filter((v) => v === all[i]).length;
+      assert.equal(r[i], below + (equal + 1) / 2, `rank of draw ${i}`);
+    }
+  }
+});
 
 test('edge cases: NaN -> InputError naming the element; short, ragged and constant chains', () => {
   const rng = makeRng('edge');
