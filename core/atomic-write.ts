@@ -6,7 +6,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * @param opts.durable  fsync before the rename (default true). false keeps the atomicity (a kill
+ *   never leaves a torn file: the rename is atomic and the page cache survives the process) but
+ *   not power-loss durability: for files rewritten often whose loss costs nothing, like a log.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { durable?: boolean } = {}): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
@@ -15,7 +20,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       const buf = typeof data === 'string' ? Buffer.from(data) : data;
       for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
       // Without the fsync a crash after the rename can leave an empty file under the final name.
-      fsyncSync(fd);
+      if (opts.durable !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -177,9 +177,11 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   const mlTot = new Float64Array(n);
   for (let i = 0; i < n; i++) mlTot[i] = o.massModel === 'qm' ? (mlSample[i] * cols[qmCol][i] * is2) / is2q : mlSample[i];
   const lTot = 2 * Math.PI * is2q * pcPerArcsec(o.distanceMpc) ** 2; // Lsun
+  // Quantiles commute with the increasing map M/L -> log10 mass: one sort serves both.
+  const sortedMlTot = mlTot.slice().sort();
   const derived: Record<string, Interval> = {
-    ml_total: interval(mlTot),
-    log10_mass_total_msun: interval(mlTot.map((v) => Math.log10(v * lTot))),
+    ml_total: interval(sortedMlTot),
+    log10_mass_total_msun: interval(sortedMlTot, (v) => Math.log10(v * lTot)),
   };
   if (o.mlMode !== 'sample') derived.ml = interval(mlSample);
   const rsCol = columns.indexOf('log10_rs');
