@@ -5,7 +5,7 @@
  * draw, the best model), where no promise may be awaited.
  */
 import type { EngineOptions, GridOperator, MlpEngine } from './engine.ts';
-import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
+import { featureBias, rowInputs, transformParams, type FoldedMlp } from './folded.ts';
 import { silu } from './mlp.ts';
 
 /**
@@ -63,6 +63,15 @@ export function createJsEngine(fm: FoldedMlp, opts: EngineOptions = {}): MlpEngi
     async run(params, batch) {
       if (!c) throw new Error('engine js: setFeatures must be called before run');
       return Float32Array.from(runFoldedJs(fm, c, feat, params, batch, op));
+    },
+    async runMany(params, features, rows) {
+      const { c: cs } = rowInputs(fm, params, features, rows);
+      const out = new Float32Array(rows * fm.nOut);
+      for (let r = 0; r < rows; r++) {
+        const f = [features[2 * r], features[2 * r + 1]];
+        out.set(runFoldedJs(fm, cs.subarray(r * fm.h0, (r + 1) * fm.h0), f, [params[3 * r], params[3 * r + 1], params[3 * r + 2]], 1), r * fm.nOut);
+      }
+      return out;
     },
     dispose() {},
   };

@@ -5,14 +5,14 @@
  * lnv [batch, nOut]. One session serves every galaxy: only c changes.
  */
 import type { EngineOptions, GridOperator, MlpEngine } from './engine.ts';
-import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
+import { featureBias, rowInputs, transformParams, type FoldedMlp } from './folded.ts';
 import { encodeOnnx, type OnnxGraph, type OnnxNode } from './onnx.ts';
 
 /**
  * The ONNX graph of a folded MLP; with an operator M, the output is instead
  * v2bins = Exp(2 lnv) . M [batch, nBins] (M an initialiser: one session per galaxy).
  */
-export function mlpOnnxGraph(fm: FoldedMlp, op?: GridOperator): OnnxGraph {
+export function mlpOnnxGraph(fm: FoldedMlp, op?: GridOperator, perRowBias = false): OnnxGraph {
   const nodes: OnnxNode[] = [];
   const initializers: OnnxGraph['initializers'] = [{ name: 'W0', dims: [fm.nParams, fm.h0], data: fm.W0p }];
   const silu = (z: string, k: number) => {
@@ -41,7 +41,8 @@ export function mlpOnnxGraph(fm: FoldedMlp, op?: GridOperator): OnnxGraph {
     initializers,
     inputs: [
       { name: 't', dims: ['batch', fm.nParams] },
-      { name: 'c', dims: [1, fm.h0] },
+      // c: one galaxy's bias broadcast over the batch, or (perRowBias) one per row.
+      { name: 'c', dims: [perRowBias ? 'batch' : 1, fm.h0] },
     ],
     outputs,
   };
@@ -55,6 +56,9 @@ export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): 
   let c: InstanceType<typeof ort.Tensor> | null = null;
   let feat: number[] = [];
   let buf = new Float32Array(0);
+  // The input tensor is rebuilt only when the batch size changes (a sampler repeats one size).
+  let tIn: { batch: number; tensor: InstanceType<typeof ort.Tensor> } | null = null;
+  let many: ReturnType<typeof ort.InferenceSession.create> | null = null;
   return {
     name: `ort-${threads}t`,
     setFeatures(f) {
@@ -63,13 +67,25 @@ export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): 
     },
     async run(params, batch) {
       if (!c) throw new Error('engine ort: setFeatures must be called before run');
-      if (buf.length < batch * fm.nParams) buf = new Float32Array(batch * fm.nParams);
-      const t = transformParams(fm, params, batch, feat, buf.subarray(0, batch * fm.nParams));
-      const out = await session.run({ t: new ort.Tensor('float32', t, [batch, fm.nParams]), c });
+      if (!tIn || tIn.batch !== batch) {
+        buf = new Float32Array(batch * fm.nParams);
+        tIn = { batch, tensor: new ort.Tensor('float32', buf, [batch, fm.nParams]) };
+      }
+      transformParams(fm, params, batch, feat, buf);
+      const out = await session.run({ t: tIn.tensor, c });
       return out[outName].data as Float32Array;
+    },
+    async runMany(params, features, rows) {
+      // A second session (made on first use) whose first-layer bias has one row per input row.
+      many ??= ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, undefined, true)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      const s = await many;
+      const { t, c: cs } = rowInputs(fm, params, features, rows);
+      const out = await s.run({ t: new ort.Tensor('float32', t, [rows, fm.nParams]), c: new ort.Tensor('float32', cs, [rows, fm.h0]) });
+      return out.lnv.data as Float32Array;
     },
     dispose() {
       void session.release();
+      void many?.then((s) => s.release());
     },
   };
 }

@@ -3,7 +3,7 @@
  * onnxruntime-node is missing.
  */
 import type { EngineOptions, MlpEngine } from './engine.ts';
-import { featureBias, transformParams, type FoldedMlp } from './folded.ts';
+import { featureBias, rowInputs, transformParams, type FoldedMlp } from './folded.ts';
 import { loadTf } from './tf.ts';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -35,6 +35,21 @@ export async function createTfjsEngine(fm: FoldedMlp, opts: EngineOptions = {}):
           if (l.act) h = silu(h) as Tensor2D;
         }
         return op ? tf.matMul(tf.exp(tf.mul(h, 2)), op) : h;
+      });
+      const y = (await out.data()) as Float32Array;
+      out.dispose();
+      return y;
+    },
+    async runMany(params, features, rows) {
+      const { t, c: cs } = rowInputs(fm, params, features, rows);
+      const out = tf.tidy(() => {
+        let h = tf.add(tf.matMul(tf.tensor2d(t, [rows, fm.nParams]), W0p), tf.tensor2d(cs, [rows, fm.h0])) as Tensor2D;
+        if (fm.act0) h = silu(h) as Tensor2D;
+        for (const l of layers) {
+          h = tf.add(tf.matMul(h, l.W), l.b) as Tensor2D;
+          if (l.act) h = silu(h) as Tensor2D;
+        }
+        return h;
       });
       const y = (await out.data()) as Float32Array;
       out.dispose();

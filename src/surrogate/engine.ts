@@ -33,6 +33,13 @@ export interface MlpEngine {
    * the next call.
    */
   run(params: ArrayLike<number>, batch: number): Promise<Float32Array>;
+  /**
+   * ln v [rows x nOut] for the rows of SEVERAL galaxies in one call (many galaxies' walkers
+   * sharing the network, as a GPU wants them): raw parameter rows [rows x 3] (q_M, beta_z,
+   * inc_deg) and each row's raw features [rows x 2] (n, q_L). Independent of setFeatures; ignores
+   * the operator (it is per galaxy). The returned array may be reused by the next call.
+   */
+  runMany(params: ArrayLike<number>, features: ArrayLike<number>, rows: number): Promise<Float32Array>;
   dispose(): void;
 }
 

@@ -86,3 +86,25 @@ export function transformParams(fm: FoldedMlp, p: ArrayLike<number>, batch: numb
   }
   return out;
 }
+
+/**
+ * The per-row inputs of a call that mixes galaxies: transformed parameter-side inputs t
+ * [rows x nParams] and first-layer biases c [rows x h0] for raw parameter rows [rows x 3] (q_M,
+ * beta_z, inc_deg) and each row's raw features [rows x 2] (n, q_L). c is computed once per
+ * distinct feature pair (a batch holds few galaxies and many walkers each).
+ */
+export function rowInputs(fm: FoldedMlp, params: ArrayLike<number>, features: ArrayLike<number>, rows: number): { t: Float32Array; c: Float32Array } {
+  if (features.length < 2 * rows || params.length < 3 * rows) throw new RangeError(`rowInputs: ${rows} rows need ${3 * rows} parameters and ${2 * rows} features, got ${params.length} and ${features.length}`);
+  const t = new Float32Array(rows * fm.nParams);
+  const c = new Float32Array(rows * fm.h0);
+  const bias = new Map<string, Float32Array>();
+  for (let r = 0; r < rows; r++) {
+    const f = [features[2 * r], features[2 * r + 1]];
+    const key = `${f[0]},${f[1]}`;
+    let cb = bias.get(key);
+    if (!cb) bias.set(key, (cb = featureBias(fm, f)));
+    c.set(cb, r * fm.h0);
+    transformParams(fm, [params[3 * r], params[3 * r + 1], params[3 * r + 2]], 1, f, t.subarray(r * fm.nParams, (r + 1) * fm.nParams));
+  }
+  return { t, c };
+}
