@@ -62,6 +62,21 @@ export async function run(): Promise<BenchRow[]> {
       if (name === 'ort' && B === 32) ortUs32 = us;
       rows.push({ name: `MLP ${e.name} batch ${B} (${what} ${arch})`, value: us, unit: 'us/eval', reference: jamMs * 1000, referenceName: 'exact JAM', ratio: (jamMs * 1000) / us, ...(B === 32 ? { target: `<= ${TARGET_US} us`, pass: us <= TARGET_US } : {}) });
     }
+    // Several galaxies in one call (runMany: per-row features), G galaxies x 32 walkers.
+    for (const G of name === 'js' ? [] : [8, 128]) {
+      const R = 32 * G;
+      const params = new Float32Array(R * 3);
+      const feats = new Float32Array(R * 2);
+      for (let r = 0; r < R; r++) {
+        params.set([0.5 + 0.5 * ((r * 0.37) % 1), -0.3 + 0.6 * ((r * 0.61) % 1), 55 + 35 * ((r * 0.13) % 1)], r * 3);
+        const g = r % G;
+        feats.set([1.5 + (4 * g) / G, 0.75 + (0.2 * g) / G], r * 2);
+      }
+      const ms = await timeMs(async () => {
+        for (let k = 0; k < 10; k++) await e.runMany(params, feats, R);
+      }, 5, 2);
+      rows.push({ name: `MLP ${e.name} runMany, ${G} galaxies x 32 walkers in one call (${R} rows)`, value: (ms * 1000) / (10 * R), unit: 'us/eval' });
+    }
     e.dispose();
   }
   // The whole likelihood chain inside onnxruntime: MLP -> v^2 -> dense 960 x 100 operator (a

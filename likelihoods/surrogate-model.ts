@@ -17,7 +17,7 @@ import type { GridToBins } from '../src/operator/grid-to-bins.ts';
 import { domainViolation, type TrainingDomain } from '../src/surrogate/domain.ts';
 import type { GridOperator } from '../src/surrogate/engine.ts';
 import { runFoldedJs } from '../src/surrogate/engine-js.ts';
-import { featureBias, foldMlp, type FoldedMlp } from '../src/surrogate/folded.ts';
+import { featureBias, foldMlp, pruneForOperator, type FoldedMlp } from '../src/surrogate/folded.ts';
 import type { SurrogateGalaxy } from '../src/surrogate/galaxy.ts';
 import type { Surrogate } from '../src/surrogate/model-files.ts';
 import type { GridParams } from './grid-model.ts';
@@ -73,6 +73,7 @@ export function surrogateBinnedModel(s: Surrogate, galaxy: SurrogateGalaxy, op: 
   const fm = foldMlp(s.mlp, s.norm);
   if (fm.nOut !== op.ngrid) throw new RangeError(`surrogateBinnedModel: W has ${op.ngrid} grid columns, the MLP ${fm.nOut} outputs`);
   const operator = engineOperator(op);
+  const direct = pruneForOperator(fm, operator); // the JS path's network, as the engines prune it
   const c = featureBias(fm, galaxy.features);
   const raw = new Float64Array(5);
   raw[0] = n;
@@ -110,7 +111,7 @@ export function surrogateBinnedModel(s: Surrogate, galaxy: SurrogateGalaxy, op: 
         pr[0] = p.qM;
         pr[1] = p.betaZ;
         pr[2] = p.incDeg;
-        r = runFoldedJs(fm, c, galaxy.features, pr, 1, operator);
+        r = runFoldedJs(direct.fm, c, galaxy.features, pr, 1, direct.op);
       }
       for (let i = 0; i < out.length; i++) out[i] = k * r[i];
       return out;

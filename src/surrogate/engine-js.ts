@@ -65,6 +65,7 @@ export function createJsEngine(fm: FoldedMlp, opts: EngineOptions = {}): MlpEngi
       return Float32Array.from(runFoldedJs(fm, c, feat, params, batch, op));
     },
     async runMany(params, features, rows) {
+      if (opts.operator) throw new Error('runMany: this engine was made with an operator; make one without for several galaxies');
       const { c: cs } = rowInputs(fm, params, features, rows);
       const out = new Float32Array(rows * fm.nOut);
       for (let r = 0; r < rows; r++) {

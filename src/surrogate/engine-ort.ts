@@ -76,6 +76,7 @@ export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): 
       return out[outName].data as Float32Array;
     },
     async runMany(params, features, rows) {
+      if (opts.operator) throw new Error('runMany: this engine was made with an operator; make one without for several galaxies');
       // A second session (made on first use) whose first-layer bias has one row per input row.
       many ??= ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, undefined, true)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
       const s = await many;

@@ -41,6 +41,7 @@ export async function createTfjsEngine(fm: FoldedMlp, opts: EngineOptions = {}):
       return y;
     },
     async runMany(params, features, rows) {
+      if (opts.operator) throw new Error('runMany: this engine was made with an operator; make one without for several galaxies');
       const { t, c: cs } = rowInputs(fm, params, features, rows);
       const out = tf.tidy(() => {
         let h = tf.add(tf.matMul(tf.tensor2d(t, [rows, fm.nParams]), W0p), tf.tensor2d(cs, [rows, fm.h0])) as Tensor2D;

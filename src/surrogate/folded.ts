@@ -108,3 +108,35 @@ export function rowInputs(fm: FoldedMlp, params: ArrayLike<number>, features: Ar
   }
   return { t, c };
 }
+
+/**
+ * The MLP and operator restricted to the grid nodes the operator uses: a node whose row of M is
+ * all zero (beyond the data's field plus the PSF's reach, typically a third of the grid) never
+ * reaches a bin, so its output unit and its row of M are dropped: the same binned v^2 (the
+ * dropped terms were exact zeros; bit-identical in the JS forward, which keeps the summation
+ * order; float32 engines may block the shorter sum differently, ~1e-7) for ~30% fewer
+ * multiply-adds. At least one node is kept. Returns the inputs themselves when nothing can be
+ * dropped.
+ */
+export function pruneForOperator(fm: FoldedMlp, op: { matrix: Float32Array; nBins: number }): { fm: FoldedMlp; op: { matrix: Float32Array; nBins: number } } {
+  const nb = op.nBins;
+  const used: number[] = [];
+  for (let g = 0; g < fm.nOut; g++) {
+    for (let b = 0; b < nb; b++) {
+      if (op.matrix[g * nb + b] !== 0) {
+        used.push(g);
+        break;
+      }
+    }
+  }
+  if (used.length === 0) used.push(0);
+  if (used.length === fm.nOut) return { fm, op };
+  const last = fm.rest[fm.rest.length - 1];
+  const nu = used.length;
+  const W = new Float32Array(last.in * nu);
+  for (let i = 0; i < last.in; i++) for (let k = 0; k < nu; k++) W[i * nu + k] = last.W[i * last.out + used[k]];
+  const matrix = new Float32Array(nu * nb);
+  for (let k = 0; k < nu; k++) matrix.set(op.matrix.subarray(used[k] * nb, (used[k] + 1) * nb), k * nb);
+  const pruned: MlpLayer = { ...last, out: nu, W, b: Float32Array.from(used, (g) => last.b[g]) };
+  return { fm: { ...fm, nOut: nu, rest: [...fm.rest.slice(0, -1), pruned] }, op: { matrix, nBins: nb } };
+}
