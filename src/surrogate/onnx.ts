@@ -36,8 +36,6 @@ export interface OnnxNode {
   inputs: string[];
   outputs: string[];
   attrs?: Attr[];
-  /** Operator set domain: '' (default, ai.onnx) or e.g. 'com.microsoft' (onnxruntime's contrib ops). */
-  domain?: string;
 }
 
 export interface OnnxValue {
@@ -61,8 +59,8 @@ function attribute(a: Attr): Buffer {
 }
 
 function node(n: OnnxNode, k: number): Buffer {
-  // NodeProto: input 1, output 2, name 3, op_type 4, attribute 5, domain 7
-  return Buffer.concat([...n.inputs.map((s) => fStr(1, s)), ...n.outputs.map((s) => fStr(2, s)), fStr(3, `${n.op}_${k}`), fStr(4, n.op), ...(n.attrs ?? []).map((a) => fBytes(5, attribute(a))), ...(n.domain ? [fStr(7, n.domain)] : [])]);
+  // NodeProto: input 1, output 2, name 3, op_type 4, attribute 5
+  return Buffer.concat([...n.inputs.map((s) => fStr(1, s)), ...n.outputs.map((s) => fStr(2, s)), fStr(3, `${n.op}_${k}`), fStr(4, n.op), ...(n.attrs ?? []).map((a) => fBytes(5, attribute(a)))]);
 }
 
 function tensor(t: OnnxGraph['initializers'][number]): Buffer {
@@ -78,13 +76,10 @@ function valueInfo(v: OnnxValue): Buffer {
   return Buffer.concat([fStr(1, v.name), fBytes(2, fBytes(1, tensorType))]);
 }
 
-/** Serialised ModelProto (ir_version 8, opset 17, plus version 1 of each contrib domain its nodes use) of `g`. */
+/** Serialised ModelProto (ir_version 8, opset 17) of `g`. */
 export function encodeOnnx(g: OnnxGraph, name = 'jamfit'): Uint8Array {
   // GraphProto: node 1, name 2, initializer 5, input 11, output 12
   const graph = Buffer.concat([...g.nodes.map((n, k) => fBytes(1, node(n, k))), fStr(2, name), ...g.initializers.map((t) => fBytes(5, tensor(t))), ...g.inputs.map((v) => fBytes(11, valueInfo(v))), ...g.outputs.map((v) => fBytes(12, valueInfo(v)))]);
   // ModelProto: ir_version 1, producer_name 2, graph 7, opset_import 8 (domain 1, version 2)
-  // One opset import per domain used: ai.onnx 17, and version 1 of any other (contrib) domain.
-  const domains = [...new Set(g.nodes.map((n) => n.domain ?? '').filter((d) => d !== ''))];
-  const opsets = [fBytes(8, Buffer.concat([fStr(1, ''), fInt(2, 17)])), ...domains.map((d) => fBytes(8, Buffer.concat([fStr(1, d), fInt(2, 1)])))];
-  return Buffer.concat([fInt(1, 8), fStr(2, 'jamfit'), fBytes(7, graph), ...opsets]);
+  return Buffer.concat([fInt(1, 8), fStr(2, 'jamfit'), fBytes(7, graph), fBytes(8, Buffer.concat([fStr(1, ''), fInt(2, 17)]))]);
 }
