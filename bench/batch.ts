@@ -8,7 +8,7 @@
  * with 32 walkers, no plots, all cores. Options (after `--`, beside the suite name):
  *   --batch-n N (default 8), --batch-steps S (default 3000, the issue's figure),
  *   --batch-workers K (default: the cores), --batch-exact (force the exact JAM). Without
- *   --batch-exact the table also gives the exact-JAM equivalent (one galaxy per worker, 8 steps,
+ *   --batch-exact the table also gives the exact-JAM equivalent (one galaxy per worker, 10 steps,
  *   extrapolated).
  * With the exact JAM a 3000-step fit takes many minutes, so a short S is practical there; when
  * S < 3000 the table also gives the rate at 3000 steps, extrapolated per galaxy as its measured
@@ -48,8 +48,8 @@ export async function run(): Promise<BenchRow[]> {
   return rows;
 }
 
-/** Steps of the exact-JAM comparison: the fewest a summary takes (about 2 s each per galaxy here). */
-const EXACT_STEPS = 8;
+/** Steps of the exact-JAM comparison: the fewest jamfit fit accepts (about 2 s each per galaxy here). */
+const EXACT_STEPS = 10;
 
 async function measure(n: number, steps: number, workers: number, exact: boolean): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), 'jamfit-bench-batch-'));
