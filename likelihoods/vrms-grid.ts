@@ -133,10 +133,10 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
     for (let i = 0; i < b.length; i++) b[i] = Math.sqrt(Math.max(b[i], 0));
     return b;
   };
-  // chi^2 against the formal errors of the active model at scale s.
   const invVar = Float64Array.from(act.err, (e) => 1 / (e * e));
   const allActive = active.length === nb;
   const sums: GaussianSums = { logL: 0, chi2Total: 0, chi2: 0 };
+  // chi^2 against the formal errors of the active model at scale s.
   const chi2At = (s: number) => {
     let c = 0;
     for (let k = 0; k < mAct.length; k++) {

@@ -85,12 +85,20 @@ export interface RhatDetail {
  * sec. 4.1-4.2). See {@link splitRhat}.
  */
 export function splitRhatDetailed(chains: ParameterChains): RhatDetail {
-  const split = splitChains(validateChains(chains));
+  const { z: _z, ...detail } = rhatOfSplit(splitChains(validateChains(chains)));
+  return detail;
+}
+
+/**
+ * {@link splitRhatDetailed} of already split, validated chains, with the rank-normalised draws
+ * z it was computed from (the bulk ESS is built on the same z).
+ */
+export function rhatOfSplit(split: Float64Array[]): RhatDetail & { z: Float64Array[] } {
   const { z, zFolded } = rankNormalizeWithFolded(split);
   const bulk = rhatOfPrepared(z);
   const tail = rhatOfPrepared(zFolded);
   const rhat = Number.isNaN(bulk) || Number.isNaN(tail) ? NaN : Math.max(bulk, tail);
-  return { rhat, bulk, tail };
+  return { rhat, bulk, tail, z };
 }
 
 /**

@@ -7,8 +7,8 @@
 import { InputError } from '../../core/errors.ts';
 import { ensembleToChains, isFlatChain, validateChains, type EnsembleChain, type FlatChain, type ParameterChains } from './chain.ts';
 import { essOfPrepared, essQuantile } from './ess.ts';
-import { pooledSorted, quantile, rankNormalizeWithFolded, splitChains } from './rank.ts';
-import { rhatOfPrepared } from './rhat.ts';
+import { pooledSorted, quantile, splitChains } from './rank.ts';
+import { rhatOfSplit } from './rhat.ts';
 
 /** One row of {@link summarize}. */
 export interface SummaryRow {
@@ -71,10 +71,8 @@ export function rhatAndBulkEss(chains: ParameterChains): { rhat: number; essBulk
 }
 
 function convergenceOfSplit(split: Float64Array[]): { rhat: number; essBulk: number } {
-  const { z, zFolded } = rankNormalizeWithFolded(split);
-  const bulk = rhatOfPrepared(z);
-  const tail = rhatOfPrepared(zFolded);
-  return { rhat: Number.isNaN(bulk) || Number.isNaN(tail) ? NaN : Math.max(bulk, tail), essBulk: essOfPrepared(z) };
+  const { rhat, z } = rhatOfSplit(split);
+  return { rhat, essBulk: essOfPrepared(z) };
 }
 
 /**

@@ -27,6 +27,7 @@
  *    file's photometric PA (src/geometry/resolve-geometry.ts GeometryReport), passed through.
  */
 import { autocorrTimeDetailed, ensembleToChains } from '../../samplers/diagnostics/index.ts';
+import { quantile } from '../../samplers/diagnostics/rank.ts';
 import { rhatAndBulkEss } from '../../samplers/diagnostics/summary.ts';
 import type { GeometryReport } from '../geometry/resolve-geometry.ts';
 import { pcPerArcsec } from '../jam/constants.ts';
@@ -112,16 +113,13 @@ export interface SummaryInput {
   geometry?: GeometryReport;
 }
 
-function quantile(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 /** Median and central 68% / 95% intervals (type-7 quantiles) of the samples, through `f`. */
 export function interval(samples: ArrayLike<number>, f: (v: number) => number = (v) => v): Interval {
-  const s = Float64Array.from(samples).sort();
+  return intervalOfSorted(Float64Array.from(samples).sort(), f);
+}
+
+/** {@link interval} of samples already sorted ascending. */
+function intervalOfSorted(s: Float64Array, f: (v: number) => number = (v) => v): Interval {
   const q = (p: number) => f(quantile(s, p));
   return { median: q(0.5), lo68: q(0.15865525393145707), hi68: q(0.8413447460685429), lo95: q(0.025), hi95: q(0.975) };
 }
@@ -180,8 +178,8 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   // Quantiles commute with the increasing map M/L -> log10 mass: one sort serves both.
   const sortedMlTot = mlTot.slice().sort();
   const derived: Record<string, Interval> = {
-    ml_total: interval(sortedMlTot),
-    log10_mass_total_msun: interval(sortedMlTot, (v) => Math.log10(v * lTot)),
+    ml_total: intervalOfSorted(sortedMlTot),
+    log10_mass_total_msun: intervalOfSorted(sortedMlTot, (v) => Math.log10(v * lTot)),
   };
   if (o.mlMode !== 'sample') derived.ml = interval(mlSample);
   const rsCol = columns.indexOf('log10_rs');

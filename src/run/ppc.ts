@@ -20,6 +20,7 @@
  */
 import type { GridParams } from '../../likelihoods/grid-model.ts';
 import { betaCdf, betaQuantile } from '../../samplers/diagnostics/beta.ts';
+import { quantile } from '../../samplers/diagnostics/rank.ts';
 import { Rng } from '../../samplers/rng.ts';
 import type { FitProblem } from './fit-problem.ts';
 
@@ -137,18 +138,13 @@ export function posteriorPredictive(problem: FitProblem, o: PpcOptions): PpcResu
     }
   }
   const sorted = new Float64Array(ndraws);
-  const q = (a: Float64Array, f: number) => {
-    const h = (a.length - 1) * f;
-    const lo = Math.floor(h);
-    return a[lo] + (h - lo) * (a[Math.min(lo + 1, a.length - 1)] - a[lo]);
-  };
   const bins: PpcBin[] = used.map((i, k) => {
     for (let d = 0; d < ndraws; d++) sorted[d] = draws[d][k];
     sorted.sort();
     const z = (spec.vrms[i] - best.m[k]) / best.s[k];
     return {
       index: i, x: spec.x[i], y: spec.y[i], data: spec.vrms[i], err: spec.err[i], sigma_total: best.s[k], model_best: best.m[k],
-      model_lo68: q(sorted, 0.15865525393145707), model_hi68: q(sorted, 0.8413447460685429), z, chi2: z * z, in_fit: inFit[k] === 1,
+      model_lo68: quantile(sorted, 0.15865525393145707), model_hi68: quantile(sorted, 0.8413447460685429), z, chi2: z * z, in_fit: inFit[k] === 1,
     };
   });
   const fit = bins.filter((b) => b.in_fit);
