@@ -6,20 +6,17 @@
  * galaxy is never fitted again; the bad galaxy is a 'failed' row and the exit code is 1.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from '@uwdata/flechette';
 import { galaxySeed } from '../../src/batch/shard.ts';
 import { MOCK_TRUTH, writeMock } from '../run/mock.ts';
-import { runCli } from '../cli/run-cli.ts';
+import { runBinUntil, runCli } from '../cli/run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-batch-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-const BIN = fileURLToPath(new URL('../../bin/jamfit.js', import.meta.url));
 
 // Four galaxies with different truths and noise, two mass models; 'broken' has no kinematics file.
 const GALAXIES = [
@@ -111,28 +108,6 @@ test('two shards (one on a 2-thread pool), then an unsharded run that fits nothi
   assert.deepEqual(rowsOf(table(other).csv).sort(), rowsOf(plain.csv).sort());
 });
 
-function runUntil(args: string[], out: string, kill?: () => boolean): Promise<{ code: number | null; signal: string | null; err: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    const timer = kill
-      ? setInterval(() => {
-          if (kill()) {
-            clearInterval(timer);
-            p.kill('SIGKILL');
-          }
-        }, 5)
-      : undefined;
-    p.on('error', reject);
-    p.on('exit', (code, signal) => {
-      clearInterval(timer);
-      resolve({ code, signal, err });
-    });
-    void out;
-  });
-}
-
 /** Galaxies of `dir` with a batch.json marker, and the steps checkpointed by the others. */
 function progress(dir: string): { finished: string[]; running: Record<string, number> } {
   const finished: string[] = [];
@@ -155,10 +130,10 @@ test('SIGKILLed mid-fit twice and started again: no finished galaxy refitted, no
   const dir = join(root, 'killed');
   const args = batch(dir, '--workers', '2');
   // First kill: a galaxy part-way through its chain, none finished.
-  const k1 = await runUntil(args, dir, () => Object.values(progress(dir).running).some((it) => it >= 30));
+  const k1 = await runBinUntil(args, () => Object.values(progress(dir).running).some((it) => it >= 30));
   assert.equal(k1.signal, 'SIGKILL');
   // Second kill (one worker: galaxies in order): two finished and the next one part-way.
-  const k2 = await runUntil(batch(dir, '--workers', '1'), dir, () => {
+  const k2 = await runBinUntil(batch(dir, '--workers', '1'), () => {
     const p = progress(dir);
     return p.finished.length >= 2 && Object.values(p.running).some((it) => it >= 20);
   });
@@ -167,7 +142,7 @@ test('SIGKILLed mid-fit twice and started again: no finished galaxy refitted, no
   assert.ok(before.finished.length >= 2 && before.finished.length < 4, JSON.stringify(before));
   const [interrupted] = Object.keys(before.running);
   const logs = Object.fromEntries(before.finished.map((g) => [g, readFileSync(join(dir, g, 'fit.log'), 'utf8')]));
-  const done = await runUntil(args, dir);
+  const done = await runBinUntil(args);
   assert.equal(done.code, 1, done.err);
   assert.deepEqual(table(dir), plain);
   // runFit appends to fit.log whenever it runs: the finished galaxies' logs are untouched.

@@ -6,15 +6,13 @@
  */
 import { formatEstimate } from '../../src/plots/corner.ts';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { readNpy } from '../../samplers/backends/npy.ts';
 import { MOCK_LIGHT, MOCK_TRUTH, writeMock } from '../run/mock.ts';
-import { expectRefused, runCli } from './run-cli.ts';
+import { expectRefused, runBinUntil, runCli } from './run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-fit-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -22,7 +20,6 @@ const mock = writeMock(join(root, 'mock'), { noise: 0.03, seed: 3, centre: true 
 const base = (out: string, ...extra: string[]) => [
   'fit', mock.kin, '--photometry', mock.mge, '--distance', '20', '--exact', '--out', out, ...extra,
 ];
-const BIN = fileURLToPath(new URL('../../bin/jamfit.js', import.meta.url));
 
 test('mock recovery (qm, 4 parameters, --systematics none: the f_sys default is tested in test/cli/fit-systematics.test.ts): summary.json schema, truth inside the 95% intervals, centre bin excluded with a warning', async () => {
   const out = join(root, 'recover');
@@ -77,31 +74,13 @@ test('--workers 2 (the spec handed to each worker once) gives the serial chain b
   assert.deepEqual(readNpy(join(b, 'blobs.npy')).data, readNpy(join(a, 'blobs.npy')).data);
 });
 
-function runBinUntil(args: string[], kill?: (it: number) => boolean): Promise<{ code: number | null; signal: string | null; err: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    const out = args[args.indexOf('--out') + 1];
-    const timer = kill
-      ? setInterval(() => {
-          try {
-            const it = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')).iteration;
-            if (kill(it)) {
-              clearInterval(timer);
-              p.kill('SIGKILL');
-            }
-          } catch {
-            // not yet written (or replaced by rename just now)
-          }
-        }, 5)
-      : undefined;
-    p.on('error', reject);
-    p.on('exit', (code, signal) => {
-      clearInterval(timer);
-      resolve({ code, signal, err });
-    });
-  });
+/** Steps checkpointed in run folder `dir` (its state.json), or -1 before the first checkpoint. */
+function checkpointed(dir: string): number {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).iteration;
+  } catch {
+    return -1; // not yet written (or replaced by rename just now)
+  }
 }
 
 test('SIGKILL twice mid-fit, the same command again: the same chain and summary as an uninterrupted fit', async () => {
@@ -109,9 +88,9 @@ test('SIGKILL twice mid-fit, the same command again: the same chain and summary 
   const dir = join(root, 'killed');
   const args = (out: string) => base(out, '--walkers', '8', '--steps', '120', '--mass-model', 'light', '--seed', '5');
   assert.equal((await runBinUntil(args(ref))).code, 0);
-  const k1 = await runBinUntil(args(dir), (it) => it >= 20);
+  const k1 = await runBinUntil(args(dir), () => checkpointed(dir) >= 20);
   assert.equal(k1.signal, 'SIGKILL');
-  const k2 = await runBinUntil(args(dir), (it) => it >= 70);
+  const k2 = await runBinUntil(args(dir), () => checkpointed(dir) >= 70);
   assert.equal(k2.signal, 'SIGKILL');
   assert.ok(!existsSync(join(dir, 'summary.json')));
   const done = await runBinUntil(args(dir));

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Rng } from '../../samplers/rng.ts';
-import { buildFitProblem } from '../../src/run/fit-problem.ts';
+import { buildFitProblem, type FitProblem } from '../../src/run/fit-problem.ts';
 import { prepareFit } from '../../src/run/fit.ts';
-import { surrogateEvaluator } from '../../src/run/surrogate-evaluator.ts';
+import { surrogateEvaluator, type SurrogateEvaluator } from '../../src/run/surrogate-evaluator.ts';
 import { ROOT, runCli } from './run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-fitsur-'));
@@ -41,12 +41,9 @@ test('demo: the surrogate fit of the bundled mock writes the run folder; truth-d
   assert.ok(readFileSync(join(out, 'corner.svg'), 'utf8').split('\n').length > 10);
 });
 
-test('the batched engine path (one call per half-ensemble) gives the direct path\'s log-probabilities', async () => {
-  const p = prepared().problem;
-  assert.ok(p.surrogate, 'the default engine is the surrogate');
-  const ev = await surrogateEvaluator(p);
-  const rng = new Rng('fit-surrogate-test');
-  const nw = 16;
+/** nw prior draws of `p` (seeded by `seed`) and their log-probabilities and blobs from one batched call of `ev`. */
+async function evaluatedDraws(p: FitProblem, ev: SurrogateEvaluator, seed: string, nw: number) {
+  const rng = new Rng(seed);
   const ndim = p.names.length;
   const x = new Float64Array(nw * ndim);
   for (let k = 0; k < nw; k++) x.set(p.prior.draw(rng), k * ndim);
@@ -54,6 +51,15 @@ test('the batched engine path (one call per half-ensemble) gives the direct path
   const blobs = new Float64Array(nw * p.blobs.length);
   ev.bind({ nwalkers: nw, ndim, nblobs: p.blobs.length, x, lp, blobs });
   await ev.evaluate(Int32Array.from({ length: nw }, (_, k) => k));
+  return { x, lp, blobs, ndim };
+}
+
+test('the batched engine path (one call per half-ensemble) gives the direct path\'s log-probabilities', async () => {
+  const p = prepared().problem;
+  assert.ok(p.surrogate, 'the default engine is the surrogate');
+  const ev = await surrogateEvaluator(p);
+  const nw = 16;
+  const { x, lp, blobs, ndim } = await evaluatedDraws(p, ev, 'fit-surrogate-test', nw);
   await ev.close();
   const b = new Float64Array(p.blobs.length);
   for (let k = 0; k < nw; k++) {
@@ -68,15 +74,8 @@ test('the batched engine path (one call per half-ensemble) gives the direct path
 test('prefetch: the direct path at prefetched positions uses the engine\'s rows (equal to the batched log p), elsewhere the JS forward', async () => {
   const p = prepared().problem;
   const ev = await surrogateEvaluator(p);
-  const rng = new Rng('fit-surrogate-prefetch');
   const nw = 12;
-  const ndim = p.names.length;
-  const x = new Float64Array(nw * ndim);
-  for (let k = 0; k < nw; k++) x.set(p.prior.draw(rng), k * ndim);
-  const lp = new Float64Array(nw);
-  const blobs = new Float64Array(nw * p.blobs.length);
-  ev.bind({ nwalkers: nw, ndim, nblobs: p.blobs.length, x, lp, blobs });
-  await ev.evaluate(Int32Array.from({ length: nw }, (_, k) => k));
+  const { x, lp, ndim } = await evaluatedDraws(p, ev, 'fit-surrogate-prefetch', nw);
   const b = new Float64Array(p.blobs.length);
   const row = (k: number) => x.subarray(k * ndim, (k + 1) * ndim);
   const before = Array.from({ length: nw }, (_, k) => p.logProb(row(k), b));

@@ -1,6 +1,6 @@
 /** Runs the CLI in-process with captured I/O (fast), or as a real process (exit codes, bin). */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
@@ -17,6 +17,31 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export function runBin(argv: string[], cwd = ROOT): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../bin/jamfit.js', import.meta.url)), ...argv], { cwd, encoding: 'utf8' });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/**
+ * Runs bin/jamfit.js as a real process; with `kill`, polled every 5 ms, SIGKILLs it the first
+ * time kill() returns true (the kill-and-resume tests). Resolves with the exit code or signal.
+ */
+export function runBinUntil(argv: string[], kill?: () => boolean): Promise<{ code: number | null; signal: string | null; err: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [fileURLToPath(new URL('../../bin/jamfit.js', import.meta.url)), ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    const timer = kill
+      ? setInterval(() => {
+          if (kill()) {
+            clearInterval(timer);
+            p.kill('SIGKILL');
+          }
+        }, 5)
+      : undefined;
+    p.on('error', reject);
+    p.on('exit', (code, signal) => {
+      clearInterval(timer);
+      resolve({ code, signal, err });
+    });
+  });
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEngine, type EngineName } from '../../src/surrogate/engine.ts';
-import { featureBias, foldMlp, pruneForOperator } from '../../src/surrogate/folded.ts';
+import { createEngine, type EngineName, type EngineOptions, type MlpEngine } from '../../src/surrogate/engine.ts';
+import { featureBias, foldMlp, pruneForOperator, type FoldedMlp } from '../../src/surrogate/folded.ts';
 import { runFoldedJs } from '../../src/surrogate/engine-js.ts';
 import { forwardReference, initMlp } from '../../src/surrogate/mlp.ts';
 import { decodeOutputs, encodeInputs, NETWORK_INPUTS_V1, NETWORK_INPUTS_V2, type Normalisation } from '../../src/surrogate/normalise.ts';
@@ -17,6 +17,19 @@ import { Rng } from '../../samplers/rng.ts';
 // Both network input sets: v2's derived ln q_intr inputs are computed per evaluation from the
 // galaxy's q_L and the walker's inclination, the path a missed feature hand-over would break.
 const INPUT_SETS = { v1: NETWORK_INPUTS_V1, v2: NETWORK_INPUTS_V2 };
+
+/** Every engine that loads here (js always; tfjs and ort when installed), in that order. */
+async function enginesPresent(fm: FoldedMlp, opts?: EngineOptions): Promise<MlpEngine[]> {
+  const out: MlpEngine[] = [];
+  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
+    try {
+      out.push(await createEngine(name, fm, opts));
+    } catch (err) {
+      if (name === 'js') throw err; // optional engines may be absent; js may not
+    }
+  }
+  return out;
+}
 
 function fixture(inputs: readonly string[] = NETWORK_INPUTS_V2) {
   const arch = { nFeatures: 2, nParams: inputs.length - 2, hidden: [32, 24, 16], bottleneck: 8, nOut: 40 };
@@ -46,14 +59,7 @@ for (const [set, inputs] of Object.entries(INPUT_SETS)) test(`all engines presen
   const want = decodeOutputs(norm, forwardReference(mlp, encodeInputs(norm, Float64Array.from(raw, (x, i) => (i % 5 >= 2 ? Math.fround(x) : x)), batch), batch), batch);
   const present: string[] = [];
   const diag: string[] = [];
-  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
-    let e;
-    try {
-      e = await createEngine(name, fm);
-    } catch (err) {
-      if (name === 'js') throw err;
-      continue; // optional engine not installed here
-    }
+  for (const e of await enginesPresent(fm)) {
     present.push(e.name);
     e.setFeatures(f);
     const lnv = await e.run(params, batch);
@@ -88,14 +94,7 @@ for (const [set, inputs] of Object.entries(INPUT_SETS)) test(`with a grid -> bin
   const want = new Float64Array(batch * nBins);
   for (let r = 0; r < batch; r++) for (let i = 0; i < fm.nOut; i++) for (let b = 0; b < nBins; b++) want[r * nBins + b] += v[r * fm.nOut + i] ** 2 * M[i * nBins + b];
   const diag: string[] = [];
-  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
-    let e;
-    try {
-      e = await createEngine(name, fm, { operator: { matrix: M, nBins } });
-    } catch (err) {
-      if (name === 'js') throw err;
-      continue;
-    }
+  for (const e of await enginesPresent(fm, { operator: { matrix: M, nBins } })) {
     e.setFeatures(f);
     const got = await e.run(params, batch);
     assert.equal(got.length, batch * nBins);
@@ -125,14 +124,7 @@ test('an operator that leaves grid nodes unused: pruneForOperator drops exactly 
   const c = featureBias(fm, f);
   const full = runFoldedJs(fm, c, f, params, batch, { matrix: M, nBins });
   assert.deepEqual(runFoldedJs(p.fm, c, f, params, batch, p.op), full, 'JS forward: bit-identical');
-  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
-    let e;
-    try {
-      e = await createEngine(name, fm, { operator: { matrix: M, nBins } });
-    } catch (err) {
-      if (name === 'js') throw err;
-      continue;
-    }
+  for (const e of await enginesPresent(fm, { operator: { matrix: M, nBins } })) {
     e.setFeatures(f);
     const got = await e.run(params, batch);
     let worst = 0;
@@ -160,14 +152,7 @@ for (const [set, inputs] of Object.entries(INPUT_SETS)) test(`runMany: rows of t
   }
   const want = decodeOutputs(norm, forwardReference(mlp, encodeInputs(norm, raw, rows), rows), rows);
   const diag: string[] = [];
-  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
-    let e;
-    try {
-      e = await createEngine(name, fm);
-    } catch (err) {
-      if (name === 'js') throw err;
-      continue;
-    }
+  for (const e of await enginesPresent(fm)) {
     e.setFeatures([2, 0.8]); // another galaxy's: runMany must not use it
     const lnv = await e.runMany(params, features, rows);
     assert.equal(lnv.length, rows * fm.nOut);
