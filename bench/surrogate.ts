@@ -31,6 +31,13 @@ function model(): { mlp: Mlp; norm: Normalisation; cnn: { arch: CnnArch; weights
   }
 }
 
+/** B raw parameter rows (q_M, beta_z, inc_deg) spread over the domain, deterministic. */
+function paramRows(B: number): Float32Array {
+  const params = new Float32Array(B * 3);
+  for (let r = 0; r < B; r++) params.set([0.5 + 0.5 * ((r * 0.37) % 1), -0.3 + 0.6 * ((r * 0.61) % 1), 55 + 35 * ((r * 0.13) % 1)], r * 3);
+  return params;
+}
+
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const { mlp, norm, cnn, what } = model();
@@ -52,8 +59,7 @@ export async function run(): Promise<BenchRow[]> {
     e.setFeatures([3, 0.8]);
     for (const B of [1, 32, 256, 4096]) {
       if (name === 'js' && B > 256) continue;
-      const params = new Float32Array(B * 3);
-      for (let r = 0; r < B; r++) params.set([0.5 + 0.5 * ((r * 0.37) % 1), -0.3 + 0.6 * ((r * 0.61) % 1), 55 + 35 * ((r * 0.13) % 1)], r * 3);
+      const params = paramRows(B);
       const reps = Math.max(5, Math.min(2000, Math.round(20000 / B)));
       const ms = await timeMs(async () => {
         for (let k = 0; k < 10; k++) await e.run(params, B);
@@ -65,13 +71,9 @@ export async function run(): Promise<BenchRow[]> {
     // Several galaxies in one call (runMany: per-row features), G galaxies x 32 walkers.
     for (const G of name === 'js' ? [] : [8, 128]) {
       const R = 32 * G;
-      const params = new Float32Array(R * 3);
+      const params = paramRows(R);
       const feats = new Float32Array(R * 2);
-      for (let r = 0; r < R; r++) {
-        params.set([0.5 + 0.5 * ((r * 0.37) % 1), -0.3 + 0.6 * ((r * 0.61) % 1), 55 + 35 * ((r * 0.13) % 1)], r * 3);
-        const g = r % G;
-        feats.set([1.5 + (4 * g) / G, 0.75 + (0.2 * g) / G], r * 2);
-      }
+      for (let r = 0; r < R; r++) feats.set([1.5 + (4 * (r % G)) / G, 0.75 + (0.2 * (r % G)) / G], r * 2);
       const ms = await timeMs(async () => {
         for (let k = 0; k < 10; k++) await e.runMany(params, feats, R);
       }, 5, 2);

@@ -40,6 +40,13 @@ export async function surrogateEvaluator(problem: FitProblem, engine?: EngineNam
   let bs: Float64Array[] = [];
   let params = new Float32Array(0);
   const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
+  // The engine's raw parameter row i of position x: (q_M, beta_z, inc_deg).
+  const pack = (x: ArrayLike<number>, out: Float32Array, i: number) => {
+    problem.prior.unpack(x, p);
+    out[3 * i] = p.qM;
+    out[3 * i + 1] = p.betaZ;
+    out[3 * i + 2] = p.incDeg;
+  };
   return {
     kind: `surrogate(${e.name})`,
     engine: e.name,
@@ -55,12 +62,7 @@ export async function surrogateEvaluator(problem: FitProblem, engine?: EngineNam
     },
     async evaluate(idx) {
       const n = idx.length;
-      for (let i = 0; i < n; i++) {
-        problem.prior.unpack(xs[idx[i]], p);
-        params[3 * i] = p.qM;
-        params[3 * i + 1] = p.betaZ;
-        params[3 * i + 2] = p.incDeg;
-      }
+      for (let i = 0; i < n; i++) pack(xs[idx[i]], params, i);
       const v2 = await e.run(params.subarray(0, 3 * n), n);
       for (let i = 0; i < n; i++) {
         const k = idx[i];
@@ -77,14 +79,7 @@ export async function surrogateEvaluator(problem: FitProblem, engine?: EngineNam
     async prefetch(list) {
       const q = new Float32Array(3 * list.length);
       let n = 0;
-      for (const x of list) {
-        problem.prior.unpack(x, p);
-        if (!(problem.prior.logPrior(x) > -Infinity)) continue;
-        q[3 * n] = p.qM;
-        q[3 * n + 1] = p.betaZ;
-        q[3 * n + 2] = p.incDeg;
-        n++;
-      }
+      for (const x of list) if (problem.prior.logPrior(x) > -Infinity) pack(x, q, n++);
       const rows = new Float32Array(n * nb);
       for (let i0 = 0; i0 < n; i0 += PREFETCH_CHUNK) {
         const k = Math.min(PREFETCH_CHUNK, n - i0);
