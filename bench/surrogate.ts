@@ -10,7 +10,7 @@ import { foldMlp } from '../src/surrogate/folded.ts';
 import { initMlp, macsPerEval, type Mlp } from '../src/surrogate/mlp.ts';
 import { loadSurrogate } from '../src/surrogate/model-files.ts';
 import { fitNormalisation, type Normalisation } from '../src/surrogate/normalise.ts';
-import { cnnForwardTf, DEFAULT_CNN, initCnn, type CnnArch, type CnnWeights } from '../src/surrogate/cnn.ts';
+import { cnnForwardTf, cnnInputSide, DEFAULT_CNN, initCnn, type CnnArch, type CnnWeights } from '../src/surrogate/cnn.ts';
 import { TRAINING_GRID } from '../src/surrogate/simulate/config.ts';
 import { trainingV } from '../src/surrogate/simulate/training-model.ts';
 import { thetaLogRGrid } from '../src/surrogate/grid.ts';
@@ -100,7 +100,7 @@ export async function run(): Promise<BenchRow[]> {
   }
   const { tf, backend } = await loadTf();
   const cv = new Map([...cnn.weights].map(([k, w]) => [k, tf.tensor(w.data, w.shape)]));
-  const img = tf.zeros([1, cnn.arch.size, cnn.arch.size]);
+  const img = tf.zeros([1, cnnInputSide(cnn.arch), cnnInputSide(cnn.arch)]);
   const cnnMs = await timeMs(() => tf.tidy(() => cnnForwardTf(tf, cnn.arch, cv, img).dataSync()), 20, 3);
   rows.push({ name: `CNN pass, one 64x64 image (tfjs-${backend}, channels ${cnn.arch.channels.join('/')})`, value: cnnMs, unit: 'ms' });
   return rows;

@@ -6,7 +6,7 @@
  * row (dy * 2 + dx) * C + c of conv{i}/W [4 C, F]; SiLU after every convolution and the dense
  * layer; a linear read-out. Agreement with the tfjs pass is tested (test/surrogate/cnn-js.test.ts).
  */
-import type { CnnArch, CnnWeights } from './cnn.ts';
+import { cnnInput, cnnInputSide, type CnnArch, type CnnWeights } from './cnn.ts';
 import { silu } from './mlp.ts';
 
 /**
@@ -21,9 +21,9 @@ export function cnnForwardJs(a: CnnArch, w: CnnWeights, pixels: ArrayLike<number
     if (!v) throw new RangeError(`cnnForwardJs: weight ${k} missing`);
     return v.data;
   };
-  let side = a.size;
+  let side = cnnInputSide(a);
   let C = 1;
-  let h = Float64Array.from(pixels);
+  let h = Float64Array.from(cnnInput(a, pixels, 1));
   a.channels.forEach((F, i) => {
     const W = get(`conv${i}/W`);
     const b = get(`conv${i}/b`);

@@ -3,7 +3,7 @@
  * optional augmentations (src/surrogate/augment.ts) drawn afresh per sample and epoch.
  */
 import { augmentImage, isIdentity, type Augment } from './augment.ts';
-import { type CnnArch, type CnnWeights, cnnForwardTf, cnnVars, cnnWeightsOf, initCnn } from './cnn.ts';
+import { type CnnArch, type CnnWeights, cnnForwardTf, cnnInput, cnnInputSide, cnnVars, cnnWeightsOf, initCnn } from './cnn.ts';
 import { quantile } from './metrics.ts';
 import type { Tf } from './tf.ts';
 import { trainLoop, type LoopOptions, type LoopResult } from './train-loop.ts';
@@ -31,7 +31,9 @@ export function predictCnn(tf: Tf, a: CnnArch, vars: Map<string, import('@tensor
   const out = new Float32Array(n * a.nOut);
   for (let s = 0; s < n; s += batch) {
     const k = Math.min(batch, n - s);
-    out.set(tf.tidy(() => cnnForwardTf(tf, a, vars, tf.tensor3d(images.subarray(s * px, (s + k) * px), [k, a.size, a.size])).dataSync() as Float32Array), s * a.nOut);
+    const side = cnnInputSide(a);
+    const x = cnnInput(a, images.subarray(s * px, (s + k) * px), k);
+    out.set(tf.tidy(() => cnnForwardTf(tf, a, vars, tf.tensor3d(x, [k, side, side])).dataSync() as Float32Array), s * a.nOut);
   }
   return out;
 }
@@ -70,7 +72,9 @@ export async function trainCnn(tf: Tf, a: CnnArch, train: CnnData, val: CnnData,
           xb.set(isIdentity(aug) ? img : augmentImage(img, a.size, aug, o.seed, epoch * train.n + idx[r]), r * px);
           yb.set(train.y.subarray(idx[r] * a.nOut, (idx[r] + 1) * a.nOut), r * a.nOut);
         }
-        return tf.mean(tf.square(tf.sub(cnnForwardTf(tf, a, vars, tf.tensor3d(xb, [idx.length, a.size, a.size])), tf.tensor2d(yb, [idx.length, a.nOut])))) as import('@tensorflow/tfjs').Scalar;
+        const side = cnnInputSide(a);
+        const x = tf.tensor3d(cnnInput(a, xb, idx.length), [idx.length, side, side]);
+        return tf.mean(tf.square(tf.sub(cnnForwardTf(tf, a, vars, x), tf.tensor2d(yb, [idx.length, a.nOut])))) as import('@tensorflow/tfjs').Scalar;
       },
       validate,
     },

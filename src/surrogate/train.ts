@@ -43,7 +43,7 @@ export interface TrainOptions {
   partial: boolean;
   mlp: StageOptions & { hidden: number[]; bottleneck: number };
   /** null: train no CNN (the model then needs exact Sérsic parameters). */
-  cnn: (StageOptions & { channels: number[]; dense: number; augment: Augment }) | null;
+  cnn: (StageOptions & { channels: number[]; dense: number; fold: boolean; augment: Augment }) | null;
   /** Stop each stage after this many epochs in this process (tests: simulate a kill). */
   stopAfter?: number;
 }
@@ -129,7 +129,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
   };
   let cnnOut: Surrogate['cnn'] = null;
   if (o.cnn && finished) {
-    const carch: CnnArch = { size: ts.manifest.image.size, channels: o.cnn.channels, dense: o.cnn.dense, nOut: 2 };
+    const carch: CnnArch = { size: ts.manifest.image.size, channels: o.cnn.channels, dense: o.cnn.dense, nOut: 2, fold: o.cnn.fold };
     const px = carch.size * carch.size;
     const imgs = ts.images!.subarray(0, N * px);
     const feat = (idx: Int32Array) => gatherRows(X, nIn, idx).filter((_, i) => i % nIn < 2);
