@@ -29,6 +29,7 @@ import { prepareFit, type FitOptions } from '../run/fit.ts';
 import { fitGalaxy, finishedMarker, type GalaxyResult, type GalaxyTask } from './fit-galaxy.ts';
 import { readManifest, type ManifestEntry } from './manifest.ts';
 import { createBatchProgress } from './progress.ts';
+import { resolveLockstep, runLockstep } from './lockstep.ts';
 import { galaxySeed, inShard, resolveShard, type Shard } from './shard.ts';
 import { doneRow, failedRow, writeTables, type Failure, type Row } from './table.ts';
 
@@ -46,6 +47,12 @@ export interface BatchOptions {
   seed?: number;
   /** Fit options for every galaxy (the manifest's optional columns override them per galaxy). */
   fit?: Partial<FitOptions>;
+  /**
+   * 'auto' (default: on, 64 galaxies, where tfjs-node-gpu is installed; else off), 'off', or G >= 2:
+   * fit G galaxies at a time in this thread with ONE network call per half-step for all of them
+   * (./lockstep.ts). Surrogate fits only.
+   */
+  lockstep?: string | number;
   /** Called once per galaxy fitted in this run, in completion order (the benchmark times them). */
   onGalaxy?: (r: GalaxyResult) => void;
 }
@@ -154,6 +161,7 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError('--workers', `is ${workers}; give the number of galaxies to fit at once, an integer >= 1`);
   const seed = o.seed ?? 1;
   if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('--seed', `is ${seed}; give an integer >= 0`);
+  const lockstep = resolveLockstep(o.lockstep, o.fit ?? {}, o.workers);
   const shard = resolveShard(o.shard, o.shardCount, env);
   const dir = resolve(o.out);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('--out', `${o.out} is a file; give a folder`);
@@ -166,17 +174,22 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   mkdirSync(dir, { recursive: true });
   const skipped = tasks.length - todo.length;
   const where = shard.count > 1 ? `shard ${shard.index}/${shard.count} (${shard.source}): ` : '';
-  io.out(`batch: ${where}${tasks.length} of ${entries.length} galaxies, ${skipped} already finished, ${todo.length} to fit with ${Math.min(workers, Math.max(todo.length, 1))} worker(s)`);
+  const how = lockstep ? `in lockstep, up to ${lockstep.group} galaxies per network call (${lockstep.why})` : `with ${Math.min(workers, Math.max(todo.length, 1))} worker(s)`;
+  io.out(`batch: ${where}${tasks.length} of ${entries.length} galaxies, ${skipped} already finished, ${todo.length} to fit ${how}`);
   const bar = createBatchProgress(tasks.length, skipped);
   const failed = new Map<string, string>();
   let n = skipped;
-  await runAll(todo, workers, (r) => {
+  const each = (r: GalaxyResult) => {
     n++;
     o.onGalaxy?.(r);
     if (r.status === 'failed') failed.set(r.name, r.error!);
     if (bar) bar.tick(r.status === 'failed');
     else io.out(`  [${n}/${tasks.length}] ${r.name}: ${r.status === 'done' ? `done in ${r.seconds.toFixed(1)} s${r.resumed ? ' (resumed)' : ''}` : `FAILED: ${r.error}`}`);
-  });
+  };
+  if (lockstep) {
+    const st = await runLockstep(todo, lockstep, o.fit?.walkers ?? 32, each);
+    if (st) io.out(`batch: lockstep: ${st.calls} network calls on ${st.engine}, ${(st.rows / Math.max(st.calls, 1)).toFixed(1)} rows per call${st.paddedRows ? ` (${st.paddedRows} padding rows)` : ''}`);
+  } else await runAll(todo, workers, each);
   bar?.stop();
 
   const rows: Row[] = [];

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { JamfitError } from '../../core/errors.ts';
-import { runFit, type FitOptions } from '../run/fit.ts';
+import { runFit, type FitContext, type FitOptions } from '../run/fit.ts';
 
 /** The marker's file name inside a galaxy's run folder. */
 export const MARKER = 'batch.json';
@@ -78,13 +78,13 @@ export function finishedMarker(task: GalaxyTask): Marker | null {
  * Fits (or resumes, or re-summarises) one galaxy and writes its marker. Never throws for a bad
  * galaxy: any error becomes status 'failed' with its first line, so the batch goes on.
  */
-export async function fitGalaxy(task: GalaxyTask): Promise<GalaxyResult> {
+export async function fitGalaxy(task: GalaxyTask, ctx: FitContext = {}): Promise<GalaxyResult> {
   const t0 = performance.now();
   const dir = task.options.out!;
   const started = existsSync(join(dir, 'state.json'));
   try {
     // runFit's own lines (its warnings, also returned in r.warnings) would interleave across workers.
-    const r = await runFit(task.options, { out: () => {}, err: () => {} });
+    const r = await runFit(task.options, { out: () => {}, err: () => {} }, ctx);
     const marker: Marker = { name: task.name, seed: task.options.seed!, options: markerOptions(task.options), warnings: r.warnings };
     writeFileAtomic(join(dir, MARKER), JSON.stringify(marker, null, 2) + '\n');
     return { name: task.name, status: 'done', error: null, resumed: started, seconds: (performance.now() - t0) / 1000, msPerStep: r.msPerStep };

@@ -15,6 +15,7 @@ const options = {
   workers: { type: 'number', description: 'galaxies fitted at once (default: the available cores)' },
   shard: { type: 'string', description: 'fit only shard i of N (0-based), i.e. manifest rows i, i+N, ... (default: SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX, else all)' },
   'shard-count': { type: 'number', description: 'number of shards with JOB_COMPLETION_INDEX (Kubernetes indexed jobs; or JAMFIT_SHARD_COUNT)' },
+  lockstep: { type: 'string', description: 'auto, off or G: fit G galaxies at once in one thread, one network call per half-step for all (auto: 64 where tfjs-node-gpu is installed, else off)', default: 'auto' },
   seed: { type: 'number', description: 'batch seed (integer); a galaxy\'s seed is derived from it and the galaxy\'s name', default: 1 },
   ...passed,
 } as const;
@@ -29,7 +30,7 @@ export const batchCommand = defineCommand({
     const fit: Partial<FitOptions> = {};
     const args = a as unknown as Record<string, unknown>;
     for (const k of Object.keys(passed)) if (args[k] !== undefined) (fit as Record<string, unknown>)[camel(k)] = args[k];
-    const r = await runBatch({ manifest: a._[0], out: a.out, plots: a.plots, workers: a.workers, shard: a.shard, shardCount: a['shard-count'], seed: a.seed, fit }, io, process.env);
+    const r = await runBatch({ manifest: a._[0], out: a.out, plots: a.plots, workers: a.workers, shard: a.shard, shardCount: a['shard-count'], seed: a.seed, lockstep: a.lockstep, fit }, io, process.env);
     const done = r.inShard - r.failures.length;
     io.out(`batch: ${done} done, ${r.failures.length} failed of ${r.inShard}; fitted ${r.attempted} in ${r.seconds.toFixed(1)} s; tables ${r.tables.join(', ')}`);
     for (const f of r.failures) io.err(`jamfit batch: ${f.name} failed: ${f.error}`);

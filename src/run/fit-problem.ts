@@ -208,7 +208,7 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
 const surrogates = new Map<string, Surrogate>();
 
 /** The surrogate of a model folder, loaded (and its SHA-256 checked) once per process. */
-function cachedSurrogate(dir: string): Surrogate {
+export function cachedSurrogate(dir: string): Surrogate {
   let s = surrogates.get(dir);
   if (!s) {
     s = loadSurrogate(dir);

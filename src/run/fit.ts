@@ -48,6 +48,7 @@ import { surrogateEvaluator } from './surrogate-evaluator.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions, clipOutliers, type ClipResult } from './clip.ts';
 import { posteriorPredictive, ppcPositions } from './ppc.ts';
+import type { SharedEngine } from '../surrogate/shared-engine.ts';
 
 /** The command's options as parsed (undefined = not given). */
 export interface FitOptions {
@@ -434,7 +435,13 @@ async function startPositions(p: FitProblem, nwalkers: number, seed: number, pre
 }
 
 /** Runs (or resumes) a fit; see the module header. */
-export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
+/** What a caller running many fits at once shares with them (jamfit batch --lockstep). */
+export interface FitContext {
+  /** The surrogate's network, in calls shared with the other galaxies (surrogate fits only). */
+  shared?: SharedEngine;
+}
+
+export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Promise<FitOutcome> {
   const t0 = performance.now();
   const prep = prepareFit(o);
   const truth = o.truth ? readTruth(o.truth) : undefined; // before the run folder is touched
@@ -480,7 +487,7 @@ export async function runFit(o: FitOptions, io: FitIO): Promise<FitOutcome> {
   const workers = o.workers ?? 1;
   const runJson = join(dir, 'run.json');
   const sampled = existsSync(runJson) ? (JSON.parse(readFileSync(runJson, 'utf8')) as { status: string; converged: boolean | null; stop: string }) : null;
-  const fast = problem.surrogate ? await surrogateEvaluator(problem) : null;
+  const fast = problem.surrogate ? await surrogateEvaluator(problem, undefined, ctx.shared) : null;
   const evaluator = fast
     ? fast
     : workers > 1

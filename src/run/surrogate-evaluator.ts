@@ -10,6 +10,7 @@ import type { EvalBuffers, Evaluator } from '../../samplers/evaluate/evaluator.t
 import { formatPosition, withCause, errorMessage } from '../../samplers/evaluate/evaluator.ts';
 import type { GridParams } from '../../likelihoods/grid-model.ts';
 import { bestEngine, createEngine, type EngineName, type MlpEngine } from '../surrogate/engine.ts';
+import type { SharedEngine } from '../surrogate/shared-engine.ts';
 import type { FitProblem } from './fit-problem.ts';
 
 export interface SurrogateEvaluator extends Evaluator {
@@ -27,12 +28,16 @@ export interface SurrogateEvaluator extends Evaluator {
 /** Rows per engine call in prefetch: large enough to amortise a call, small enough for memory. */
 const PREFETCH_CHUNK = 256;
 
-/** @param engine  force an engine (tests, benchmarks); default the fastest present. */
-export async function surrogateEvaluator(problem: FitProblem, engine?: EngineName): Promise<SurrogateEvaluator> {
+/**
+ * @param engine  force an engine (tests, benchmarks); default the fastest present.
+ * @param shared  run the network in calls shared with other galaxies (src/surrogate/shared-engine.ts,
+ *   `jamfit batch --lockstep`) instead of an engine of this galaxy's own; `engine` is then ignored.
+ */
+export async function surrogateEvaluator(problem: FitProblem, engine?: EngineName, shared?: SharedEngine): Promise<SurrogateEvaluator> {
   const m = problem.surrogate;
   if (!m) throw new RangeError('surrogateEvaluator: the problem has no surrogate model');
   const opts = { operator: m.operator };
-  const e: MlpEngine = engine ? await createEngine(engine, m.fm, opts) : await bestEngine(m.fm, opts);
+  const e: MlpEngine = shared ? shared.view(m.operator) : engine ? await createEngine(engine, m.fm, opts) : await bestEngine(m.fm, opts);
   e.setFeatures(m.galaxy.features);
   const nb = m.nbins;
   let B: EvalBuffers;

@@ -4,7 +4,9 @@
  * they are simply absent, and jamfit falls back to the backends that install from npm alone.
  * Detection resolves the package without loading it (loading libtensorflow takes seconds).
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 export interface BackendInfo {
   name: string;
@@ -23,9 +25,21 @@ function resolvable(pkg: string): boolean {
   }
 }
 
+/**
+ * Whether a tfjs-node package is installed WITH its native binding (lib/napi-v*\/tfjs_binding.node,
+ * built at install time). An install whose libtensorflow download failed leaves the package
+ * folder without it (as on a machine without internet), and importing it then fails.
+ */
+export function nativeTfInstalled(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): boolean {
+  if (!resolvable(`${pkg}/package.json`)) return false;
+  const lib = join(dirname(require.resolve(`${pkg}/package.json`)), 'lib');
+  if (!existsSync(lib)) return false;
+  return readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
+}
+
 export async function detectBackends(): Promise<BackendInfo[]> {
-  const gpu = resolvable('@tensorflow/tfjs-node-gpu');
-  const node = resolvable('@tensorflow/tfjs-node');
+  const gpu = nativeTfInstalled('@tensorflow/tfjs-node-gpu');
+  const node = nativeTfInstalled('@tensorflow/tfjs-node');
   return [
     { name: '@tensorflow/tfjs-node-gpu', available: gpu, note: gpu ? 'CUDA libtensorflow' : 'optional; needs libtensorflow download at install' },
     { name: '@tensorflow/tfjs-node', available: node, note: node ? 'native libtensorflow (CPU)' : 'optional; needs libtensorflow download at install' },

@@ -39,13 +39,46 @@ export function runFoldedJs(fm: FoldedMlp, c: Float32Array, f: ArrayLike<number>
     h = o;
     width = l.out;
   }
-  if (!op) return h;
-  const out = new Float64Array(batch * op.nBins);
-  for (let r = 0; r < batch; r++) {
-    for (let i = 0; i < fm.nOut; i++) {
-      const v2 = Math.exp(2 * h[r * fm.nOut + i]);
-      for (let b = 0; b < op.nBins; b++) out[r * op.nBins + b] += v2 * op.matrix[i * op.nBins + b];
+  return op ? applyOperator(h, batch, op) : h;
+}
+
+const usedCache = new WeakMap<GridOperator, Int32Array>();
+
+/** Grid nodes with a nonzero row in op.matrix (a node no bin sees adds exactly nothing). */
+export function usedNodes(op: GridOperator): Int32Array {
+  let u = usedCache.get(op);
+  if (!u) {
+    const nb = op.nBins;
+    const list: number[] = [];
+    for (let i = 0; i < op.matrix.length / nb; i++) if (op.matrix.subarray(i * nb, (i + 1) * nb).some((w) => w !== 0)) list.push(i);
+    u = Int32Array.from(list);
+    usedCache.set(op, u);
+  }
+  return u;
+}
+
+/**
+ * The grid -> bins operator applied to network outputs: v^2 per bin [rows x op.nBins] of ln v
+ * rows [rows x nGrid] (nGrid = op.matrix.length / op.nBins), accumulated in float64.
+ * @param out  written from index 0 (zeroed here); default a new array.
+ */
+export function applyOperator<T extends Float64Array | Float32Array = Float64Array>(lnv: ArrayLike<number>, rows: number, op: GridOperator, out: T = new Float64Array(rows * op.nBins) as T): T {
+  const nb = op.nBins;
+  const nG = op.matrix.length / nb;
+  if (lnv.length < rows * nG || out.length < rows * nb) throw new RangeError(`applyOperator: ${rows} rows need ${rows * nG} inputs and ${rows * nb} outputs, got ${lnv.length} and ${out.length}`);
+  const used = usedNodes(op);
+  const M = op.matrix;
+  const acc = new Float64Array(nb);
+  for (let r = 0; r < rows; r++) {
+    acc.fill(0);
+    const base = r * nG;
+    for (let u = 0; u < used.length; u++) {
+      const i = used[u];
+      const v2 = Math.exp(2 * lnv[base + i]);
+      const mi = i * nb;
+      for (let b = 0; b < nb; b++) acc[b] += v2 * M[mi + b];
     }
+    for (let b = 0; b < nb; b++) out[r * nb + b] = acc[b];
   }
   return out;
 }
