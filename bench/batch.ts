@@ -7,7 +7,9 @@
  * spaxels within 2 R_e (about 150 bins), 1" PSF, 5 % noise, one noise seed per galaxy; fitted
  * with 32 walkers, no plots, all cores. Options (after `--`, beside the suite name):
  *   --batch-n N (default 8), --batch-steps S (default 3000, the issue's figure),
- *   --batch-workers K (default: the cores), --batch-exact (force the exact JAM). Without
+ *   --batch-workers K (default: the cores), --batch-exact (force the exact JAM),
+ *   --batch-lockstep G (G galaxies in one thread sharing each network call: the GPU path, run
+ *   here on the CPU engines; adds a row beside the per-galaxy one). Without
  *   --batch-exact the table also gives the exact-JAM equivalent (one galaxy per worker, 10 steps,
  *   extrapolated).
  * With the exact JAM a 3000-step fit takes many minutes, so a short S is practical there; when
@@ -41,7 +43,9 @@ export async function run(): Promise<BenchRow[]> {
   const steps = option('batch-steps', FULL_STEPS);
   const workers = option('batch-workers', availableParallelism());
   const exact = process.argv.includes('--batch-exact');
+  const lockstep = option('batch-lockstep', 0);
   const rows = await measure(n, steps, workers, exact);
+  if (lockstep > 0) rows.push(...(await measure(n, steps, workers, false, lockstep)));
   // The exact-JAM equivalent of the same survey, unless that was what was asked for: one
   // galaxy per worker for a few steps, extrapolated to 3000 steps as above.
   if (!exact) rows.push(...(await measure(Math.min(workers, n), EXACT_STEPS, workers, true)).filter((r) => r.name.includes('extrapolated')).map((r) => ({ ...r, name: `exact-JAM equivalent: ${r.name}`, target: undefined, pass: undefined })));
@@ -51,7 +55,7 @@ export async function run(): Promise<BenchRow[]> {
 /** Steps of the exact-JAM comparison: the fewest jamfit fit accepts (about 2 s each per galaxy here). */
 const EXACT_STEPS = 10;
 
-async function measure(n: number, steps: number, workers: number, exact: boolean): Promise<BenchRow[]> {
+async function measure(n: number, steps: number, workers: number, exact: boolean, lockstep = 0): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), 'jamfit-bench-batch-'));
   try {
     const photometry = fileURLToPath(new URL('../fixtures/examples/mock-galaxy/photometry.json', import.meta.url));
@@ -66,27 +70,29 @@ async function measure(n: number, steps: number, workers: number, exact: boolean
     const manifest = join(root, 'manifest.csv');
     writeFileAtomic(manifest, lines.join('\n') + '\n');
     const results: GalaxyResult[] = [];
+    let calls = '';
     const t0 = performance.now();
     const out = join(root, 'survey');
     const r = await runBatch(
-      { manifest, out, workers, plots: 'none', fit: { walkers: 32, steps, ...(exact ? { exact: true } : {}) }, onGalaxy: (g) => results.push(g) },
-      { out: () => {}, err: (s) => process.stderr.write(s + '\n') },
+      { manifest, out, ...(lockstep ? { lockstep } : { workers, lockstep: 'off' }), plots: 'none', fit: { walkers: 32, steps, ...(exact ? { exact: true } : {}) }, onGalaxy: (g) => results.push(g) },
+      { out: (s) => void (s.startsWith('batch: lockstep:') && (calls = s.slice('batch: lockstep: '.length))), err: (s) => process.stderr.write(s + '\n') },
       {},
     );
     const wall = (performance.now() - t0) / 1000;
     if (r.failures.length) throw new Error(`bench batch: ${r.failures.length} fits failed, e.g. ${r.failures[0].name}: ${r.failures[0].error}`);
     const engine = String(JSON.parse(readFileSync(join(out, 'm0', 'config.json'), 'utf8')).engine);
-    const what = `${n} mocks x ${(nbins / n).toFixed(0)} bins, 32 walkers x ${steps} steps, ${Math.min(workers, n)} workers, engine ${engine}`;
+    const how = lockstep ? `lockstep ${lockstep} in one thread (${calls})` : `${Math.min(workers, n)} workers`;
+    const what = `${n} mocks x ${(nbins / n).toFixed(0)} bins, 32 walkers x ${steps} steps, ${how}, engine ${engine}`;
     const perHour = (n / wall) * 3600;
     const rows: BenchRow[] = [{ name: `batch fits per hour (${what}; measured)`, value: perHour, unit: 'fits/h', ...(steps === FULL_STEPS ? { target: `>= ${TARGET}`, pass: perHour >= TARGET } : {}) }];
-    if (steps < FULL_STEPS) {
+    if (steps < FULL_STEPS && !lockstep) {
       const measured = results.reduce((s, g) => s + g.seconds, 0);
       const full = results.reduce((s, g) => s + g.seconds + ((FULL_STEPS - steps) * g.msPerStep) / 1000, 0);
       const extrapolated = perHour * (measured / full);
       rows.push({ name: `batch fits per hour at ${FULL_STEPS} steps (engine ${engine}; extrapolated from ${steps} steps)`, value: extrapolated, unit: 'fits/h', target: `>= ${TARGET}`, pass: extrapolated >= TARGET });
     }
     const ms = results.map((g) => g.msPerStep).sort((a, b) => a - b);
-    rows.push({ name: `sampling time per step, median over galaxies (engine ${engine}, one thread per galaxy)`, value: ms[ms.length >> 1], unit: 'ms' });
+    if (!lockstep) rows.push({ name: `sampling time per step, median over galaxies (engine ${engine}, one thread per galaxy)`, value: ms[ms.length >> 1], unit: 'ms' });
     return rows;
   } finally {
     rmSync(root, { recursive: true, force: true });
