@@ -29,7 +29,7 @@ import { prepareFit, type FitOptions } from '../run/fit.ts';
 import { fitGalaxy, finishedMarker, type GalaxyResult, type GalaxyTask } from './fit-galaxy.ts';
 import { readManifest, type ManifestEntry } from './manifest.ts';
 import { createBatchProgress } from './progress.ts';
-import { resolveLockstep, runLockstep } from './lockstep.ts';
+import { lockstepGroups, resolveLockstep, runLockstep, type GroupTask, type Lockstep, type LockstepStats } from './lockstep.ts';
 import { galaxySeed, inShard, resolveShard, type Shard } from './shard.ts';
 import { doneRow, failedRow, writeTables, type Failure, type Row } from './table.ts';
 
@@ -148,6 +148,41 @@ async function runAll(tasks: GalaxyTask[], workers: number, each: (r: GalaxyResu
 }
 
 /**
+ * Lockstep groups (./lockstep.ts) on `workers` threads: in this one when there is a single
+ * group or worker, else one group per piscina task. Returns the engines' summed statistics.
+ */
+async function runAllLockstep(tasks: GalaxyTask[], l: Lockstep, workers: number, walkers: number, each: (r: GalaxyResult) => void): Promise<LockstepStats | null> {
+  const groups = lockstepGroups(tasks, l, workers);
+  const threads = Math.min(workers, groups.length);
+  if (threads <= 1) return runLockstep(tasks, l, walkers, each);
+  const sum: LockstepStats = { engine: '', calls: 0, rows: 0, paddedRows: 0 };
+  const pool = new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  try {
+    await Promise.all(
+      groups.map((group) =>
+        pool.run({ group, lockstep: l, walkers } satisfies GroupTask).then(
+          (r: { results: GalaxyResult[]; stats: LockstepStats | null }) => {
+            for (const g of r.results) each(g);
+            if (r.stats) {
+              sum.engine = r.stats.engine;
+              sum.calls += r.stats.calls;
+              sum.rows += r.stats.rows;
+              sum.paddedRows += r.stats.paddedRows;
+            }
+          },
+          (err: unknown) => {
+            for (const t of group) each({ name: t.name, status: 'failed', error: `worker failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, resumed: false, seconds: 0, msPerStep: NaN });
+          },
+        ),
+      ),
+    );
+  } finally {
+    await pool.destroy();
+  }
+  return sum;
+}
+
+/**
  * Runs (or resumes, or collects) a batch; see the module comment.
  * @param env - the environment the shard is read from (process.env in the CLI).
  * @throws InputError for a bad manifest or bad batch options, before anything is written.
@@ -161,7 +196,7 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError('--workers', `is ${workers}; give the number of galaxies to fit at once, an integer >= 1`);
   const seed = o.seed ?? 1;
   if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('--seed', `is ${seed}; give an integer >= 0`);
-  const lockstep = resolveLockstep(o.lockstep, o.fit ?? {}, o.workers);
+  const lockstep = resolveLockstep(o.lockstep, o.fit ?? {});
   const shard = resolveShard(o.shard, o.shardCount, env);
   const dir = resolve(o.out);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('--out', `${o.out} is a file; give a folder`);
@@ -174,7 +209,8 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   mkdirSync(dir, { recursive: true });
   const skipped = tasks.length - todo.length;
   const where = shard.count > 1 ? `shard ${shard.index}/${shard.count} (${shard.source}): ` : '';
-  const how = lockstep ? `in lockstep, up to ${lockstep.group} galaxies per network call (${lockstep.why})` : `with ${Math.min(workers, Math.max(todo.length, 1))} worker(s)`;
+  const threads = lockstep ? (lockstep.gpu ? 1 : Math.min(workers, lockstepGroups(todo, lockstep, workers).length)) : Math.min(workers, todo.length);
+  const how = `${lockstep ? `in lockstep, up to ${lockstep.group} galaxies per network call (${lockstep.why}), ` : ''}with ${Math.max(threads, 1)} worker(s)`;
   io.out(`batch: ${where}${tasks.length} of ${entries.length} galaxies, ${skipped} already finished, ${todo.length} to fit ${how}`);
   const bar = createBatchProgress(tasks.length, skipped);
   const failed = new Map<string, string>();
@@ -187,7 +223,7 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
     else io.out(`  [${n}/${tasks.length}] ${r.name}: ${r.status === 'done' ? `done in ${r.seconds.toFixed(1)} s${r.resumed ? ' (resumed)' : ''}` : `FAILED: ${r.error}`}`);
   };
   if (lockstep) {
-    const st = await runLockstep(todo, lockstep, o.fit?.walkers ?? 32, each);
+    const st = await runAllLockstep(todo, lockstep, lockstep.gpu ? 1 : workers, o.fit?.walkers ?? 32, each);
     if (st) io.out(`batch: lockstep: ${st.calls} network calls on ${st.engine}, ${(st.rows / Math.max(st.calls, 1)).toFixed(1)} rows per call${st.paddedRows ? ` (${st.paddedRows} padding rows)` : ''}`);
   } else await runAll(todo, workers, each);
   bar?.stop();

@@ -1,9 +1,9 @@
 /**
- * `jamfit batch --lockstep`: G galaxies fitted at once in this thread, their samplers' proposals
- * sent to the surrogate's network together, one call per half-step for all of them
- * (src/surrogate/shared-engine.ts). This is the GPU's mode: one big matrix product instead of G
- * small ones. On a CPU it gains little (measured: 4.7 -> 4.0 us per model from batch 16 to 128)
- * and one thread does all the work, so the default is on only where tfjs-node-gpu is installed.
+ * `jamfit batch --lockstep`: groups of G galaxies, each group fitted at once in one thread, their
+ * samplers' proposals sent to the surrogate's network together, one call per half-step for the
+ * whole group (src/surrogate/shared-engine.ts). This is the GPU's mode: one big matrix product
+ * instead of G small ones (on a GPU: one thread, calls padded to one shape). With several
+ * workers each runs its own groups (consecutive galaxies of the manifest, lockstepGroups).
  *
  * Results: a galaxy's chain depends on its options, seed and name only, never on which galaxies
  * share its calls (rows are independent in the engines; GPU calls are padded to one shape). The
@@ -36,11 +36,10 @@ export const GPU_GROUP = 64;
 
 /**
  * @param v  'auto' | 'off' | an integer >= 2 (a string from the command line, or a number).
- * @param workers  --workers as given (undefined: not given).
  * @returns null when off.
- * @throws InputError naming --lockstep for a bad value, with --exact, or with --workers > 1.
+ * @throws InputError naming --lockstep for a bad value, or with --exact.
  */
-export function resolveLockstep(v: string | number | undefined, fit: Partial<FitOptions>, workers: number | undefined, gpu = nativeTfInstalled('@tensorflow/tfjs-node-gpu')): Lockstep | null {
+export function resolveLockstep(v: string | number | undefined, fit: Partial<FitOptions>, gpu = nativeTfInstalled('@tensorflow/tfjs-node-gpu')): Lockstep | null {
   const s = String(v ?? 'auto').trim();
   let group: number;
   let why: string;
@@ -55,15 +54,28 @@ export function resolveLockstep(v: string | number | undefined, fit: Partial<Fit
     why = '--lockstep';
   }
   if (fit.exact) throw new InputError('--lockstep', 'shares the surrogate network between galaxies; --exact fits have none (drop --lockstep or --exact)');
-  if (workers !== undefined && workers > 1) throw new InputError('--lockstep', `fits its galaxies in one thread; --workers ${workers} does not apply (drop one of them)`);
   return { group, gpu, why };
 }
 
+/** What a worker receives for a lockstep group (plain data: it crosses threads). */
+export interface GroupTask {
+  group: GalaxyTask[];
+  lockstep: Lockstep;
+  walkers: number;
+}
+
+export interface LockstepStats {
+  engine: string;
+  calls: number;
+  rows: number;
+  paddedRows: number;
+}
+
 /**
- * Fits `tasks` with at most l.group in flight, in manifest order, sharing one engine.
+ * Fits `tasks` with at most l.group in flight, in the given order, sharing one engine.
  * @returns the engine's call statistics, or null when there was nothing to fit.
  */
-export async function runLockstep(tasks: GalaxyTask[], l: Lockstep, walkers: number, each: (r: GalaxyResult) => void): Promise<{ engine: string; calls: number; rows: number; paddedRows: number } | null> {
+export async function runLockstep(tasks: GalaxyTask[], l: Lockstep, walkers: number, each: (r: GalaxyResult) => void): Promise<LockstepStats | null> {
   if (tasks.length === 0) return null;
   const s = cachedSurrogate(SHIPPED_DIR);
   const fm = foldMlp(s.mlp, s.norm);
@@ -79,4 +91,22 @@ export async function runLockstep(tasks: GalaxyTask[], l: Lockstep, walkers: num
   } finally {
     shared.dispose();
   }
+}
+
+/** A worker's lockstep group (./worker.mjs): its galaxies' results in completion order, and the engine's statistics. */
+export async function fitGroup(t: GroupTask): Promise<{ results: GalaxyResult[]; stats: LockstepStats | null }> {
+  const results: GalaxyResult[] = [];
+  const stats = await runLockstep(t.group, t.lockstep, t.walkers, (r) => results.push(r));
+  return { results, stats };
+}
+
+/**
+ * Consecutive groups of at most l.group galaxies, small enough that every one of `workers`
+ * threads gets one: ceil(n / workers) when that is smaller.
+ */
+export function lockstepGroups(tasks: GalaxyTask[], l: Lockstep, workers: number): GalaxyTask[][] {
+  const size = Math.max(1, Math.min(l.group, Math.ceil(tasks.length / workers)));
+  const out: GalaxyTask[][] = [];
+  for (let i = 0; i < tasks.length; i += size) out.push(tasks.slice(i, i + size));
+  return out;
 }

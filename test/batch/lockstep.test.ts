@@ -1,8 +1,9 @@
 /**
  * `jamfit batch --lockstep G` (src/batch/lockstep.ts) end to end on three Sérsic mocks (surrogate
  * fits, 16 walkers x 600 steps) and a galaxy with a missing file:
- *  - the table does not depend on how the galaxies are grouped: lockstep 2, lockstep 4 and two
- *    lockstep shards collected by an unsharded run give the same table, byte for byte;
+ *  - the table does not depend on how the galaxies are grouped: lockstep 2, lockstep 4, lockstep 2
+ *    on two piscina workers and two lockstep shards collected by an unsharded run give the same
+ *    table, byte for byte;
  *  - a lockstep batch SIGKILLed mid-fit and started again gives that table too and refits no
  *    finished galaxy;
  *  - against the per-galaxy path (--lockstep off), which applies the operator inside the engine
@@ -17,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { resolveLockstep } from '../../src/batch/lockstep.ts';
+import { lockstepGroups, resolveLockstep } from '../../src/batch/lockstep.ts';
 import { runMock } from '../../src/run/mock.ts';
 import { expectRefused, runBinUntil, runCli } from '../cli/run-cli.ts';
 
@@ -45,7 +46,7 @@ before(async () => {
     lines.push(`${g.name},${join(dir, 'kinematics.csv')},${join(root, 'mocks', g.name === 'broken' ? 'a' : g.name, 'photometry.json')},20,1,4`);
   }
   writeFileSync(MANIFEST, lines.join('\n') + '\n');
-  const r = await runCli(batch(join(root, 'l2'), '--lockstep', '2'));
+  const r = await runCli(batch(join(root, 'l2'), '--lockstep', '2', '--workers', '1'));
   assert.equal(r.code, 1, r.err);
   assert.match(r.out, /in lockstep, up to 2 galaxies per network call/);
   // a and b share their calls (16 rows: two half-ensembles of 8), c runs alone (8): 2 x 1200 calls
@@ -55,15 +56,20 @@ before(async () => {
   reference = csv(join(root, 'l2'));
 });
 
-test('lockstep 2, lockstep 4 and two lockstep shards give one table; the broken galaxy failed', async () => {
+test('lockstep 2, lockstep 4, lockstep 2 on two workers and two lockstep shards give one table; the broken galaxy failed', async () => {
   const rows = reference.trim().split('\n');
   assert.equal(rows.length, 5);
   assert.match(rows[3], /^broken,failed,/);
   for (const k of [1, 2, 4]) assert.match(rows[k], /^[abc],done,/);
   const l4 = join(root, 'l4');
-  assert.equal((await runCli(batch(l4, '--lockstep', '4'))).code, 1);
+  assert.equal((await runCli(batch(l4, '--lockstep', '4', '--workers', '1'))).code, 1);
   assert.equal(csv(l4), reference);
   assert.deepEqual(arrow(l4), arrow(join(root, 'l2')));
+  // Two piscina workers, one group each: (a, b) and (broken, c).
+  const w2 = join(root, 'w2');
+  const r2 = await runCli(batch(w2, '--lockstep', '2', '--workers', '2'));
+  assert.match(r2.out, /in lockstep, up to 2 galaxies per network call \(--lockstep\), with 2 worker\(s\)/);
+  assert.equal(csv(w2), reference);
   const sh = join(root, 'shards');
   for (const i of [0, 1]) await runCli(batch(sh, '--lockstep', '2', '--shard', `${i}/2`));
   const collect = await runCli(batch(sh, '--lockstep', '2'));
@@ -110,18 +116,23 @@ test('a lockstep batch SIGKILLed mid-fit and started again: no finished galaxy r
 });
 
 test('--lockstep values: auto follows the GPU, off and G >= 2 as given; the rest refused in one line', async () => {
-  assert.equal(resolveLockstep('auto', {}, undefined, false), null);
-  assert.deepEqual(resolveLockstep('auto', {}, undefined, true), { group: 64, gpu: true, why: 'auto: tfjs-node-gpu is installed' });
-  assert.equal(resolveLockstep('auto', { exact: true }, undefined, true), null);
-  assert.equal(resolveLockstep('off', {}, 4, true), null);
-  assert.deepEqual(resolveLockstep(3, {}, 1, false), { group: 3, gpu: false, why: '--lockstep' });
+  assert.equal(resolveLockstep('auto', {}, false), null);
+  assert.deepEqual(resolveLockstep('auto', {}, true), { group: 64, gpu: true, why: 'auto: tfjs-node-gpu is installed' });
+  assert.equal(resolveLockstep('auto', { exact: true }, true), null);
+  assert.equal(resolveLockstep('off', {}, true), null);
+  assert.deepEqual(resolveLockstep(3, {}, false), { group: 3, gpu: false, why: '--lockstep' });
+  // Groups: consecutive galaxies, at most G, small enough to give every worker one.
+  const t = Array.from({ length: 7 }, (_, i) => ({ name: `g${i}` }) as never);
+  const names = (w: number, g: number) => lockstepGroups(t, { group: g, gpu: false, why: '' }, w).map((x) => x.map((y: { name: string }) => y.name).join(''));
+  assert.deepEqual(names(1, 3), ['g0g1g2', 'g3g4g5', 'g6']);
+  assert.deepEqual(names(2, 8), ['g0g1g2g3', 'g4g5g6']);
+  assert.deepEqual(names(16, 8), ['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6']);
   const out = join(root, 'refused');
   await expectRefused(
     [
       ['one galaxy', batch(out, '--lockstep', '1'), /--lockstep: is '1'; give auto, off, or the number of galaxies/],
       ['not a number', batch(out, '--lockstep', 'gpu'), /--lockstep: is 'gpu'/],
       ['with --exact', batch(out, '--lockstep', '3', '--exact'), /--lockstep: .*--exact fits have none/],
-      ['with --workers 2', batch(out, '--lockstep', '3', '--workers', '2'), /--lockstep: fits its galaxies in one thread; --workers 2/],
     ],
     out,
     'survey folder',
