@@ -8,8 +8,8 @@
  * with 32 walkers, no plots, all cores. Options (after `--`, beside the suite name):
  *   --batch-n N (default 8), --batch-steps S (default 3000, the issue's figure),
  *   --batch-workers K (default: the cores), --batch-exact (force the exact JAM),
- *   --batch-lockstep G (G galaxies in one thread sharing each network call: the GPU path, run
- *   here on the CPU engines; adds a row beside the per-galaxy one). Without
+ *   --batch-lockstep G (groups of G galaxies sharing each network call, one group per worker:
+ *   the GPU path, run here on the CPU engines; adds a row beside the per-galaxy one). Without
  *   --batch-exact the table also gives the exact-JAM equivalent (one galaxy per worker, 10 steps,
  *   extrapolated).
  * With the exact JAM a 3000-step fit takes many minutes, so a short S is practical there; when
@@ -74,14 +74,14 @@ async function measure(n: number, steps: number, workers: number, exact: boolean
     const t0 = performance.now();
     const out = join(root, 'survey');
     const r = await runBatch(
-      { manifest, out, ...(lockstep ? { lockstep } : { workers, lockstep: 'off' }), plots: 'none', fit: { walkers: 32, steps, ...(exact ? { exact: true } : {}) }, onGalaxy: (g) => results.push(g) },
+      { manifest, out, workers, lockstep: lockstep || 'off', plots: 'none', fit: { walkers: 32, steps, ...(exact ? { exact: true } : {}) }, onGalaxy: (g) => results.push(g) },
       { out: (s) => void (s.startsWith('batch: lockstep:') && (calls = s.slice('batch: lockstep: '.length))), err: (s) => process.stderr.write(s + '\n') },
       {},
     );
     const wall = (performance.now() - t0) / 1000;
     if (r.failures.length) throw new Error(`bench batch: ${r.failures.length} fits failed, e.g. ${r.failures[0].name}: ${r.failures[0].error}`);
     const engine = String(JSON.parse(readFileSync(join(out, 'm0', 'config.json'), 'utf8')).engine);
-    const how = lockstep ? `lockstep ${lockstep} in one thread (${calls})` : `${Math.min(workers, n)} workers`;
+    const how = `${Math.min(workers, n)} workers${lockstep ? `, lockstep groups of up to ${lockstep} (${calls})` : ''}`;
     const what = `${n} mocks x ${(nbins / n).toFixed(0)} bins, 32 walkers x ${steps} steps, ${how}, engine ${engine}`;
     const perHour = (n / wall) * 3600;
     const rows: BenchRow[] = [{ name: `batch fits per hour (${what}; measured)`, value: perHour, unit: 'fits/h', ...(steps === FULL_STEPS ? { target: `>= ${TARGET}`, pass: perHour >= TARGET } : {}) }];
