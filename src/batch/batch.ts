@@ -1,7 +1,8 @@
 /**
  * `jamfit batch`: fits every galaxy of a survey manifest (./manifest.ts) into DIR/<name>/ (the
  * run folder of `jamfit fit`), several galaxies at once on a piscina pool (one fit, with one
- * likelihood thread, per worker), then writes the results table (./table.ts).
+ * likelihood thread, per worker; or with --lockstep one group of galaxies sharing the network's
+ * calls per worker, ./lockstep.ts), then writes the results table (./table.ts).
  *
  * Guarantees and how they are kept:
  *  - A galaxy's result depends only on the fit options, --seed and its name: its seed is
