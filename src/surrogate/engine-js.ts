@@ -57,6 +57,15 @@ export function usedNodes(op: GridOperator): Int32Array {
   return u;
 }
 
+/** The operator restricted to its used nodes: the node list and those rows of M [nUsed x nBins]. */
+export function compactOperator(op: GridOperator): { used: Int32Array; op: GridOperator } {
+  const used = usedNodes(op);
+  const nb = op.nBins;
+  const m = new Float32Array(used.length * nb);
+  used.forEach((i, u) => m.set(op.matrix.subarray(i * nb, (i + 1) * nb), u * nb));
+  return { used, op: { matrix: m, nBins: nb } };
+}
+
 /**
  * The grid -> bins operator applied to network outputs: v^2 per bin [rows x op.nBins] of ln v
  * rows [rows x nGrid] (nGrid = op.matrix.length / op.nBins), accumulated in float64.

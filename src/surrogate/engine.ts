@@ -41,6 +41,15 @@ export interface MlpEngine {
    * operator's grid nodes): throws otherwise. The returned array may be reused by the next call.
    */
   runMany(params: ArrayLike<number>, features: ArrayLike<number>, rows: number): Promise<Float32Array>;
+  /**
+   * Optional, for engines that keep data on a device (tfjs: a GPU): runMany followed, inside the
+   * engine, by each group's operator, with ONE download for all. groups[g] takes the next
+   * groups[g].rows rows in order (rows after the last group are padding, dropped) and gets v^2
+   * per bin of its operator [rows x op.nBins].
+   */
+  runManyBinned?(params: ArrayLike<number>, features: ArrayLike<number>, rows: number, groups: readonly { rows: number; op: GridOperator }[]): Promise<Float32Array[]>;
+  /** Frees what runManyBinned keeps of op (its device copy); op may come back later. */
+  releaseOperator?(op: GridOperator): void;
   dispose(): void;
 }
 

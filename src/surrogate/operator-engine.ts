@@ -9,7 +9,7 @@
  * Only the grid nodes some bin sees enter (usedNodes): the rest would add exact zeros.
  */
 import type { EngineName, GridOperator } from './engine.ts';
-import { applyOperator, usedNodes } from './engine-js.ts';
+import { applyOperator, compactOperator } from './engine-js.ts';
 import { encodeOnnx } from './onnx.ts';
 import { loadTf } from './tf.ts';
 
@@ -20,22 +20,13 @@ export interface OperatorEngine {
   dispose(): void;
 }
 
-/** The operator restricted to its used nodes: the node list and M's rows [nUsed x nBins]. */
-function compact(op: GridOperator): { used: Int32Array; op: GridOperator } {
-  const used = usedNodes(op);
-  const nb = op.nBins;
-  const m = new Float32Array(used.length * nb);
-  used.forEach((i, u) => m.set(op.matrix.subarray(i * nb, (i + 1) * nb), u * nb));
-  return { used, op: { matrix: m, nBins: nb } };
-}
-
 /**
  * @param kind  'ort', 'tfjs' or 'js' (the shared network's engine family: a GPU's tfjs keeps the
  *   operator on the GPU); throws when that engine is not available here.
  */
 export async function createOperatorEngine(kind: EngineName, op: GridOperator): Promise<OperatorEngine> {
   const nG = op.matrix.length / op.nBins;
-  const c = compact(op);
+  const c = compactOperator(op);
   const nU = c.used.length;
   const nb = op.nBins;
   let buf = new Float32Array(0);

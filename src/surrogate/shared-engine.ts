@@ -2,9 +2,10 @@
  * One MLP engine shared by many galaxies fitted at the same time in one thread (`jamfit batch
  * --lockstep`): each galaxy gets a view that looks like its own engine (setFeatures, run), but
  * the rows that the views ask for while the network is busy, or in the same turn of the event
- * loop, go to the network in ONE `runMany` call (per-row features), as a GPU wants them; each
- * view then applies its galaxy's grid -> bins operator in the same engine family
- * (./operator-engine.ts) and resolves.
+ * loop, go to the network in ONE `runMany` call (per-row features), as a GPU wants them; then
+ * each galaxy's grid -> bins operator is applied in the same engine: inside it with one download
+ * for all where it can (tfjs runManyBinned: a GPU keeps everything on the device), else by an
+ * operator engine of the same family per galaxy (./operator-engine.ts: onnxruntime).
  *
  * Why a coalescer rather than a driver that steps every galaxy by hand: each fit keeps `runFit`
  * as it is (its run folder, checkpoints, resume, summary, PPC); its sampler awaits the view, so
@@ -46,7 +47,10 @@ interface Pending {
   params: Float32Array;
   features: [number, number];
   rows: number;
-  resolve: (lnv: Float32Array) => void;
+  op: GridOperator;
+  /** The view's operator engine (not used when the engine bins itself). */
+  opEngine: () => Promise<OperatorEngine>;
+  resolve: (v2bins: Float32Array) => void;
   reject: (e: unknown) => void;
 }
 
@@ -57,12 +61,14 @@ function family(name: string): EngineName {
 
 /**
  * @param engine  made WITHOUT an operator (runMany needs the whole grid); owned from now on.
+ *   When it has runManyBinned (tfjs), the operators run inside it too, one download per call.
  */
 export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {}): SharedEngine {
   const fixed = o.fixedRows ?? 0;
   if (!(Number.isInteger(fixed) && fixed >= 0)) throw new RangeError(`createSharedEngine: fixedRows must be an integer >= 0, got ${fixed}`);
   const waitMs = o.waitMs ?? 2;
   const kind = family(engine.name);
+  const binned = typeof engine.runManyBinned === 'function';
   let queue: Pending[] = [];
   let busy = false;
   let immediate: ReturnType<typeof setImmediate> | null = null;
@@ -73,32 +79,52 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
   let sent = 0;
   let padded = 0;
 
-  async function call(params: Float32Array, features: Float32Array, rows: number): Promise<Float32Array> {
-    if (fixed === 0) {
-      calls++;
-      sent += rows;
-      return Float32Array.from(await engine.runMany(params, features, rows));
-    }
-    let out: Float32Array | null = null;
-    const p = new Float32Array(3 * fixed);
-    const f = new Float32Array(2 * fixed);
-    for (let r0 = 0; r0 < rows; r0 += fixed) {
-      const k = Math.min(fixed, rows - r0);
-      p.set(params.subarray(3 * r0, 3 * (r0 + k)));
-      f.set(features.subarray(2 * r0, 2 * (r0 + k)));
-      for (let r = k; r < fixed; r++) {
+  /**
+   * v^2 per bin for every request of `batch`: the rows go to the network in calls of exactly
+   * `fixed` rows (the last one padded with copies of its last row), or all in one call; a
+   * request that straddles two calls gets its pieces joined.
+   */
+  async function evaluate(batch: Pending[]): Promise<Float32Array[]> {
+    const rows = batch.reduce((t, q) => t + q.rows, 0);
+    const F = fixed || rows;
+    const start = batch.map((_, i) => batch.slice(0, i).reduce((t, q) => t + q.rows, 0));
+    const outBins = batch.map((q) => new Float32Array(q.rows * q.op.nBins));
+    const lnvOf: Float32Array[] = [];
+    const p = new Float32Array(3 * F);
+    const f = new Float32Array(2 * F);
+    for (let c0 = 0; c0 < rows; c0 += F) {
+      const k = Math.min(F, rows - c0);
+      const pieces: { i: number; from: number; rows: number }[] = [];
+      for (const [i, q] of batch.entries()) {
+        const a = Math.max(start[i], c0);
+        const b = Math.min(start[i] + q.rows, c0 + k);
+        if (b <= a) continue;
+        pieces.push({ i, from: a - start[i], rows: b - a });
+        p.set(q.params.subarray(3 * (a - start[i]), 3 * (b - start[i])), 3 * (a - c0));
+        for (let r = a; r < b; r++) f.set(q.features, 2 * (r - c0));
+      }
+      for (let r = k; r < F; r++) {
         p.copyWithin(3 * r, 3 * (k - 1), 3 * k);
         f.copyWithin(2 * r, 2 * (k - 1), 2 * k);
       }
-      const y = await engine.runMany(p, f, fixed);
       calls++;
-      sent += fixed;
-      padded += fixed - k;
-      const nOut = y.length / fixed;
-      out ??= new Float32Array(rows * nOut);
-      out.set(y.subarray(0, k * nOut), r0 * nOut);
+      sent += F;
+      padded += F - k;
+      if (binned) {
+        const res = await engine.runManyBinned!(p, f, F, pieces.map((x) => ({ rows: x.rows, op: batch[x.i].op })));
+        pieces.forEach((x, j) => outBins[x.i].set(res[j], x.from * batch[x.i].op.nBins));
+      } else {
+        const y = await engine.runMany(p, f, F);
+        const w = y.length / F;
+        for (const x of pieces) {
+          lnvOf[x.i] ??= new Float32Array(batch[x.i].rows * w);
+          const r0 = start[x.i] + x.from - c0;
+          lnvOf[x.i].set(y.subarray(r0 * w, (r0 + x.rows) * w), x.from * w);
+        }
+      }
     }
-    return out ?? new Float32Array(0);
+    if (binned) return outBins;
+    return Promise.all(batch.map(async (q, i) => (await q.opEngine()).run(lnvOf[i], q.rows)));
   }
 
   function cancelTimers(): void {
@@ -129,28 +155,10 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
     const batch = queue;
     queue = [];
     try {
-      const rows = batch.reduce((s, q) => s + q.rows, 0);
-      const params = new Float32Array(3 * rows);
-      const features = new Float32Array(2 * rows);
-      let r = 0;
-      for (const q of batch) {
-        params.set(q.params, 3 * r);
-        for (let i = 0; i < q.rows; i++) features.set(q.features, 2 * (r + i));
-        r += q.rows;
-      }
-      let lnv: Float32Array;
-      try {
-        lnv = await call(params, features, rows);
-      } catch (e) {
-        for (const q of batch) q.reject(e);
-        return;
-      }
-      const nG = lnv.length / rows;
-      r = 0;
-      for (const q of batch) {
-        q.resolve(lnv.slice(r * nG, (r + q.rows) * nG));
-        r += q.rows;
-      }
+      const out = await evaluate(batch);
+      batch.forEach((q, i) => q.resolve(out[i]));
+    } catch (e) {
+      for (const q of batch) q.reject(e);
     } finally {
       busy = false;
       schedule();
@@ -163,30 +171,29 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
       const id = nextView++;
       open.add(id);
       let feat: [number, number] | null = null;
-      let opEngine: Promise<OperatorEngine> | null = null;
-      const submit = (params: ArrayLike<number>, batch: number, f: [number, number]) =>
-        new Promise<Float32Array>((resolve, reject) => {
-          queue.push({ view: id, params: Float32Array.from({ length: 3 * batch }, (_, i) => params[i]), features: f, rows: batch, resolve, reject });
-          schedule();
-        });
+      let ope: Promise<OperatorEngine> | null = null;
+      const opEngine = () => (ope ??= createOperatorEngine(kind, op));
       return {
         name: `${engine.name} (shared)`,
         setFeatures(f) {
           feat = [f[0], f[1]];
         },
-        async run(params, batch) {
-          if (!feat) throw new Error('shared engine view: setFeatures must be called before run');
-          if (!open.has(id)) throw new Error('shared engine view: disposed');
-          opEngine ??= createOperatorEngine(kind, op);
-          const [lnv, ope] = await Promise.all([submit(params, batch, feat), opEngine]);
-          return ope.run(lnv, batch);
+        run(params, batch) {
+          if (!feat) return Promise.reject(new Error('shared engine view: setFeatures must be called before run'));
+          if (!open.has(id)) return Promise.reject(new Error('shared engine view: disposed'));
+          const features = feat;
+          return new Promise<Float32Array>((resolve, reject) => {
+            queue.push({ view: id, params: Float32Array.from({ length: 3 * batch }, (_, i) => params[i]), features, rows: batch, op, opEngine, resolve, reject });
+            schedule();
+          });
         },
         runMany() {
           return Promise.reject(new Error('runMany: a shared engine view serves one galaxy; use the shared engine itself'));
         },
         dispose() {
           open.delete(id);
-          void opEngine?.then((e) => e.dispose());
+          void ope?.then((e) => e.dispose());
+          engine.releaseOperator?.(op);
           // The others may have been waiting for this view only.
           schedule();
         },

@@ -136,3 +136,22 @@ test('engines made with an operator, and views, refuse runMany; a view needs its
   assert.throws(() => createSharedEngine({ name: 'x' } as never, { fixedRows: -1 }), /fixedRows/);
 });
 
+
+test('tfjs runManyBinned: runMany then each group operator (1e-5), one tensor pair per operator, freed with the view', async () => {
+  const { loadTf } = await import('../../src/surrogate/tf.ts');
+  const { tf } = await loadTf();
+  const e = await createEngine('tfjs', fm);
+  const ops = [operator(11), operator(4)];
+  const { p, f } = rows(12);
+  const before = tf.memory().numTensors;
+  // Rows 0..6 -> ops[0], 7..10 -> ops[1], row 11 padding.
+  const got = await e.runManyBinned!(p, f, 12, [{ rows: 7, op: ops[0] }, { rows: 4, op: ops[1] }]);
+  const lnv = Float32Array.from(await e.runMany(p, f, 12));
+  close(got[0], applyOperator(lnv.subarray(0, 7 * fm.nOut), 7, ops[0]), 1e-5, 'group 0');
+  close(got[1], applyOperator(lnv.subarray(7 * fm.nOut, 11 * fm.nOut), 4, ops[1]), 1e-5, 'group 1');
+  await e.runManyBinned!(p, f, 12, [{ rows: 12, op: ops[0] }]);
+  assert.equal(tf.memory().numTensors, before + 4, 'device copies: two tensors per operator, made once');
+  for (const o of ops) e.releaseOperator!(o);
+  assert.equal(tf.memory().numTensors, before);
+  e.dispose();
+});
