@@ -76,6 +76,16 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
   if (!(o.valFraction > 0 && o.valFraction < 0.5)) throw new InputError('--val', `is ${o.valFraction}; give the validation fraction in (0, 0.5)`);
   const ts = readTrainingSet(o.data, { partial: o.partial, images: o.cnn !== null });
   if (o.cnn && !ts.images) throw new InputError(o.data, 'holds no images (simulated with --image 0); train with --no-cnn or regenerate it with images');
+  if (o.cnn) {
+    // Checked before any training: the CNN stage comes after an hour of MLP.
+    const size = ts.manifest.image.size;
+    const side = o.cnn.fold ? size / 2 : size;
+    const L = o.cnn.channels.length;
+    if (!Number.isInteger(side) || side % (1 << L) !== 0) {
+      const fit = Math.max(0, Math.floor(Math.log2(side & -side)));
+      throw new InputError('--cnn-channels', `${L} stride-2 convolutions need an input side divisible by ${1 << L}; the ${size} px images give ${side}${o.cnn.fold ? ' (folded)' : ''}: give at most ${fit} channel counts${o.cnn.fold ? ', or --cnn-full-image' : ''}`);
+    }
+  }
   const N = o.limit > 0 ? Math.min(o.limit, ts.n) : ts.n;
   const nVal = Math.max(1, Math.round(N * o.valFraction));
   if (N - nVal < 2 * Math.max(o.mlp.batch, o.cnn?.batch ?? 0)) throw new InputError(o.data, `has ${N} maps, too few for a validation split and batches of ${o.mlp.batch}; simulate more maps`);

@@ -28,7 +28,7 @@ const small = (n: number, seed: number) => defaultConfig({ n, chunk: 16, seed, g
 const TRAIN = join(TMP, 'train');
 const HELD = join(TMP, 'held');
 const MODEL = join(TMP, 'model');
-const trainArgs = (data: string, out: string) => ['train', '--data', data, '--out', out, '--epochs', '3', '--batch', '8', '--hidden', '16,16', '--bottleneck', '4', '--val', '0.2', '--cnn-epochs', '2', '--cnn-batch', '8', '--cnn-channels', '4,4,4,4', '--cnn-dense', '8'];
+const trainArgs = (data: string, out: string) => ['train', '--data', data, '--out', out, '--epochs', '3', '--batch', '8', '--hidden', '16,16', '--bottleneck', '4', '--val', '0.2', '--cnn-epochs', '2', '--cnn-batch', '8', '--cnn-channels', '4,4,4', '--cnn-dense', '8'];
 
 before(async () => {
   await simulate(small(48, 3), TRAIN);
@@ -42,7 +42,8 @@ test('train writes a loadable model; rerunning resumes from the checkpoints to t
   assert.equal(s.manifest.trainingSet.seed, 3);
   assert.deepEqual(s.manifest.grid, GRID);
   assert.equal(s.mlp.arch.nOut, 32);
-  assert.deepEqual(s.cnn!.arch.channels, [4, 4, 4, 4]);
+  assert.deepEqual(s.cnn!.arch.channels, [4, 4, 4]);
+  assert.equal(s.cnn!.arch.fold, true); // 16 px images read as their 8 px quadrant fold
   assert.ok(existsSync(join(MODEL, 'checkpoint-mlp.bin')) && existsSync(join(MODEL, 'checkpoint-cnn.bin')));
   const sha = s.manifest.weightsSha256;
   const again = await runCli(trainArgs(TRAIN, MODEL));
@@ -64,6 +65,20 @@ test('train refuses an incomplete training set in one line and writes no model',
   assert.match(r.err, /manifest\.json: says the dataset is incomplete \(2 of 3 chunks\); rerun `jamfit simulate/);
   assert.equal(r.err.trim().split('\n').length, 1);
   assert.ok(!existsSync(out) || readdirSync(out).length === 0);
+});
+
+test('train refuses a CNN deeper than the (folded) images allow, before any training, in one line', async () => {
+  const out = join(TMP, 'too-deep');
+  const args = trainArgs(TRAIN, out).map((a) => (a === '4,4,4' ? '4,4,4,4' : a));
+  const r = await runCli(args);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /--cnn-channels: 4 stride-2 convolutions need an input side divisible by 16; the 16 px images give 8 \(folded\): give at most 3 channel counts, or --cnn-full-image/);
+  assert.equal(r.err.trim().split('\n').length, 1);
+  assert.ok(!existsSync(out) || readdirSync(out).length === 0);
+  // The whole image has room for four.
+  const full = await runCli([...args, '--cnn-full-image', '--epochs', '1', '--cnn-epochs', '1']);
+  assert.equal(full.code, 0, full.err);
+  assert.equal(loadSurrogate(out).cnn!.arch.fold, false);
 });
 
 test('evaluate writes metrics and figures, and refuses the training set itself', async () => {
