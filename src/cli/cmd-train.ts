@@ -102,10 +102,11 @@ export const trainCommand = defineCommand({
       return 0;
     }
     const mv = report.mlp.val;
-    io.out(`train: MLP (exact Sersic) ${report.mlp.epochs} epochs in ${(report.mlp.seconds / 60).toFixed(1)} min: median ${(100 * mv.medianAbs).toFixed(4)}%, maps with max <= 1%: ${(100 * mv.fracMapMaxLe1pc).toFixed(1)}%`);
-    if (report.cnn) io.out(`train: CNN ${report.cnn.epochs} epochs in ${(report.cnn.seconds / 60).toFixed(1)} min: |dn/n| median ${report.cnn.val.nRelMedian.toExponential(2)}, |dq| median ${report.cnn.val.qAbsMedian.toExponential(2)}`);
+    io.out(`train: MLP (exact Sersic) ${report.mlp.epochs} epochs in ${(report.mlp.trainedSeconds / 60).toFixed(1)} min: median ${(100 * mv.medianAbs).toFixed(4)}%, maps with max <= 1%: ${(100 * mv.fracMapMaxLe1pc).toFixed(1)}%`);
+    if (report.cnn) io.out(`train: CNN ${report.cnn.epochs} epochs in ${(report.cnn.trainedSeconds / 60).toFixed(1)} min: |dn/n| median ${report.cnn.val.nRelMedian.toExponential(2)}, |dq| median ${report.cnn.val.qAbsMedian.toExponential(2)}`);
     if (report.endToEnd) io.out(`train: end to end median ${(100 * report.endToEnd.medianAbs).toFixed(4)}%, maps with max <= 1%: ${(100 * report.endToEnd.fracMapMaxLe1pc).toFixed(1)}%`);
-    io.out(`train: model -> ${a.out} (${(report.seconds / 60).toFixed(1)} min, backend ${report.backend})`);
+    const trained = report.mlp.trainedSeconds + (report.cnn?.trainedSeconds ?? 0);
+    io.out(`train: model -> ${a.out} (training ${(trained / 60).toFixed(1)} min over all runs, this run ${(report.seconds / 60).toFixed(1)} min, backend ${report.backend})`);
     return 0;
   },
 });

@@ -67,7 +67,10 @@ export interface LoopResult {
   bestValLoss: number;
   history: EpochReport[];
   stoppedBy: 'epochs' | 'patience' | 'time' | 'stopAfter';
+  /** Wall time of this call, s. */
   seconds: number;
+  /** Time of all epochs of the stage, s, over every run that contributed (resumes included). */
+  trainedSeconds: number;
 }
 
 /** Learning rate at fractional epoch t. */
@@ -175,7 +178,7 @@ export async function trainLoop(tf: Tf, model: LoopModel, o: LoopOptions): Promi
   // Leave the best weights in the model.
   for (const k of names) model.vars.get(k)!.assign(tf.tensor(st.best.get(k)!, model.vars.get(k)!.shape));
   for (const t of [...m.values(), ...v.values()]) t.dispose();
-  return { epochs: st.epoch, bestEpoch: st.bestEpoch, bestValLoss: st.bestValLoss, history: st.history, stoppedBy, seconds: (performance.now() - t0) / 1000 };
+  return { epochs: st.epoch, bestEpoch: st.bestEpoch, bestValLoss: st.bestValLoss, history: st.history, stoppedBy, seconds: (performance.now() - t0) / 1000, trainedSeconds: st.history.reduce((t, h) => t + h.seconds, 0) };
 }
 
 function save(o: LoopOptions, st: State, vars: Map<string, Variable>, m: Map<string, Variable>, v: Map<string, Variable>, names: string[]): void {

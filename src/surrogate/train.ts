@@ -57,8 +57,9 @@ export interface TrainHooks {
 export interface TrainReport {
   maps: { train: number; val: number };
   backend: string;
-  mlp: { seconds: number; epochs: number; bestEpoch: number; stoppedBy: string; val: MapMetrics };
-  cnn: { seconds: number; epochs: number; bestEpoch: number; stoppedBy: string; val: CnnMetrics } | null;
+  /** seconds: this run; trainedSeconds: all the stage's epochs over every run (resumes included). */
+  mlp: { seconds: number; trainedSeconds: number; epochs: number; bestEpoch: number; stoppedBy: string; val: MapMetrics };
+  cnn: { seconds: number; trainedSeconds: number; epochs: number; bestEpoch: number; stoppedBy: string; val: CnnMetrics } | null;
   endToEnd: MapMetrics | null;
   seconds: number;
   /** Whether every stage ran to its end (false after stopAfter). */
@@ -131,7 +132,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
   const report: TrainReport = {
     maps: { train: train.n, val: nVal },
     backend,
-    mlp: { seconds: m.loop.seconds, epochs: m.loop.epochs, bestEpoch: m.loop.bestEpoch, stoppedBy: m.loop.stoppedBy, val: m.val },
+    mlp: { seconds: m.loop.seconds, trainedSeconds: m.loop.trainedSeconds, epochs: m.loop.epochs, bestEpoch: m.loop.bestEpoch, stoppedBy: m.loop.stoppedBy, val: m.val },
     cnn: null,
     endToEnd: null,
     seconds: 0,
@@ -147,7 +148,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
     const cVal = { images: gatherRows(imgs, px, valIdx), y: feat(valIdx), n: nVal };
     const c = await trainCnn(tf, carch, cTrain, cVal, o.cnn.augment, norm.inMean.slice(0, 2), norm.inStd.slice(0, 2), loopOpts('cnn', o.cnn, { carch, augment: o.cnn.augment }));
     finished = c.loop.stoppedBy !== 'stopAfter';
-    report.cnn = { seconds: c.loop.seconds, epochs: c.loop.epochs, bestEpoch: c.loop.bestEpoch, stoppedBy: c.loop.stoppedBy, val: c.val };
+    report.cnn = { seconds: c.loop.seconds, trainedSeconds: c.loop.trainedSeconds, epochs: c.loop.epochs, bestEpoch: c.loop.bestEpoch, stoppedBy: c.loop.stoppedBy, val: c.val };
     cnnOut = { arch: carch, weights: c.weights };
     if (finished) {
       // End to end: the CNN's (n, q_L) from the clean validation images into the MLP.
@@ -187,7 +188,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
       mlp: arch,
       cnn: cnnOut?.arch ?? null,
       trainingSet: { ...dataId, complete: ts.manifest.complete, command: ts.manifest.command },
-      training: { seed: o.seed, valFraction: o.valFraction, mlp: o.mlp, cnn: o.cnn, backend, seconds: report.seconds },
+      training: { seed: o.seed, valFraction: o.valFraction, mlp: o.mlp, cnn: o.cnn, backend, seconds: report.seconds, stageSeconds: { mlp: report.mlp.trainedSeconds, cnn: report.cnn?.trainedSeconds ?? null } },
       metrics: { validation: { mlpExactSersic: report.mlp.val, cnn: report.cnn?.val ?? null, endToEnd: report.endToEnd } },
     },
     mlp: m.mlp,
