@@ -31,6 +31,23 @@ function model(): { mlp: Mlp; norm: Normalisation; cnn: { arch: CnnArch; weights
   }
 }
 
+/**
+ * Microseconds per evaluation of `call` (one call = `rows` evaluations), amortised: the median
+ * of 21 samples of k back-to-back calls, k chosen so that a sample lasts ~50 ms, after 3 samples
+ * of warm-up (the JIT, onnxruntime's first runs and the CPU clock settle over ~0.1 s; a few
+ * calls of warm-up read 50% slow at batch 32).
+ */
+async function usPerEval(call: () => Promise<unknown>, rows: number): Promise<number> {
+  for (let i = 0; i < 5; i++) await call();
+  const t0 = performance.now();
+  for (let i = 0; i < 5; i++) await call();
+  const k = Math.max(1, Math.round(50 / ((performance.now() - t0) / 5)));
+  const ms = await timeMs(async () => {
+    for (let i = 0; i < k; i++) await call();
+  }, 21, 3);
+  return (ms * 1000) / (k * rows);
+}
+
 /** B raw parameter rows (q_M, beta_z, inc_deg) spread over the domain, deterministic. */
 function paramRows(B: number): Float32Array {
   const params = new Float32Array(B * 3);
@@ -60,11 +77,7 @@ export async function run(): Promise<BenchRow[]> {
     for (const B of [1, 32, 256, 4096]) {
       if (name === 'js' && B > 256) continue;
       const params = paramRows(B);
-      const reps = Math.max(5, Math.min(2000, Math.round(20000 / B)));
-      const ms = await timeMs(async () => {
-        for (let k = 0; k < 10; k++) await e.run(params, B);
-      }, reps > 100 ? 15 : 5, 2);
-      const us = (ms * 1000) / (10 * B);
+      const us = await usPerEval(() => e.run(params, B), B);
       if (name === 'ort' && B === 32) ortUs32 = us;
       rows.push({ name: `MLP ${e.name} batch ${B} (${what} ${arch})`, value: us, unit: 'us/eval', reference: jamMs * 1000, referenceName: 'exact JAM', ratio: (jamMs * 1000) / us, ...(B === 32 ? { target: `<= ${TARGET_US} us`, pass: us <= TARGET_US } : {}) });
     }
@@ -74,10 +87,8 @@ export async function run(): Promise<BenchRow[]> {
       const params = paramRows(R);
       const feats = new Float32Array(R * 2);
       for (let r = 0; r < R; r++) feats.set([1.5 + (4 * (r % G)) / G, 0.75 + (0.2 * (r % G)) / G], r * 2);
-      const ms = await timeMs(async () => {
-        for (let k = 0; k < 10; k++) await e.runMany(params, feats, R);
-      }, 5, 2);
-      rows.push({ name: `MLP ${e.name} runMany, ${G} galaxies x 32 walkers in one call (${R} rows)`, value: (ms * 1000) / (10 * R), unit: 'us/eval' });
+      const us = await usPerEval(() => e.runMany(params, feats, R), R);
+      rows.push({ name: `MLP ${e.name} runMany, ${G} galaxies x 32 walkers in one call (${R} rows)`, value: us, unit: 'us/eval' });
     }
     e.dispose();
   }
@@ -89,10 +100,7 @@ export async function run(): Promise<BenchRow[]> {
     const e = await createEngine('ort', fm, { threads: 1, operator: { matrix: M, nBins } });
     e.setFeatures([3, 0.8]);
     const params = new Float32Array(32 * 3).map((_, i) => [0.7, 0.1, 70][i % 3]);
-    const ms = await timeMs(async () => {
-      for (let k = 0; k < 10; k++) await e.run(params, 32);
-    }, 15, 2);
-    const us = (ms * 1000) / 320;
+    const us = await usPerEval(() => e.run(params, 32), 32);
     rows.push({ name: `MLP + dense 960x${nBins} operator, ort-1t batch 32`, value: us, unit: 'us/eval', reference: ortUs32, referenceName: 'MLP alone', ratio: ortUs32 / us });
     e.dispose();
   } catch {
