@@ -4,7 +4,8 @@
  *
  * How the photometry reaches the network:
  *  - a Sérsic (the JSON photometry): (n, q_L) are known exactly and used as they are, so the
- *    CNN's reading error (held-out |dn/n| median 2.7e-3, src/surrogate/README) does not enter;
+ *    CNN's reading error (held-out |dn/n| median 6.4e-5 for v5, fixtures/surrogate/README.md)
+ *    does not enter;
  *  - an MGE: rendered into the canonical image (src/photometry/canonical-image.ts: 64 x 64
  *    log10(Sigma/I_e) over +-3 R_e, major axis on x; the same renderer the training images came
  *    from) and read by the CNN, once: the Sérsic that best stands for that light profile.
