@@ -7,29 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEngine, type EngineName, type EngineOptions, type MlpEngine } from '../../src/surrogate/engine.ts';
-import { featureBias, foldMlp, pruneForOperator, type FoldedMlp } from '../../src/surrogate/folded.ts';
+import { featureBias, foldMlp, pruneForOperator } from '../../src/surrogate/folded.ts';
 import { runFoldedJs } from '../../src/surrogate/engine-js.ts';
 import { forwardReference, initMlp } from '../../src/surrogate/mlp.ts';
 import { decodeOutputs, encodeInputs, NETWORK_INPUTS_V1, NETWORK_INPUTS_V2, type Normalisation } from '../../src/surrogate/normalise.ts';
 import { Rng } from '../../samplers/rng.ts';
+import { enginesPresent } from '../helpers/engines.ts';
 
 // Both network input sets: v2's derived ln q_intr inputs are computed per evaluation from the
 // galaxy's q_L and the walker's inclination, the path a missed feature hand-over would break.
 const INPUT_SETS = { v1: NETWORK_INPUTS_V1, v2: NETWORK_INPUTS_V2 };
-
-/** Every engine that loads here (js always; tfjs and ort when installed), in that order. */
-async function enginesPresent(fm: FoldedMlp, opts?: EngineOptions): Promise<MlpEngine[]> {
-  const out: MlpEngine[] = [];
-  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
-    try {
-      out.push(await createEngine(name, fm, opts));
-    } catch (err) {
-      if (name === 'js') throw err; // optional engines may be absent; js may not
-    }
-  }
-  return out;
-}
 
 function fixture(inputs: readonly string[] = NETWORK_INPUTS_V2) {
   const arch = { nFeatures: 2, nParams: inputs.length - 2, hidden: [32, 24, 16], bottleneck: 8, nOut: 40 };

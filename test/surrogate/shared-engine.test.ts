@@ -19,6 +19,7 @@ import { foldMlp } from '../../src/surrogate/folded.ts';
 import { loadSurrogate } from '../../src/surrogate/model-files.ts';
 import { createOperatorEngine } from '../../src/surrogate/operator-engine.ts';
 import { createSharedEngine } from '../../src/surrogate/shared-engine.ts';
+import { engineNamesPresent } from '../helpers/engines.ts';
 
 const s = loadSurrogate();
 const fm = foldMlp(s.mlp, s.norm);
@@ -41,26 +42,12 @@ function operator(nBins: number): GridOperator {
   return { matrix: m, nBins };
 }
 
-/** The engines that load here: js always, tfjs and ort when installed. */
-async function enginesPresent(): Promise<EngineName[]> {
-  const out: EngineName[] = [];
-  for (const name of ['js', 'tfjs', 'ort'] as EngineName[]) {
-    try {
-      (await createEngine(name, fm)).dispose();
-      out.push(name);
-    } catch (err) {
-      if (name === 'js') throw err;
-    }
-  }
-  return out;
-}
-
 const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string) => {
   assert.equal(got.length, want.length, what);
   for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] / want[i] - 1) <= tol, `${what}[${i}]: ${got[i]} vs ${want[i]}`);
 };
 
-for (const name of await enginesPresent()) {
+for (const name of await engineNamesPresent(fm)) {
   test(`${name}: a row's runMany output has the same bits alone, among 10 and among 200 rows`, async () => {
     const e = await createEngine(name, fm);
     const { p, f } = rows(200);
