@@ -91,6 +91,12 @@ export interface FitPrior {
   unpack(x: ArrayLike<number>, out?: GridParams): GridParams;
   /** One draw from the prior (rejection on the constraints); throws InputError if it finds none. */
   draw(rng: Rng): Float64Array;
+  /**
+   * The joint constraints (beyond the box) this prior imposes, each as a slack that is >= 0
+   * inside and 0 on the boundary, in its own dimensionless units (an intrinsic axial ratio, or
+   * beta_z): lets a fit tell when its posterior presses against one.
+   */
+  readonly constraints: readonly { name: string; slack(x: ArrayLike<number>): number }[];
 }
 
 const DEG = Math.PI / 180;
@@ -192,5 +198,10 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
     throw new InputError('prior', `no point of the prior satisfies cos i < q' and beta_z < ${dom.betaEpsFactor} eps_intr for this photometry; widen --inc-range or --beta-range`);
   }
 
-  return { names, lo, hi, qLight, logPrior, unpack, draw };
+  const constraints = [
+    ...(hasQm ? [{ name: `intrinsic q of the mass (from q_M and i) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(x[1], x[iInc]) - qIntrMin }] : []),
+    { name: `intrinsic q of the light's flattest Gaussian (q' ${+qMin.toPrecision(4)}) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(qMin, x[iInc]) - qIntrMin },
+    { name: `beta_z < ${dom.betaEpsFactor} eps_intr of the light (q' ${+qLight.toPrecision(4)})`, slack: (x: ArrayLike<number>) => dom.betaEpsFactor * (1 - intrinsicQ(qLight, x[iInc])) - x[0] },
+  ];
+  return { names, lo, hi, qLight, logPrior, unpack, draw, constraints };
 }

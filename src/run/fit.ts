@@ -576,6 +576,11 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     const bestX = problem.names.map((n) => (reportedName(n) !== n ? Math.log10(summary.best[reportedName(n)]) : summary.best[n]));
     const discardRow = summary.discard * nw * ndim;
     const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
+    for (const w of constraintWarnings(samples, problem, cfg.engine)) {
+      warnings.push(w);
+      say(`warning: ${w}`);
+      io.err(`jamfit fit: warning: ${w}`);
+    }
     const ppcOptions = { samples, best: bestX, seed: cfg.seed };
     await prefetch?.(ppcPositions(problem, ppcOptions));
     const best = problem.prior.unpack(bestX);
@@ -669,6 +674,27 @@ function readTruth(file: string): Record<string, number> {
  * from the bound, in the sampled coordinate) that is not a physical limit says the data want a model the prior or the
  * training domain excludes: the numbers are then the bound's, not a measurement.
  */
+/**
+ * The box edges' counterpart for the prior's joint constraints (likelihoods/fit-prior.ts): a
+ * warning for each one that 2.5% or more of the posterior draws lie within 0.01 of (in slack
+ * units: an intrinsic axial ratio, or beta_z; 0.01 is about 1% of either's range, the box
+ * check's tolerance). Such a posterior is cut by the model's limits, not by the data.
+ */
+export function constraintWarnings(samples: Float64Array, problem: { prior: Pick<FitProblem['prior'], 'constraints'>; names: readonly string[] }, engine: FitConfig['engine']): string[] {
+  const d = problem.names.length;
+  const n = samples.length / d;
+  const out: string[] = [];
+  if (n === 0) return out;
+  for (const c of problem.prior.constraints) {
+    let near = 0;
+    for (let k = 0; k < n; k++) if (c.slack(samples.subarray(k * d, (k + 1) * d)) < 0.01) near++;
+    if (near / n >= 0.025) {
+      out.push(`${((100 * near) / n).toFixed(0)}% of the posterior lies within 0.01 of the model's limit ${c.name}: the data want a model beyond it${engine === 'surrogate' ? " (the surrogate's training domain ends there too)" : ''}, so the parameters it ties are set by the limit there, not measured`);
+    }
+  }
+  return out;
+}
+
 function edgeWarnings(summary: FitSummary, problem: FitProblem, engine: FitConfig['engine']): string[] {
   const out: string[] = [];
   problem.names.forEach((n, k) => {
