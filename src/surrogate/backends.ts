@@ -26,13 +26,19 @@ function resolvable(pkg: string): boolean {
 }
 
 /**
- * Whether a tfjs-node package is installed WITH its native binding (lib/napi-v*\/tfjs_binding.node,
+ * Whether a tfjs-node package (as resolved from `from`, a file URL) is installed WITH its native binding (lib/napi-v*\/tfjs_binding.node,
  * built at install time). An install whose libtensorflow download failed leaves the package
  * folder without it (as on a machine without internet), and importing it then fails.
  */
-export function nativeTfInstalled(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): boolean {
-  if (!resolvable(`${pkg}/package.json`)) return false;
-  const lib = join(dirname(require.resolve(`${pkg}/package.json`)), 'lib');
+export function nativeTfInstalled(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node', from: string = import.meta.url): boolean {
+  const req = createRequire(from);
+  let manifest: string;
+  try {
+    manifest = req.resolve(`${pkg}/package.json`);
+  } catch {
+    return false;
+  }
+  const lib = join(dirname(manifest), 'lib');
   if (!existsSync(lib)) return false;
   return readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
 }
