@@ -84,7 +84,7 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
    * `fixed` rows (the last one padded with copies of its last row), or all in one call; a
    * request that straddles two calls gets its pieces joined.
    */
-  async function evaluate(batch: Pending[]): Promise<Float32Array[]> {
+  async function evaluate(batch: Pending[]): Promise<(Float32Array | Error)[]> {
     const rows = batch.reduce((t, q) => t + q.rows, 0);
     const F = fixed || rows;
     const start = batch.map((_, i) => batch.slice(0, i).reduce((t, q) => t + q.rows, 0));
@@ -124,7 +124,8 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
       }
     }
     if (binned) return outBins;
-    return Promise.all(batch.map(async (q, i) => (await q.opEngine()).run(lnvOf[i], q.rows)));
+    // Each galaxy's own operator: one failing (its session) fails that galaxy only.
+    return Promise.all(batch.map(async (q, i) => (await q.opEngine()).run(lnvOf[i], q.rows).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
   }
 
   function cancelTimers(): void {
@@ -156,7 +157,11 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
     queue = [];
     try {
       const out = await evaluate(batch);
-      batch.forEach((q, i) => q.resolve(out[i]));
+      batch.forEach((q, i) => {
+        const r = out[i];
+        if (r instanceof Error) q.reject(r);
+        else q.resolve(r);
+      });
     } catch (e) {
       for (const q of batch) q.reject(e);
     } finally {

@@ -142,3 +142,22 @@ test('tfjs runManyBinned: runMany then each group operator (1e-5), one tensor pa
   assert.equal(tf.memory().numTensors, before);
   e.dispose();
 });
+
+test("one galaxy's failing operator fails that galaxy's call only", async () => {
+  const shared = createSharedEngine(await createEngine('js', fm));
+  const good = shared.view(operator(6));
+  // An operator for a grid of 2,000 nodes: the network gives 960, so applying it throws.
+  const bad = shared.view({ matrix: new Float32Array(2000).fill(1), nBins: 1 });
+  good.setFeatures([2.5, 0.8]);
+  bad.setFeatures([2.5, 0.8]);
+  const { p } = rows(3);
+  const [g, b] = await Promise.allSettled([good.run(p, 3), bad.run(p, 3)]);
+  assert.equal(shared.stats().calls, 1, 'both in one network call');
+  assert.equal(g.status, 'fulfilled');
+  assert.equal((g as PromiseFulfilledResult<Float32Array>).value.length, 18);
+  assert.equal(b.status, 'rejected');
+  assert.match(String((b as PromiseRejectedResult).reason), /operator engine: 3 rows need 6000 grid values/);
+  good.dispose();
+  bad.dispose();
+  shared.dispose();
+});
