@@ -15,7 +15,7 @@ const options = {
   workers: { type: 'number', description: 'galaxies fitted at once (default: the available cores)' },
   shard: { type: 'string', description: 'fit only shard i of N (0-based), i.e. manifest rows i, i+N, ... (default: SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX, else all)' },
   'shard-count': { type: 'number', description: 'number of shards with JOB_COMPLETION_INDEX (Kubernetes indexed jobs; or JAMFIT_SHARD_COUNT)' },
-  lockstep: { type: 'string', description: 'auto, off or G: fit G galaxies at once in one thread, one network call per half-step for all (auto: 64 where tfjs-node-gpu is installed, else off)', default: 'auto' },
+  lockstep: { type: 'string', description: 'auto, off or G: fit groups of G galaxies together, one group per worker, one network call per half-step for the whole group (auto: 64 in one thread where tfjs-node-gpu is installed, else off)', default: 'auto' },
   seed: { type: 'number', description: 'batch seed (integer); a galaxy\'s seed is derived from it and the galaxy\'s name', default: 1 },
   ...passed,
 } as const;
