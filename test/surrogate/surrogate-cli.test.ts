@@ -46,9 +46,15 @@ test('train writes a loadable model; rerunning resumes from the checkpoints to t
   assert.equal(s.cnn!.arch.fold, true); // 16 px images read as their 8 px quadrant fold
   assert.ok(existsSync(join(MODEL, 'checkpoint-mlp.bin')) && existsSync(join(MODEL, 'checkpoint-cnn.bin')));
   const sha = s.manifest.weightsSha256;
+  const stages = (s.manifest.training as { stageSeconds: { mlp: number; cnn: number } }).stageSeconds;
+  assert.ok(stages.mlp > 0 && stages.cnn > 0, JSON.stringify(stages));
   const again = await runCli(trainArgs(TRAIN, MODEL));
   assert.equal(again.code, 0, again.err);
-  assert.equal(loadSurrogate(MODEL).manifest.weightsSha256, sha);
+  const m2 = loadSurrogate(MODEL).manifest;
+  assert.equal(m2.weightsSha256, sha);
+  // The rerun trained nothing, yet reports the stages' time from their checkpoints' history.
+  assert.deepEqual((m2.training as { stageSeconds: unknown }).stageSeconds, stages);
+  assert.match(again.out, /train: MLP \(exact Sersic\) 3 epochs in [0-9.]+ min/);
 });
 
 test('train refuses an incomplete training set in one line and writes no model', async () => {
