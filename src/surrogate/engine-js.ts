@@ -5,7 +5,7 @@
  * draw, the best model), where no promise may be awaited.
  */
 import type { EngineOptions, GridOperator, MlpEngine } from './engine.ts';
-import { featureBias, rowInputs, transformParams, type FoldedMlp } from './folded.ts';
+import { featureBias, rowInputs, transformParams, usedNodes, type FoldedMlp } from './folded.ts';
 import { silu } from './mlp.ts';
 
 /**
@@ -40,30 +40,6 @@ export function runFoldedJs(fm: FoldedMlp, c: Float32Array, f: ArrayLike<number>
     width = l.out;
   }
   return op ? applyOperator(h, batch, op) : h;
-}
-
-const usedCache = new WeakMap<GridOperator, Int32Array>();
-
-/** Grid nodes with a nonzero row in op.matrix (a node no bin sees adds exactly nothing). */
-export function usedNodes(op: GridOperator): Int32Array {
-  let u = usedCache.get(op);
-  if (!u) {
-    const nb = op.nBins;
-    const list: number[] = [];
-    for (let i = 0; i < op.matrix.length / nb; i++) if (op.matrix.subarray(i * nb, (i + 1) * nb).some((w) => w !== 0)) list.push(i);
-    u = Int32Array.from(list);
-    usedCache.set(op, u);
-  }
-  return u;
-}
-
-/** The operator restricted to its used nodes: the node list and those rows of M [nUsed x nBins]. */
-export function compactOperator(op: GridOperator): { used: Int32Array; op: GridOperator } {
-  const used = usedNodes(op);
-  const nb = op.nBins;
-  const m = new Float32Array(used.length * nb);
-  used.forEach((i, u) => m.set(op.matrix.subarray(i * nb, (i + 1) * nb), u * nb));
-  return { used, op: { matrix: m, nBins: nb } };
 }
 
 /**

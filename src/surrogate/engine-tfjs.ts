@@ -3,8 +3,7 @@
  * onnxruntime-node is missing.
  */
 import type { EngineOptions, GridOperator, MlpEngine } from './engine.ts';
-import { compactOperator } from './engine-js.ts';
-import { featureBias, rowInputs, transformParams, type FoldedMlp } from './folded.ts';
+import { compactOperator, featureBias, rowInputs, transformParams, type FoldedMlp } from './folded.ts';
 import { loadTf } from './tf.ts';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;

@@ -109,34 +109,57 @@ export function rowInputs(fm: FoldedMlp, params: ArrayLike<number>, features: Ar
   return { t, c };
 }
 
+/** A grid -> bins operator: M [nGrid x nBins] row-major (engine.ts GridOperator). */
+type Operator = { matrix: Float32Array; nBins: number };
+
+const usedCache = new WeakMap<Operator, Int32Array>();
+
 /**
- * The MLP and operator restricted to the grid nodes the operator uses: a node whose row of M is
- * all zero (beyond the data's field plus the PSF's reach, typically a third of the grid) never
- * reaches a bin, so its output unit and its row of M are dropped: the same binned v^2 (the
- * dropped terms were exact zeros; bit-identical in the JS forward, which keeps the summation
- * order; float32 engines may block the shorter sum differently, ~1e-7) for ~30% fewer
- * multiply-adds. At least one node is kept. Returns the inputs themselves when nothing can be
- * dropped.
+ * Grid nodes with a nonzero row in op.matrix, ascending: a node whose row is all zero (beyond the
+ * data's field plus the PSF's reach) never reaches a bin. Cached per operator object.
  */
-export function pruneForOperator(fm: FoldedMlp, op: { matrix: Float32Array; nBins: number }): { fm: FoldedMlp; op: { matrix: Float32Array; nBins: number } } {
-  const nb = op.nBins;
-  const used: number[] = [];
-  for (let g = 0; g < fm.nOut; g++) {
-    for (let b = 0; b < nb; b++) {
-      if (op.matrix[g * nb + b] !== 0) {
-        used.push(g);
-        break;
-      }
-    }
+export function usedNodes(op: Operator): Int32Array {
+  let u = usedCache.get(op);
+  if (!u) {
+    const nb = op.nBins;
+    const list: number[] = [];
+    for (let i = 0; i < op.matrix.length / nb; i++) if (op.matrix.subarray(i * nb, (i + 1) * nb).some((w) => w !== 0)) list.push(i);
+    u = Int32Array.from(list);
+    usedCache.set(op, u);
   }
-  if (used.length === 0) used.push(0);
+  return u;
+}
+
+/** The rows `used` of op.matrix, in that order: [used.length x nBins]. */
+function operatorRows(op: Operator, used: ArrayLike<number>): Operator {
+  const nb = op.nBins;
+  const m = new Float32Array(used.length * nb);
+  for (let k = 0; k < used.length; k++) m.set(op.matrix.subarray(used[k] * nb, (used[k] + 1) * nb), k * nb);
+  return { matrix: m, nBins: nb };
+}
+
+/** The operator restricted to its used nodes: the node list and those rows of M [nUsed x nBins]. */
+export function compactOperator(op: Operator): { used: Int32Array; op: Operator } {
+  const used = usedNodes(op);
+  return { used, op: operatorRows(op, used) };
+}
+
+/**
+ * The MLP and operator restricted to the grid nodes the operator uses (usedNodes): each unused
+ * node's output unit and its row of M are dropped: the same binned v^2 (the dropped terms were
+ * exact zeros; bit-identical in the JS forward, which keeps the summation order; float32
+ * engines may block the shorter sum differently, ~1e-7) for ~30% fewer multiply-adds (typically
+ * a third of the grid is unused). At least one node is kept. Returns the inputs themselves when
+ * nothing can be dropped.
+ */
+export function pruneForOperator(fm: FoldedMlp, op: Operator): { fm: FoldedMlp; op: Operator } {
+  const seen = usedNodes(op);
+  const used = seen.length > 0 ? seen : Int32Array.of(0);
   if (used.length === fm.nOut) return { fm, op };
   const last = fm.rest[fm.rest.length - 1];
   const nu = used.length;
   const W = new Float32Array(last.in * nu);
   for (let i = 0; i < last.in; i++) for (let k = 0; k < nu; k++) W[i * nu + k] = last.W[i * last.out + used[k]];
-  const matrix = new Float32Array(nu * nb);
-  for (let k = 0; k < nu; k++) matrix.set(op.matrix.subarray(used[k] * nb, (used[k] + 1) * nb), k * nb);
   const pruned: MlpLayer = { ...last, out: nu, W, b: Float32Array.from(used, (g) => last.b[g]) };
-  return { fm: { ...fm, nOut: nu, rest: [...fm.rest.slice(0, -1), pruned] }, op: { matrix, nBins: nb } };
+  return { fm: { ...fm, nOut: nu, rest: [...fm.rest.slice(0, -1), pruned] }, op: operatorRows(op, used) };
 }

@@ -9,7 +9,8 @@
  * Only the grid nodes some bin sees enter (usedNodes): the rest would add exact zeros.
  */
 import type { EngineName, GridOperator } from './engine.ts';
-import { applyOperator, compactOperator } from './engine-js.ts';
+import { applyOperator } from './engine-js.ts';
+import { compactOperator } from './folded.ts';
 import { encodeOnnx } from './onnx.ts';
 import { loadTf } from './tf.ts';
 
