@@ -2,17 +2,17 @@
  * A galaxy's grid -> bins operator on its own, in the fast engine: v^2 per bin [rows x nBins] of
  * network outputs ln v [rows x nGrid]. The per-galaxy engines fuse it into the MLP's graph
  * (src/surrogate/engine-ort.ts); a network shared by many galaxies (./shared-engine.ts) returns
- * the grid, and each galaxy then applies its operator here. In JavaScript that product is ~40x
+ * the grid, and each galaxy then applies its operator here (where the shared engine cannot do it
+ * itself: tfjs can, engine-tfjs.ts runManyBinned). In JavaScript that product is ~40x
  * slower than in onnxruntime (measured: 2 ns per multiply-add, 89k of them per row for a
  * 147-bin PSF operator), hence the engines.
  *
  * Only the grid nodes some bin sees enter (usedNodes): the rest would add exact zeros.
  */
-import type { EngineName, GridOperator } from './engine.ts';
+import type { GridOperator } from './engine.ts';
 import { applyOperator } from './engine-js.ts';
 import { compactOperator } from './folded.ts';
 import { encodeOnnx } from './onnx.ts';
-import { loadTf } from './tf.ts';
 
 export interface OperatorEngine {
   readonly name: string;
@@ -22,10 +22,10 @@ export interface OperatorEngine {
 }
 
 /**
- * @param kind  'ort', 'tfjs' or 'js' (the shared network's engine family: a GPU's tfjs keeps the
- *   operator on the GPU); throws when that engine is not available here.
+ * @param kind  'ort' or 'js', the shared network's engine family (tfjs needs none: it applies the
+ *   operators inside its own call, runManyBinned); throws when onnxruntime is not available here.
  */
-export async function createOperatorEngine(kind: EngineName, op: GridOperator): Promise<OperatorEngine> {
+export async function createOperatorEngine(kind: 'ort' | 'js', op: GridOperator): Promise<OperatorEngine> {
   const nG = op.matrix.length / op.nBins;
   const c = compactOperator(op);
   const nU = c.used.length;
@@ -61,23 +61,6 @@ export async function createOperatorEngine(kind: EngineName, op: GridOperator): 
       },
       dispose() {
         void session.release();
-      },
-    };
-  }
-  if (kind === 'tfjs') {
-    const { tf, backend } = await loadTf();
-    const M = tf.tensor2d(c.op.matrix, [nU, nb]);
-    return {
-      name: `tfjs-${backend}`,
-      async run(lnv, rows) {
-        const x = gather(lnv, rows);
-        const out = tf.tidy(() => tf.matMul(tf.exp(tf.mul(tf.tensor2d(x, [rows, nU]), 2)), M));
-        const y = (await out.data()) as Float32Array;
-        out.dispose();
-        return y;
-      },
-      dispose() {
-        M.dispose();
       },
     };
   }

@@ -19,7 +19,7 @@
  * that checked); a GPU library may pick its GEMM algorithm by shape, so `fixedRows` pads every
  * call to one row count (copies of the last row, dropped afterwards).
  */
-import type { EngineName, GridOperator, MlpEngine } from './engine.ts';
+import type { GridOperator, MlpEngine } from './engine.ts';
 import { createOperatorEngine, type OperatorEngine } from './operator-engine.ts';
 
 export interface SharedEngine {
@@ -54,10 +54,6 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** The engine family of an engine name ("ort-1t", "tfjs-wasm", "js"). */
-function family(name: string): EngineName {
-  return name.startsWith('ort') ? 'ort' : name.startsWith('tfjs') ? 'tfjs' : 'js';
-}
 
 /**
  * @param engine  made WITHOUT an operator (runMany needs the whole grid); owned from now on.
@@ -67,7 +63,8 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
   const fixed = o.fixedRows ?? 0;
   if (!(Number.isInteger(fixed) && fixed >= 0)) throw new RangeError(`createSharedEngine: fixedRows must be an integer >= 0, got ${fixed}`);
   const waitMs = o.waitMs ?? 2;
-  const kind = family(engine.name);
+  // The per-galaxy operator engines, used only when the engine cannot bin itself.
+  const kind = engine.name.startsWith('ort') ? 'ort' : 'js';
   const binned = typeof engine.runManyBinned === 'function';
   let queue: Pending[] = [];
   let busy = false;
@@ -85,9 +82,14 @@ export function createSharedEngine(engine: MlpEngine, o: SharedEngineOptions = {
    * request that straddles two calls gets its pieces joined.
    */
   async function evaluate(batch: Pending[]): Promise<(Float32Array | Error)[]> {
-    const rows = batch.reduce((t, q) => t + q.rows, 0);
+    // start[i]: request i's first row in the concatenation; rows: all of them.
+    const start: number[] = [];
+    let rows = 0;
+    for (const q of batch) {
+      start.push(rows);
+      rows += q.rows;
+    }
     const F = fixed || rows;
-    const start = batch.map((_, i) => batch.slice(0, i).reduce((t, q) => t + q.rows, 0));
     const outBins = batch.map((q) => new Float32Array(q.rows * q.op.nBins));
     const lnvOf: Float32Array[] = [];
     const p = new Float32Array(3 * F);
