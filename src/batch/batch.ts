@@ -49,9 +49,9 @@ export interface BatchOptions {
   /** Fit options for every galaxy (the manifest's optional columns override them per galaxy). */
   fit?: Partial<FitOptions>;
   /**
-   * 'auto' (default: on, 64 galaxies, where tfjs-node-gpu is installed; else off), 'off', or G >= 2:
-   * fit G galaxies at a time in this thread with ONE network call per half-step for all of them
-   * (./lockstep.ts). Surrogate fits only.
+   * 'auto' (default: on, 64 galaxies in one thread, where tfjs-node-gpu is installed; else off),
+   * 'off', or G >= 2: groups of G galaxies, one group per worker, each group with ONE network call
+   * per half-step for all of its galaxies (./lockstep.ts). Surrogate fits only.
    */
   lockstep?: string | number;
   /** Called once per galaxy fitted in this run, in completion order (the benchmark times them). */
@@ -124,6 +124,21 @@ function preflight(task: GalaxyTask, overrides: Partial<FitOptions>): void {
   }
 }
 
+/** The result of a galaxy whose worker thread died (out of memory, a native crash): it alone is lost. */
+function workerFailed(name: string, err: unknown): GalaxyResult {
+  return { name, status: 'failed', error: `worker failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, resumed: false, seconds: 0, msPerStep: NaN };
+}
+
+/** Runs every task on a pool of `threads` piscina workers (./worker.mjs), reporting each as it ends. */
+async function onPool<T, R>(threads: number, tasks: T[], done: (t: T, r: R) => void, failed: (t: T, err: unknown) => void): Promise<void> {
+  const pool = new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  try {
+    await Promise.all(tasks.map((t) => pool.run(t).then((r: R) => done(t, r), (err: unknown) => failed(t, err))));
+  } finally {
+    await pool.destroy();
+  }
+}
+
 async function runAll(tasks: GalaxyTask[], workers: number, each: (r: GalaxyResult) => void): Promise<void> {
   if (tasks.length === 0) return;
   const threads = Math.min(workers, tasks.length);
@@ -132,54 +147,34 @@ async function runAll(tasks: GalaxyTask[], workers: number, each: (r: GalaxyResu
     for (const t of tasks) each(await fitGalaxy(t));
     return;
   }
-  const pool = new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
-  try {
-    await Promise.all(
-      tasks.map((t) =>
-        pool.run(t).then(
-          (r: GalaxyResult) => each(r),
-          // A worker that dies (out of memory, a native crash) loses only its galaxy.
-          (err: unknown) => each({ name: t.name, status: 'failed', error: `worker failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, resumed: false, seconds: 0, msPerStep: NaN }),
-        ),
-      ),
-    );
-  } finally {
-    await pool.destroy();
-  }
+  await onPool<GalaxyTask, GalaxyResult>(threads, tasks, (_, r) => each(r), (t, err) => each(workerFailed(t.name, err)));
 }
 
 /**
- * Lockstep groups (./lockstep.ts) on `workers` threads: in this one when there is a single
+ * Lockstep groups (./lockstep.ts) on at most `workers` threads: in this one when there is a single
  * group or worker, else one group per piscina task. Returns the engines' summed statistics.
  */
-async function runAllLockstep(tasks: GalaxyTask[], l: Lockstep, workers: number, walkers: number, each: (r: GalaxyResult) => void): Promise<LockstepStats | null> {
-  const groups = lockstepGroups(tasks, l, workers);
+async function runAllLockstep(groups: GalaxyTask[][], l: Lockstep, workers: number, walkers: number, each: (r: GalaxyResult) => void): Promise<LockstepStats | null> {
   const threads = Math.min(workers, groups.length);
-  if (threads <= 1) return runLockstep(tasks, l, walkers, each);
+  if (threads <= 1) return runLockstep(groups.flat(), l, walkers, each);
   const sum: LockstepStats = { engine: '', calls: 0, rows: 0, paddedRows: 0 };
-  const pool = new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
-  try {
-    await Promise.all(
-      groups.map((group) =>
-        pool.run({ group, lockstep: l, walkers } satisfies GroupTask).then(
-          (r: { results: GalaxyResult[]; stats: LockstepStats | null }) => {
-            for (const g of r.results) each(g);
-            if (r.stats) {
-              sum.engine = r.stats.engine;
-              sum.calls += r.stats.calls;
-              sum.rows += r.stats.rows;
-              sum.paddedRows += r.stats.paddedRows;
-            }
-          },
-          (err: unknown) => {
-            for (const t of group) each({ name: t.name, status: 'failed', error: `worker failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, resumed: false, seconds: 0, msPerStep: NaN });
-          },
-        ),
-      ),
-    );
-  } finally {
-    await pool.destroy();
-  }
+  const tasks: GroupTask[] = groups.map((group) => ({ group, lockstep: l, walkers }));
+  await onPool<GroupTask, { results: GalaxyResult[]; stats: LockstepStats | null }>(
+    threads,
+    tasks,
+    (_, r) => {
+      for (const g of r.results) each(g);
+      if (r.stats) {
+        sum.engine = r.stats.engine;
+        sum.calls += r.stats.calls;
+        sum.rows += r.stats.rows;
+        sum.paddedRows += r.stats.paddedRows;
+      }
+    },
+    (t, err) => {
+      for (const g of t.group) each(workerFailed(g.name, err));
+    },
+  );
   return sum;
 }
 
@@ -210,7 +205,10 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   mkdirSync(dir, { recursive: true });
   const skipped = tasks.length - todo.length;
   const where = shard.count > 1 ? `shard ${shard.index}/${shard.count} (${shard.source}): ` : '';
-  const threads = lockstep ? (lockstep.gpu ? 1 : Math.min(workers, lockstepGroups(todo, lockstep, workers).length)) : Math.min(workers, todo.length);
+  // A GPU's lockstep runs in one thread: one device, one big call.
+  const lsWorkers = lockstep?.gpu ? 1 : workers;
+  const groups = lockstep ? lockstepGroups(todo, lockstep, lsWorkers) : null;
+  const threads = Math.min(lsWorkers, groups ? groups.length : todo.length);
   const how = `${lockstep ? `in lockstep, up to ${lockstep.group} galaxies per network call (${lockstep.why}), ` : ''}with ${Math.max(threads, 1)} worker(s)`;
   io.out(`batch: ${where}${tasks.length} of ${entries.length} galaxies, ${skipped} already finished, ${todo.length} to fit ${how}`);
   const bar = createBatchProgress(tasks.length, skipped);
@@ -223,8 +221,8 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
     if (bar) bar.tick(r.status === 'failed');
     else io.out(`  [${n}/${tasks.length}] ${r.name}: ${r.status === 'done' ? `done in ${r.seconds.toFixed(1)} s${r.resumed ? ' (resumed)' : ''}` : `FAILED: ${r.error}`}`);
   };
-  if (lockstep) {
-    const st = await runAllLockstep(todo, lockstep, lockstep.gpu ? 1 : workers, o.fit?.walkers ?? 32, each);
+  if (lockstep && groups) {
+    const st = await runAllLockstep(groups, lockstep, lsWorkers, o.fit?.walkers ?? 32, each);
     if (st) io.out(`batch: lockstep: ${st.calls} network calls on ${st.engine}, ${(st.rows / Math.max(st.calls, 1)).toFixed(1)} rows per call${st.paddedRows ? ` (${st.paddedRows} padding rows)` : ''}`);
   } else await runAll(todo, workers, each);
   bar?.stop();
