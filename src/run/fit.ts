@@ -434,13 +434,13 @@ async function startPositions(p: FitProblem, nwalkers: number, seed: number, pre
     .map((d) => d.x);
 }
 
-/** Runs (or resumes) a fit; see the module header. */
 /** What a caller running many fits at once shares with them (jamfit batch --lockstep). */
 export interface FitContext {
   /** The surrogate's network, in calls shared with the other galaxies (surrogate fits only). */
   shared?: SharedEngine;
 }
 
+/** Runs (or resumes) a fit; see the module header. */
 export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Promise<FitOutcome> {
   const t0 = performance.now();
   const prep = prepareFit(o);
@@ -566,7 +566,10 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       geometry: prep.geometry,
     });
     summary.noise = { systematics: cfg.systematics, likelihood: cfg.likelihood, nu: cfg.nu, inflation: problem.noise.inflation, total_error: problem.noise.label };
-    for (const w of edgeWarnings(summary, problem, cfg.engine)) {
+    const discardRow = summary.discard * nw * ndim;
+    const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
+    // A posterior cut by a prior bound or by a joint limit of the model.
+    for (const w of [...edgeWarnings(summary, problem, cfg.engine), ...constraintWarnings(samples, problem, cfg.engine)]) {
       warnings.push(w);
       say(`warning: ${w}`);
       io.err(`jamfit fit: warning: ${w}`);
@@ -574,13 +577,6 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
 
     // Data and best model per bin (the maps' input).
     const bestX = problem.names.map((n) => (reportedName(n) !== n ? Math.log10(summary.best[reportedName(n)]) : summary.best[n]));
-    const discardRow = summary.discard * nw * ndim;
-    const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
-    for (const w of constraintWarnings(samples, problem, cfg.engine)) {
-      warnings.push(w);
-      say(`warning: ${w}`);
-      io.err(`jamfit fit: warning: ${w}`);
-    }
     const ppcOptions = { samples, best: bestX, seed: cfg.seed };
     await prefetch?.(ppcPositions(problem, ppcOptions));
     const best = problem.prior.unpack(bestX);
