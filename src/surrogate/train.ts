@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { Augment } from './augment.ts';
-import type { CnnArch } from './cnn.ts';
+import { cnnInputSide, type CnnArch } from './cnn.ts';
 import { mapErrors, type MapMetrics } from './metrics.ts';
 import type { MlpArch } from './mlp.ts';
 import { encodeInputs, encodeTargets, fitNormalisation, decodeOutputs } from './normalise.ts';
@@ -77,14 +77,14 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
   if (!(o.valFraction > 0 && o.valFraction < 0.5)) throw new InputError('--val', `is ${o.valFraction}; give the validation fraction in (0, 0.5)`);
   const ts = readTrainingSet(o.data, { partial: o.partial, images: o.cnn !== null });
   if (o.cnn && !ts.images) throw new InputError(o.data, 'holds no images (simulated with --image 0); train with --no-cnn or regenerate it with images');
-  if (o.cnn) {
+  const carch: CnnArch | null = o.cnn ? { size: ts.manifest.image.size, channels: o.cnn.channels, dense: o.cnn.dense, nOut: 2, fold: o.cnn.fold } : null;
+  if (carch) {
     // Checked before any training: the CNN stage comes after an hour of MLP.
-    const size = ts.manifest.image.size;
-    const side = o.cnn.fold ? size / 2 : size;
-    const L = o.cnn.channels.length;
+    const side = cnnInputSide(carch);
+    const L = carch.channels.length;
     if (!Number.isInteger(side) || side % (1 << L) !== 0) {
       const fit = Math.max(0, Math.floor(Math.log2(side & -side)));
-      throw new InputError('--cnn-channels', `${L} stride-2 convolutions need an input side divisible by ${1 << L}; the ${size} px images give ${side}${o.cnn.fold ? ' (folded)' : ''}: give at most ${fit} channel counts${o.cnn.fold ? ', or --cnn-full-image' : ''}`);
+      throw new InputError('--cnn-channels', `${L} stride-2 convolutions need an input side divisible by ${1 << L}; the ${carch.size} px images give ${side}${carch.fold ? ' (folded)' : ''}: give at most ${fit} channel counts${carch.fold ? ', or --cnn-full-image' : ''}`);
     }
   }
   const N = o.limit > 0 ? Math.min(o.limit, ts.n) : ts.n;
@@ -139,8 +139,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
     finished,
   };
   let cnnOut: Surrogate['cnn'] = null;
-  if (o.cnn && finished) {
-    const carch: CnnArch = { size: ts.manifest.image.size, channels: o.cnn.channels, dense: o.cnn.dense, nOut: 2, fold: o.cnn.fold };
+  if (o.cnn && carch && finished) {
     const px = carch.size * carch.size;
     const imgs = ts.images!.subarray(0, N * px);
     const feat = (idx: Int32Array) => gatherRows(X, nIn, idx).filter((_, i) => i % nIn < 2);
