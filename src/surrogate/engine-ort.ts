@@ -52,7 +52,8 @@ export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): 
   const ort = await import('onnxruntime-node');
   const threads = opts.threads ?? 1;
   const outName = opts.operator ? 'v2bins' : 'lnv';
-  const session = await ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, opts.operator)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const options = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' } as const;
+  const session = await ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, opts.operator)), options);
   let c: InstanceType<typeof ort.Tensor> | null = null;
   let feat: number[] = [];
   let buf = new Float32Array(0);
@@ -78,7 +79,7 @@ export async function createOrtEngine(fm: FoldedMlp, opts: EngineOptions = {}): 
     async runMany(params, features, rows) {
       if (opts.operator) throw new Error('runMany: this engine was made with an operator; make one without for several galaxies');
       // A second session (made on first use) whose first-layer bias has one row per input row.
-      many ??= ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, undefined, true)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      many ??= ort.InferenceSession.create(encodeOnnx(mlpOnnxGraph(fm, undefined, true)), options);
       const s = await many;
       const { t, c: cs } = rowInputs(fm, params, features, rows);
       const out = await s.run({ t: new ort.Tensor('float32', t, [rows, fm.nParams]), c: new ort.Tensor('float32', cs, [rows, fm.h0]) });
