@@ -22,7 +22,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../core/atomic-write.ts';
-import { runBatch } from '../src/batch/batch.ts';
+import { lockstepLine, runBatch } from '../src/batch/batch.ts';
 import type { GalaxyResult } from '../src/batch/fit-galaxy.ts';
 import { runMock } from '../src/run/mock.ts';
 import type { BenchRow } from './table.ts';
@@ -70,18 +70,17 @@ async function measure(n: number, steps: number, workers: number, exact: boolean
     const manifest = join(root, 'manifest.csv');
     writeFileAtomic(manifest, lines.join('\n') + '\n');
     const results: GalaxyResult[] = [];
-    let calls = '';
     const t0 = performance.now();
     const out = join(root, 'survey');
     const r = await runBatch(
       { manifest, out, workers, lockstep: lockstep || 'off', plots: 'none', fit: { walkers: 32, steps, ...(exact ? { exact: true } : {}) }, onGalaxy: (g) => results.push(g) },
-      { out: (s) => void (s.startsWith('batch: lockstep:') && (calls = s.slice('batch: lockstep: '.length))), err: (s) => process.stderr.write(s + '\n') },
+      { out: () => {}, err: (s) => process.stderr.write(s + '\n') },
       {},
     );
     const wall = (performance.now() - t0) / 1000;
     if (r.failures.length) throw new Error(`bench batch: ${r.failures.length} fits failed, e.g. ${r.failures[0].name}: ${r.failures[0].error}`);
     const engine = String(JSON.parse(readFileSync(join(out, 'm0', 'config.json'), 'utf8')).engine);
-    const how = `${Math.min(workers, n)} workers${lockstep ? `, lockstep groups of up to ${lockstep} (${calls})` : ''}`;
+    const how = `${Math.min(workers, n)} workers${lockstep && r.lockstep ? `, lockstep groups of up to ${lockstep} (${lockstepLine(r.lockstep)})` : ''}`;
     const what = `${n} mocks x ${(nbins / n).toFixed(0)} bins, 32 walkers x ${steps} steps, ${how}, engine ${engine}`;
     const perHour = (n / wall) * 3600;
     const rows: BenchRow[] = [{ name: `batch fits per hour (${what}; measured)`, value: perHour, unit: 'fits/h', ...(steps === FULL_STEPS ? { target: `>= ${TARGET}`, pass: perHour >= TARGET } : {}) }];

@@ -68,6 +68,8 @@ export interface BatchOutcome {
   failures: Failure[];
   /** The table files written. */
   tables: string[];
+  /** With --lockstep, the shared engines' network calls in this run (null otherwise, or nothing fitted). */
+  lockstep: LockstepStats | null;
   seconds: number;
 }
 
@@ -178,6 +180,11 @@ async function runAllLockstep(groups: GalaxyTask[][], l: Lockstep, workers: numb
   return sum;
 }
 
+/** "N network calls on ENGINE, R rows per call (P padding rows)": the log's account of a lockstep run. */
+export function lockstepLine(st: LockstepStats): string {
+  return `${st.calls} network calls on ${st.engine}, ${(st.rows / Math.max(st.calls, 1)).toFixed(1)} rows per call${st.paddedRows ? ` (${st.paddedRows} padding rows)` : ''}`;
+}
+
 /**
  * Runs (or resumes, or collects) a batch; see the module comment.
  * @param env - the environment the shard is read from (process.env in the CLI).
@@ -221,9 +228,10 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
     if (bar) bar.tick(r.status === 'failed');
     else io.out(`  [${n}/${tasks.length}] ${r.name}: ${r.status === 'done' ? `done in ${r.seconds.toFixed(1)} s${r.resumed ? ' (resumed)' : ''}` : `FAILED: ${r.error}`}`);
   };
+  let st: LockstepStats | null = null;
   if (lockstep && groups) {
-    const st = await runAllLockstep(groups, lockstep, lsWorkers, o.fit?.walkers ?? 32, each);
-    if (st) io.out(`batch: lockstep: ${st.calls} network calls on ${st.engine}, ${(st.rows / Math.max(st.calls, 1)).toFixed(1)} rows per call${st.paddedRows ? ` (${st.paddedRows} padding rows)` : ''}`);
+    st = await runAllLockstep(groups, lockstep, lsWorkers, o.fit?.walkers ?? 32, each);
+    if (st) io.out(`batch: lockstep: ${lockstepLine(st)}`);
   } else await runAll(todo, workers, each);
   bar?.stop();
 
@@ -240,5 +248,5 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   }
   const base = shard.count > 1 ? join(dir, 'shards', `summary-${shard.index}-of-${shard.count}`) : join(dir, 'summary');
   const tables = writeTables(rows, base);
-  return { shard, total: entries.length, inShard: tasks.length, attempted: todo.length, skipped, failures, tables, seconds: (performance.now() - t0) / 1000 };
+  return { shard, total: entries.length, inShard: tasks.length, attempted: todo.length, skipped, failures, tables, seconds: (performance.now() - t0) / 1000, lockstep: st };
 }
