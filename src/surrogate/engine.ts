@@ -70,14 +70,19 @@ export async function createEngine(name: EngineName, fm: FoldedMlp, opts: Engine
   return (await import('./engine-js.ts')).createJsEngine(fm, opts);
 }
 
-/** The fastest engine that loads, in the order ort, tfjs, js. */
-export async function bestEngine(fm: FoldedMlp, opts: EngineOptions = {}): Promise<MlpEngine> {
+/**
+ * The fastest engine that loads, in the order ort, tfjs, js, each made with `opts` (the js
+ * fallback too: without the operator it would return ln v per grid node where the caller expects
+ * v^2 per bin). `create` is createEngine; a test passes one that fails for ort and tfjs to reach
+ * the fallback on a machine that has them.
+ */
+export async function bestEngine(fm: FoldedMlp, opts: EngineOptions = {}, create: typeof createEngine = createEngine): Promise<MlpEngine> {
   for (const name of ['ort', 'tfjs'] as const) {
     try {
-      return await createEngine(name, fm, opts);
+      return await create(name, fm, opts);
     } catch {
       // not installed or not loadable here: next
     }
   }
-  return createEngine('js', fm);
+  return create('js', fm, opts);
 }
