@@ -2,7 +2,7 @@ import { InputError } from '../../core/errors.ts';
 import { runBatch } from '../batch/batch.ts';
 import type { FitOptions } from '../run/fit.ts';
 import type { OptionSpec } from './args.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 import { fitOptions } from './cmd-fit.ts';
 
 /** Fit options that a manifest row gives per galaxy (or that the batch redefines). */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { runFit } from '../run/fit.ts';
 import { reportFit } from './cmd-fit.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 /** The bundled mock galaxy (fixtures/examples/mock-galaxy/README.md: how it was made). */
 const MOCK = (f: string) => fileURLToPath(new URL(`../../fixtures/examples/mock-galaxy/${f}`, import.meta.url));

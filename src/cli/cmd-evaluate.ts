@@ -6,7 +6,7 @@ import { evaluateSurrogate } from '../surrogate/evaluate.ts';
 import { degradationSvg, figure3Svg } from '../surrogate/figures.ts';
 import { loadSurrogate } from '../surrogate/model-files.ts';
 import { readTrainingSet } from '../surrogate/simulate/reader.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 const options = {
   data: { type: 'string', required: true, description: 'held-out set from `jamfit simulate` with a seed other than the training set' },

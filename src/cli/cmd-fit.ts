@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.ts';
 import { runFit, type FitIO, type FitOutcome } from '../run/fit.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 const options = {
   photometry: { type: 'string', description: 'Sérsic .json or MGE .ecsv/.csv photometry (required)' },

@@ -1,6 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { detectBackends } from '../surrogate/backends.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 import { version } from '../version.ts';
 
 export const infoCommand = defineCommand({

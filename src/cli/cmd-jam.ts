@@ -1,7 +1,7 @@
 import { jamVrms } from '../jam/jam.ts';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { readJamCase, withFile } from '../data/jam-case.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 const options = {
   input: { type: 'string', alias: 'i', required: true, description: 'JAM case JSON file (see README: CLI contract)' },

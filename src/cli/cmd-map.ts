@@ -6,8 +6,7 @@ import { jamVrms } from '../jam/jam.ts';
 import { skyGrid } from '../operator/pixel-grid.ts';
 import { mapSvg } from '../plots/map-svg.ts';
 import { svgToPng } from '../plots/png.ts';
-import { defineCommand } from './commands.ts';
-import type { IO } from './main.ts';
+import { defineCommand, type IO } from './command.ts';
 
 const options = {
   input: { type: 'string', alias: 'i', required: true, description: 'JAM case JSON (x, y not needed)' },

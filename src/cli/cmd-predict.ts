@@ -4,7 +4,7 @@ import { InputError } from '../../core/errors.ts';
 import { withFile } from '../data/jam-case.ts';
 import { loadSurrogate } from '../surrogate/model-files.ts';
 import { parsePredictCase, predictVrms } from '../surrogate/predict.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 const options = {
   input: { type: 'string', alias: 'i', required: true, description: 'case JSON: sersic {n, re_arcsec, q, ie_lsun_pc2}, distance_mpc, ml, beta_z, q_m, inc_deg, x, y' },

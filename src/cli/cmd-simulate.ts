@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { InputError } from '../../core/errors.ts';
 import { defaultConfig, parseGridSpec, TRAINING_GRID } from '../surrogate/simulate/config.ts';
 import { simulate } from '../surrogate/simulate/run.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 const g = TRAINING_GRID;
 const options = {

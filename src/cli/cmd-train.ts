@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { InputError } from '../../core/errors.ts';
 import { trainSurrogate } from '../surrogate/train.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 const options = {
   data: { type: 'string', required: true, description: 'training set directory made by `jamfit simulate`' },

@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.ts';
 import { runValidate } from '../validate/run.ts';
-import { defineCommand } from './commands.ts';
+import { defineCommand } from './command.ts';
 
 const options = {
   n: { type: 'number', description: 'number of mock galaxies (required; the calibration target is >= 400)' },

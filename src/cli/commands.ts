@@ -10,20 +10,11 @@ import { trainCommand } from './cmd-train.ts';
 import { predictCommand } from './cmd-predict.ts';
 import { evaluateCommand } from './cmd-evaluate.ts';
 import { validateCommand } from './cmd-validate.ts';
-import type { OptionSpecs, ParsedArgs } from './args.ts';
-import type { IO } from './main.ts';
+import type { Command } from './command.ts';
 
-/** A declarative command: main.ts parses `options` (and handles --help) before calling `run`. */
-export interface Command<S extends OptionSpecs = OptionSpecs> {
-  summary: string;
-  options: S;
-  run(args: ParsedArgs<S>, io: IO): Promise<number | void>;
-}
-
-/** Keeps the option types of a command literal (so `run` sees typed arguments). */
-export function defineCommand<S extends OptionSpecs>(c: Command<S>): Command<S> {
-  return c;
-}
+// Command and defineCommand live in command.ts, which imports no command: a cmd-*.ts that took
+// them from here would form an import cycle through this list (test/cli/import-order.test.ts).
+export type { Command } from './command.ts';
 
 export const commands: Record<string, Command<any>> = {
   demo: demoCommand,

@@ -11,6 +11,7 @@
 import { JamfitError } from '../../core/errors.ts';
 import { helpText, parseArgs } from './args.ts';
 import { commands } from './commands.ts';
+import type { IO } from './command.ts';
 import { version } from '../version.ts';
 
 export async function main(argv: string[], io = defaultIO()): Promise<number> {
@@ -57,10 +58,7 @@ export async function main(argv: string[], io = defaultIO()): Promise<number> {
   }
 }
 
-export interface IO {
-  out(s: string): void;
-  err(s: string): void;
-}
+export type { IO } from './command.ts';
 
 function defaultIO(): IO {
   return { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
