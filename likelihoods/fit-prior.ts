@@ -52,6 +52,18 @@ export interface FitPriorOptions {
   /** Where the light came from (named in errors), e.g. the photometry file. */
   lightSource?: string;
   domain?: TrainingDomain;
+  /**
+   * Where a user's range may go (default `domain`): the surrogate's training domain, or the
+   * exact engines' physical limits (EXACT_LIMITS); the defaults stay `domain`'s box either way.
+   */
+  limits?: TrainingDomain;
+  /**
+   * Anisotropy groups (default 1): with G > 1 the prior has beta_z_1..beta_z_G (inner to outer),
+   * each over the beta_z range and each below 0.7 eps_intr.
+   */
+  betaGroups?: number;
+  /** Sampled black-hole mass: the range of log10(M_BH / Msun) (uniform); absent = fixed or none. */
+  log10Mbh?: readonly [number, number];
   /** Dark halo (default 'none'): adds the halo block (see the module header). */
   halo?: HaloKind | 'none';
   /** Halo prior ranges [lo, hi]; defaults in HALO_PRIOR. */
@@ -61,6 +73,16 @@ export interface FitPriorOptions {
 }
 
 /** Default halo prior ranges (uniform) and the limits a user range must stay within; see the module header. */
+/**
+ * The exact engines' limits: physics only (intrinsic q >= 0.05 through the constraints, beta_z < 1,
+ * any inclination that deprojects the light), not the surrogate's training box.
+ */
+export const EXACT_LIMITS: TrainingDomain = {
+  box: { n: [0.1, 20], q_L: [0.05, 1], q_M: [0.05, 1], beta_z: [-5, 0.99], inc_deg: [1, 90] },
+  betaEpsFactor: TRAINING_DOMAIN_V1.betaEpsFactor,
+  qIntrMin: TRAINING_DOMAIN_V1.qIntrMin,
+};
+
 export const HALO_PRIOR = {
   f_dm: { dflt: [0, 0.9], within: [0, 0.99], option: '--fdm-range' },
   log10_rs: { dflt: [0, 1.5], within: [-2, 3], option: '--rs-range' },
@@ -101,13 +123,13 @@ export interface FitPrior {
 
 const DEG = Math.PI / 180;
 
-function range(name: string, r: readonly [number, number] | undefined, dflt: readonly [number, number], within: readonly [number, number] | null): [number, number] {
+function range(name: string, r: readonly [number, number] | undefined, dflt: readonly [number, number], within: readonly [number, number] | null, what = 'the training domain'): [number, number] {
   const v = r ?? dflt;
   if (!Array.isArray(v) || v.length !== 2 || !v.every((t) => typeof t === 'number' && Number.isFinite(t)) || !(v[0] < v[1])) {
     throw new InputError(name, `is ${JSON.stringify(v)}; give lo,hi with finite lo < hi`);
   }
   if (within && (v[0] < within[0] - 1e-12 || v[1] > within[1] + 1e-12)) {
-    throw new InputError(name, `[${v[0]}, ${v[1]}] leaves the training domain [${within[0]}, ${within[1]}]; narrow the prior`);
+    throw new InputError(name, `[${v[0]}, ${v[1]}] leaves ${what} [${within[0]}, ${within[1]}]; narrow the prior`);
   }
   return [v[0], v[1]];
 }
@@ -134,18 +156,23 @@ function haloPriorBlock(o: FitPriorOptions): { names: string[]; lo: number[]; hi
 /** Builds and validates the prior (see the module header). @throws InputError naming the option. */
 export function fitPrior(o: FitPriorOptions): FitPrior {
   const dom = o.domain ?? TRAINING_DOMAIN_V1;
+  const lim = o.limits ?? dom;
+  const what = lim === TRAINING_DOMAIN_V1 ? "the surrogate's training domain" : "the model's domain";
   const inc = o.inc ?? 'uniform';
   if (inc !== 'uniform' && inc !== 'isotropic') throw new InputError('--prior-inc', `is ${JSON.stringify(inc)}; use uniform or isotropic`);
-  const beta = range('--beta-range', o.betaZ, dom.box.beta_z, dom.box.beta_z);
-  const qm = range('--qm-range', o.qM, dom.box.q_M, dom.box.q_M);
-  const incR = range('--inc-range', o.incDeg, dom.box.inc_deg, dom.box.inc_deg);
+  const beta = range('--beta-range', o.betaZ, dom.box.beta_z, lim.box.beta_z, what);
+  const qm = range('--qm-range', o.qM, dom.box.q_M, lim.box.q_M, what);
+  const incR = range('--inc-range', o.incDeg, dom.box.inc_deg, lim.box.inc_deg, what);
+  const nGroups = o.betaGroups ?? 1;
+  if (!(Number.isInteger(nGroups) && nGroups >= 1 && nGroups <= 10)) throw new InputError('--beta-groups', `gives ${nGroups} groups; give 1 to 10`);
+  const mbhR = o.log10Mbh ? range('--mbh-range', o.log10Mbh, o.log10Mbh, [0, 12], 'log10 M_BH in') : null;
   const ml = range('--ml-range', o.ml, [0.1, 10], null);
   if (!(ml[0] > 0)) throw new InputError('--ml-range', `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
   const src = o.lightSource ?? 'photometry';
   const q = Float64Array.from(o.light.qobs);
   const qLight = luminosityWeightedQ(o.light);
-  if (!(qLight >= dom.box.q_L[0])) {
-    throw new InputError(src, `the light's luminosity-weighted q' = ${qLight.toFixed(3)} is flatter than the training domain's q_L >= ${dom.box.q_L[0]}`);
+  if (!(qLight >= lim.box.q_L[0])) {
+    throw new InputError(src, `the light's luminosity-weighted q' = ${qLight.toFixed(3)} is flatter than ${what}'s q_L >= ${lim.box.q_L[0]}`);
   }
   let qMin = Infinity;
   for (const v of q) qMin = Math.min(qMin, v);
@@ -156,11 +183,15 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   const sampleMl = o.mlMode === 'sample';
   const hasQm = o.massModel === 'qm';
   const hb = haloPriorBlock(o);
-  const names = ['beta_z', ...(hasQm ? ['q_m'] : []), 'inc_deg', ...(sampleMl ? ['log10_ml'] : []), ...hb.names];
-  const lo = Float64Array.from([beta[0], ...(hasQm ? [qm[0]] : []), incR[0], ...(sampleMl ? [Math.log10(ml[0])] : []), ...hb.lo]);
-  const hi = Float64Array.from([beta[1], ...(hasQm ? [qm[1]] : []), incR[1], ...(sampleMl ? [Math.log10(ml[1])] : []), ...hb.hi]);
-  const iInc = hasQm ? 2 : 1;
-  const iMl = sampleMl ? names.length - 1 - hb.names.length : -1;
+  const betaNames = nGroups === 1 ? ['beta_z'] : Array.from({ length: nGroups }, (_, g) => `beta_z_${g + 1}`);
+  const rep = <T,>(v: T) => betaNames.map(() => v);
+  const names = [...betaNames, ...(hasQm ? ['q_m'] : []), 'inc_deg', ...(sampleMl ? ['log10_ml'] : []), ...(mbhR ? ['log10_mbh'] : []), ...hb.names];
+  const lo = Float64Array.from([...rep(beta[0]), ...(hasQm ? [qm[0]] : []), incR[0], ...(sampleMl ? [Math.log10(ml[0])] : []), ...(mbhR ? [mbhR[0]] : []), ...hb.lo]);
+  const hi = Float64Array.from([...rep(beta[1]), ...(hasQm ? [qm[1]] : []), incR[1], ...(sampleMl ? [Math.log10(ml[1])] : []), ...(mbhR ? [mbhR[1]] : []), ...hb.hi]);
+  const iQm = hasQm ? nGroups : -1;
+  const iInc = nGroups + (hasQm ? 1 : 0);
+  const iMl = sampleMl ? iInc + 1 : -1;
+  const iMbh = mbhR ? iInc + 1 + (sampleMl ? 1 : 0) : -1;
   const iHalo = names.length - hb.names.length;
   const isotropic = inc === 'isotropic';
 
@@ -169,16 +200,24 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
     const i = x[iInc];
     // The light's flattest Gaussian sets the lowest inclination it can be seen at.
     if (!(intrinsicQ(qMin, i) >= qIntrMin)) return -Infinity;
-    if (hasQm && !(intrinsicQ(x[1], i) >= qIntrMin)) return -Infinity;
-    if (!(x[0] < dom.betaEpsFactor * (1 - intrinsicQ(qLight, i)))) return -Infinity;
+    if (hasQm && !(intrinsicQ(x[iQm], i) >= qIntrMin)) return -Infinity;
+    const betaMax = dom.betaEpsFactor * (1 - intrinsicQ(qLight, i));
+    for (let g = 0; g < nGroups; g++) if (!(x[g] < betaMax)) return -Infinity;
     return isotropic ? Math.log(Math.sin(i * DEG)) : 0;
   }
 
   function unpack(x: ArrayLike<number>, out: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 }): GridParams {
     out.betaZ = x[0];
-    out.qM = hasQm ? x[1] : 1;
+    if (nGroups > 1) {
+      // Reuse the caller's array (a likelihood's hot loop) but never share one between outs.
+      const bg = out.betaGroups instanceof Float64Array && out.betaGroups.length === nGroups ? out.betaGroups : new Float64Array(nGroups);
+      for (let g = 0; g < nGroups; g++) bg[g] = x[g];
+      out.betaGroups = bg;
+    } else out.betaGroups = undefined;
+    out.qM = hasQm ? x[iQm] : 1;
     out.incDeg = x[iInc];
     out.ml = iMl >= 0 ? 10 ** x[iMl] : 1;
+    out.mbh = iMbh >= 0 ? 10 ** x[iMbh] : undefined;
     // The halo's parameters, or none (the same `out` may be reused across prior types).
     out.fDm = hb.names.length ? x[iHalo] : undefined;
     out.log10Rs = hb.names.length ? x[iHalo + 1] : undefined;
@@ -199,9 +238,9 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   }
 
   const constraints = [
-    ...(hasQm ? [{ name: `intrinsic q of the mass (from q_M and i) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(x[1], x[iInc]) - qIntrMin }] : []),
+    ...(hasQm ? [{ name: `intrinsic q of the mass (from q_M and i) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(x[iQm], x[iInc]) - qIntrMin }] : []),
     { name: `intrinsic q of the light's flattest Gaussian (q' ${+qMin.toPrecision(4)}) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(qMin, x[iInc]) - qIntrMin },
-    { name: `beta_z < ${dom.betaEpsFactor} eps_intr of the light (q' ${+qLight.toPrecision(4)})`, slack: (x: ArrayLike<number>) => dom.betaEpsFactor * (1 - intrinsicQ(qLight, x[iInc])) - x[0] },
+    ...betaNames.map((bn, g) => ({ name: `${bn} < ${dom.betaEpsFactor} eps_intr of the light (q' ${+qLight.toPrecision(4)})`, slack: (x: ArrayLike<number>) => dom.betaEpsFactor * (1 - intrinsicQ(qLight, x[iInc])) - x[g] })),
   ];
   return { names, lo, hi, qLight, logPrior, unpack, draw, constraints };
 }

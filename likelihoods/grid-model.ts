@@ -26,7 +26,7 @@ import { DomainError, InputError } from '../core/errors.ts';
 import { vrms2Direct } from '../src/jam/direct.ts';
 import { prepareModel } from '../src/jam/model.ts';
 import type { PolarGrid } from '../src/operator/polar-grid.ts';
-import { gnfwMge, haloScaleForFraction, mgeMassInSphere, type HaloKind } from '../src/photometry/halo.ts';
+import { gnfwMge, gnfwMgeSigmas, haloScaleForFraction, mgeMassInSphere, type HaloKind } from '../src/photometry/halo.ts';
 import { mgeHalfLight } from '../src/photometry/half-light.ts';
 import { checkMge, qmMassMge, type Mge } from '../src/photometry/mge.ts';
 
@@ -45,6 +45,10 @@ export interface GridParams {
   log10Rs?: number;
   /** Inner slope of a gNFW halo, in [0, 2] ('gnfw' only; NFW is 1). */
   gamma?: number;
+  /** beta_z of each anisotropy group (absent: betaZ for every luminous Gaussian); each < 1. */
+  betaGroups?: Float64Array;
+  /** Black-hole mass in Msun when it is a parameter (overrides the model's fixed mbh), >= 0. */
+  mbh?: number;
 }
 
 export interface GridModel {
@@ -79,6 +83,10 @@ export interface ExactJamGridOptions {
   nodes?: number;
   /** Dark halo added to the mass (default 'none'); its parameters come in GridParams. */
   halo?: HaloKind | 'none';
+  /** Anisotropy group of each luminous Gaussian (default all 0); GridParams.betaGroups gives their beta_z. */
+  group?: ArrayLike<number>;
+  /** The black-hole mass is a parameter (GridParams.mbh); `mbh` is then ignored. */
+  sampledMbh?: boolean;
 }
 
 /**
@@ -119,10 +127,13 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
   const halo = o.halo ?? 'none';
   if (halo !== 'none' && halo !== 'nfw' && halo !== 'gnfw') throw new InputError('--halo', `is ${JSON.stringify(halo)}; use none, nfw or gnfw`);
   const haloFor = halo === 'none' ? null : haloMassModel(light, o.grid, halo);
+  const group = o.group ? Int32Array.from(o.group) : null;
+  const beta = new Float64Array(light.surf.length);
+  const sampledMbh = o.sampledMbh === true;
   return {
     grid: o.grid,
-    linearInMl: mbh === 0,
-    label: `exact JAM (${o.massModel} mass model${halo !== 'none' ? ` + ${halo.toUpperCase()} halo` : ''}${mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`,
+    linearInMl: mbh === 0 && !sampledMbh,
+    label: `exact JAM (${o.massModel} mass model${halo !== 'none' ? ` + ${halo.toUpperCase()} halo` : ''}${sampledMbh ? ', M_BH sampled' : mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`,
     vrms2(p, out) {
       if (out.length !== n) throw new RangeError(`exactJamGridModel: out has ${out.length} values for ${n} grid nodes`);
       if (qm && !(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
@@ -132,7 +143,10 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
       // f_DM = 0 adds nothing: leave the zero-mass Gaussians out of JAM's sums.
       const mgePot = h && h.haloInRe > 0 ? appendMge(stars, h.mge) : stars;
       // JAM multiplies the black hole by ml too; dividing keeps its mass fixed.
-      const model = prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: mbh / p.ml });
+      const m = sampledMbh ? (p.mbh ?? NaN) : mbh;
+      if (!(m >= 0)) throw new DomainError('mbh', `is ${p.mbh}; the black-hole mass must be >= 0 Msun`);
+      if (group && p.betaGroups) for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
+      const model = prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: group && p.betaGroups ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
       out.set(vrms2Direct(model, o.grid.x, o.grid.y, { nodes: o.nodes ?? 48 }));
       return out;
     },
@@ -154,7 +168,7 @@ function appendMge(a: Mge, b: Mge): Mge {
  * @throws DomainError for f_DM outside [0, 1), a non-finite log10Rs, or gamma outside [0, 2]
  *   (a posterior maps it to -Infinity).
  */
-export function haloMassModel(light: Mge, grid: PolarGrid, kind: HaloKind): (stars: Mge, p: GridParams) => HaloMass {
+export function haloMassModel(light: Mge, grid: PolarGrid, kind: HaloKind): HaloMassModel {
   const re = mgeHalfLight(light, 'photometry').aMajor;
   let rIn = Infinity;
   let rOut = 0;
@@ -164,7 +178,7 @@ export function haloMassModel(light: Mge, grid: PolarGrid, kind: HaloKind): (sta
     rOut = Math.max(rOut, r);
   }
   const range = { rMin: HALO_INNER * Math.min(rIn, re), rMax: HALO_OUTER * Math.max(rOut, re) };
-  return (stars, p) => {
+  const model = (stars: Mge, p: GridParams): HaloMass => {
     const fDm = p.fDm ?? NaN;
     if (!(fDm >= 0 && fDm < 1)) throw new DomainError('f_dm', `is ${p.fDm}; the dark-matter fraction must lie in [0, 1)`);
     const lrs = p.log10Rs ?? NaN;
@@ -177,4 +191,13 @@ export function haloMassModel(light: Mge, grid: PolarGrid, kind: HaloKind): (sta
     const a = haloScaleForFraction(fDm, starsInRe, unitInRe);
     return { mge: { surf: unit.surf.map((v) => a * v), sigma: unit.sigma, qobs: unit.qobs }, starsInRe, haloInRe: a * unitInRe };
   };
+  return Object.assign(model, { sigmas: gnfwMgeSigmas(range), reArcsec: re });
 }
+
+/** The halo of a galaxy (haloMassModel): its Gaussians for given parameters, and their fixed dispersions. */
+export type HaloMassModel = ((stars: Mge, p: GridParams) => HaloMass) & {
+  /** Every dispersion a halo of this galaxy can have (arcsec, ascending): gnfwMgeSigmas of its fitted range. */
+  sigmas: Float64Array;
+  /** The light's R_e (arcsec), where f_DM is defined. */
+  reArcsec: number;
+};

@@ -19,7 +19,7 @@ import { graded, integrateAdaptive, transformedRule } from '../math/quadrature.t
  * differ in weight by < 1e12 in any MGE, so the dropped part is < 1e-9 of the total (checked
  * against the uncut sum in the tests).
  */
-const SKIP_EXPONENT = 50;
+export const SKIP_EXPONENT = 50;
 
 export interface LosKernel {
   /** Terms of pair p = k * nPot + j are [pairStart[p], pairStart[p + 1]), in increasing u. */
@@ -31,7 +31,7 @@ export interface LosKernel {
 }
 
 /** Coefficients of eq. 28 at one u for a (k, j) pair; shared by the fast kernel and the adaptive check. */
-interface PairTerms {
+export interface PairTerms {
   A: number;
   B: number;
   E: number;
@@ -41,7 +41,7 @@ interface PairTerms {
   F1: number; // D sin^2 i
 }
 
-function pairTerms(
+export function pairTerms(
   u: number,
   lum: Deprojected,
   pot: Deprojected,

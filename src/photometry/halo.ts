@@ -95,6 +95,21 @@ export function gnfwMge(rs: number, gamma: number, o: HaloMgeOptions): HaloMge {
   return { surf: fit.total, sigma: fit.sigma, qobs: new Float64Array(fit.sigma.length).fill(1), maxRelErr: fit.maxRelErr };
 }
 
+/**
+ * The dispersions gnfwMge fits with for these options, before zero-weight Gaussians are dropped:
+ * ceil(perDecade x decades) values log-spaced at the centres of equal cells over
+ * [rMin / 2, rMax / sqrt 3] (the same arithmetic as mgeFit1d's start values, so a dispersion of
+ * gnfwMge's output equals one of these to the last bit). Every gNFW halo of a galaxy is a
+ * weighted sum of these fixed Gaussians: what lets the tabulated engine precompute their maps.
+ */
+export function gnfwMgeSigmas(o: HaloMgeOptions): Float64Array {
+  const perDecade = o.perDecade ?? 5;
+  const ng = Math.max(2, Math.ceil(perDecade * Math.log10(o.rMax / o.rMin)));
+  const lo = Math.log10(o.rMin / 2);
+  const hi = Math.log10(o.rMax / Math.sqrt(3));
+  return Float64Array.from({ length: ng }, (_, j) => Math.pow(10, lo + ((hi - lo) * (j + 0.5)) / ng));
+}
+
 /** Gauss-Legendre nodes for the polar-angle integral of mgeMassInSphere (see there). */
 const MASS_NODES = 64;
 

@@ -29,7 +29,10 @@
  */
 import { InputError } from '../../core/errors.ts';
 import { exactJamGridModel, type GridModel, type GridParams, type MassModel } from '../../likelihoods/grid-model.ts';
-import { fitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
+import { EXACT_LIMITS, fitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
+import { createHash } from 'node:crypto';
+import { buildTabulatedTable, tabulatedBinnedModel, type TabulatedModel, type TabulatedSpec, type TabulatedTable } from '../engines/tabulated/model.ts';
+import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
 import { logPosterior, type LogDensity } from '../../likelihoods/posterior.ts';
 import { binnedLikelihood, gridLikelihood, type GridLikelihood, type MlMode } from '../../likelihoods/vrms-grid.ts';
 import { surrogateBinnedModel, type SurrogateBinnedModel } from '../../likelihoods/surrogate-model.ts';
@@ -79,7 +82,16 @@ export interface FitSpec {
    * Where the grid values come from: the exact JAM, or the surrogate (default for 'qm' in the
    * CLI). Absent = 'exact' (specs written before the surrogate existed).
    */
-  engine?: 'exact' | 'surrogate';
+  engine?: EngineName | 'exact';
+  /**
+   * Anisotropy groups: increasing radii (arcsec) splitting the luminous Gaussians by their sigma
+   * into groups with one beta_z each (beta_z_1 innermost); absent or empty = one beta_z.
+   */
+  betaGroups?: number[];
+  /** Sampled black-hole mass: the range of log10(M_BH / Msun); `mbh` is then ignored. */
+  mbhRange?: [number, number];
+  /** The tabulated engine's interpolation tolerance (relative in V_rms^2, default 1e-5). */
+  tableTol?: number;
   /** The exact Sérsic (n, q') when the photometry is one (the surrogate's features); else null. */
   sersic?: { n: number; qobs: number } | null;
   /** Surrogate model folder (default: the shipped fixtures/surrogate). */
@@ -100,8 +112,12 @@ export interface FitProblem {
   prior: NoisePrior;
   grid: PolarGrid;
   op: GridToBins;
-  /** The exact JAM's grid model (null with the surrogate). */
+  /** The exact JAM's grid model (the direct engine; null otherwise). */
   model: GridModel | null;
+  /** The engine that made the problem's binned model ('direct' for the exact JAM at every call). */
+  engine: EngineName;
+  /** The tabulated engine's table (null with the other engines). */
+  table: TabulatedTable | null;
   /** The surrogate's binned model (null with the exact JAM): the batched evaluator drives it. */
   surrogate: SurrogateBinnedModel | null;
   /** One line naming the model, for logs. */
@@ -124,14 +140,25 @@ export interface FitProblem {
  * Builds the problem; validates the spec (bins, light, PSF, priors). Pure and deterministic.
  * @throws InputError naming the option, file or bin.
  */
-export function buildFitProblem(spec: FitSpec): FitProblem {
+export function buildFitProblem(spec: FitSpec, prepared: { table?: TabulatedTable; onTableProgress?: (done: number, planned: number) => void } = {}): FitProblem {
   checkPoints(spec.x, spec.y);
   checkVrmsData(spec.vrms, spec.err, spec.source); // checks before anything is built on them
   const light = checkMge(spec.light, spec.lightSource);
   const psf = spec.psf ? checkPsf(spec.psf) : null;
   const pixsize = spec.pixsize;
   if (!(typeof pixsize === 'number' && Number.isFinite(pixsize) && pixsize >= 0)) throw new InputError('--pixsize', `is ${pixsize}; give the pixel side in arcsec, >= 0`);
+  const engine: EngineName = spec.engine === undefined || spec.engine === 'exact' ? 'direct' : spec.engine;
+  if (!ENGINE_NAMES.includes(engine)) throw new InputError('engine', `is ${JSON.stringify(spec.engine)}; use ${ENGINE_NAMES.join(', ')}`);
+  const exactEngine = engine !== 'surrogate';
+  const groupRadii = spec.betaGroups ?? [];
+  const group = anisotropyGroups(light, groupRadii);
+  const nGroups = groupRadii.length + 1;
+  if (!exactEngine && nGroups > 1) throw new InputError('beta_groups', 'the surrogate has one beta_z; use an exact engine (tabulated or direct)');
+  if (!exactEngine && spec.mbhRange) throw new InputError('mbh_range', 'the surrogate has no black hole; use an exact engine (tabulated or direct)');
   const basePrior = fitPrior({
+    limits: exactEngine ? EXACT_LIMITS : undefined,
+    betaGroups: nGroups,
+    log10Mbh: spec.mbhRange,
     massModel: spec.massModel,
     mlMode: spec.mlMode,
     inc: spec.incPrior,
@@ -146,16 +173,14 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
     log10Rs: spec.ranges.log10_rs,
     gamma: spec.ranges.gamma,
   });
-  const engine = spec.engine ?? 'exact';
-  if (engine !== 'exact' && engine !== 'surrogate') throw new InputError('engine', `is ${JSON.stringify(engine)}; use exact or surrogate`);
   const integrate = psf !== null || pixsize > 0;
   let grid: PolarGrid;
   let excluded: number[] = [];
   let sg: ReturnType<typeof surrogateGalaxy> | null = null;
   let sur: Surrogate | null = null;
   if (engine === 'surrogate') {
-    if (spec.massModel !== 'qm') throw new InputError('--mass-model', `${spec.massModel} is not what the surrogate was trained on (qm: the light with q' -> q_M); add --exact`);
-    if (spec.mbh > 0) throw new InputError('--mbh', 'the surrogate has no black hole; add --exact');
+    if (spec.massModel !== 'qm') throw new InputError('mass_model', `${spec.massModel} is not what the surrogate was trained on (qm: the light with q' -> q_M); use an exact engine`);
+    if (spec.mbh > 0) throw new InputError('mbh', 'the surrogate has no black hole; use an exact engine');
     sur = cachedSurrogate(spec.surrogateDir ?? SHIPPED_DIR);
     sg = surrogateGalaxy(sur, light, spec.sersic ?? null, spec.distanceMpc, spec.lightSource);
     // The surrogate's grid is fixed in R_e (0.02..4 R_e): bins beyond its outer ring are
@@ -186,15 +211,28 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
   const by = pick(spec.y);
   const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
   const op = buildGridToBins({ grid, x: bx, y: by, psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
-  const model = engine === 'exact' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes, halo: spec.halo }) : null;
+  const model = engine === 'direct' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes, halo: spec.halo, group, sampledMbh: spec.mbhRange !== undefined }) : null;
   const surrogate = engine === 'surrogate' ? surrogateBinnedModel(sur!, sg!, op, spec.lightSource) : null;
+  let table: TabulatedTable | null = null;
+  let tabulated: TabulatedModel | null = null;
+  if (engine === 'tabulated') {
+    if (spec.massModel !== 'light') throw new InputError('mass_model', `${spec.massModel}: the tabulated engine tabulates mass-follows-light models (light); use the direct engine for qm`);
+    const iInc = basePrior.names.indexOf('inc_deg');
+    const iBeta = 0;
+    const ts: TabulatedSpec = {
+      light, distanceMpc: spec.distanceMpc, grid, op, group, nGroups, mbh: spec.mbh, sampledMbh: spec.mbhRange !== undefined, halo: spec.halo ?? 'none',
+      incRange: [basePrior.lo[iInc], basePrior.hi[iInc]], betaRange: [basePrior.lo[iBeta], basePrior.hi[iBeta]], tol: spec.tableTol, nodes: spec.nodes,
+    };
+    table = prepared.table ?? cachedTable(spec, ts, prepared.onTableProgress);
+    tabulated = tabulatedBinnedModel(ts, table);
+  }
   const clip = new Set(spec.clipped ?? []);
   for (const i of clip) if (!(Number.isInteger(i) && i >= 0 && i < spec.x.length)) throw new InputError('clipped', `bin index ${i} is outside 0..${spec.x.length - 1}`);
   const active = used.map((_, k) => k).filter((k) => !clip.has(used[k]));
   if (active.length === 0) throw new InputError('--clip', `clipping left no bin in the likelihood (all ${used.length} are beyond the threshold); raise --clip`);
   const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, active.length);
   const prior = withNoisePrior(basePrior, noise);
-  const like = model ? gridLikelihood(data, op, model, spec.mlMode, { noise, active }) : binnedLikelihood(data, surrogate!, spec.mlMode, { noise, active });
+  const like = model ? gridLikelihood(data, op, model, spec.mlMode, { noise, active }) : binnedLikelihood(data, (tabulated ?? surrogate)!, spec.mlMode, { noise, active });
   const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
   const logLike: LogDensity = (x, blob) => {
     const r = like.evaluate(prior.unpack(x, p), prior.noiseValue(x));
@@ -202,7 +240,52 @@ export function buildFitProblem(spec: FitSpec): FitProblem {
     blob[1] = r.ml;
     return r.logL;
   };
-  return { spec, names: prior.names, prior, grid, op, model, surrogate, modelLabel: model ? model.label : surrogate!.label, like, noise, excluded, used, active, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'] };
+  return { spec, names: prior.names, prior, grid, op, model, engine, table, surrogate, modelLabel: (model ?? tabulated ?? surrogate)!.label, like, noise, excluded, used, active, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'] };
+}
+
+/**
+ * Anisotropy group of each luminous Gaussian: the number of radii below its sigma (so group 0
+ * holds the Gaussians with sigma <= radii[0]).
+ * @throws InputError naming beta_groups for radii that are not finite, positive and increasing,
+ *   or a group that receives no Gaussian.
+ */
+export function anisotropyGroups(light: { sigma: ArrayLike<number> }, radii: readonly number[]): Int32Array {
+  for (let r = 0; r < radii.length; r++) {
+    if (!(Number.isFinite(radii[r]) && radii[r] > 0 && (r === 0 || radii[r] > radii[r - 1]))) {
+      throw new InputError('beta_groups', `is [${radii.join(', ')}]; give increasing radii in arcsec, > 0`);
+    }
+  }
+  const group = Int32Array.from(light.sigma, (sg) => radii.filter((r) => sg > r).length);
+  for (let g = 0; g <= radii.length; g++) {
+    if (!group.includes(g)) {
+      throw new InputError('beta_groups', `group ${g + 1} (sigma ${g === 0 ? '<=' : `in (${radii[g - 1]},`} ${g < radii.length ? radii[g] : 'inf'}${g === 0 ? '' : ']'}") holds none of the light's Gaussians (sigma ${Array.from(light.sigma, (v) => +v.toPrecision(3)).join(', ')}"); move the radii`);
+    }
+  }
+  return group;
+}
+
+/** The fingerprint of everything a tabulated table depends on (not the noise model or clipping). */
+export function tableFingerprint(spec: FitSpec): string {
+  const { x, y, light, distanceMpc, psf, pixsize, massModel, mbh, halo, nodes, betaGroups, mbhRange, tableTol, ranges, incPrior } = spec;
+  return createHash('sha256').update(JSON.stringify({ v: 1, x, y, light, distanceMpc, psf, pixsize, massModel, mbh, halo, nodes, betaGroups, mbhRange, tableTol, inc: ranges.inc_deg, beta: ranges.beta_z, incPrior })).digest('hex');
+}
+
+const tables = new Map<string, TabulatedTable>();
+
+/** A table built once per process per fingerprint (clipping rounds rebuild the problem, not the table). */
+function cachedTable(spec: FitSpec, ts: TabulatedSpec, onProgress?: (done: number, planned: number) => void): TabulatedTable {
+  const key = tableFingerprint(spec);
+  let t = tables.get(key);
+  if (!t) {
+    t = buildTabulatedTable(ts, onProgress);
+    tables.set(key, t);
+  }
+  return t;
+}
+
+/** Registers a table built (or read back) elsewhere under its spec's fingerprint. */
+export function rememberTable(spec: FitSpec, t: TabulatedTable): void {
+  tables.set(tableFingerprint(spec), t);
 }
 
 const surrogates = new Map<string, Surrogate>();

@@ -26,6 +26,7 @@
  *  - geometry: the centre and PA the fit used, their errors and methods, the flux peak and the
  *    file's photometric PA (src/geometry/resolve-geometry.ts GeometryReport), passed through.
  */
+import type { SelfCheck } from './self-check.ts';
 import { autocorrTimeDetailed, ensembleToChains } from '../../samplers/diagnostics/index.ts';
 import { quantile } from '../../samplers/diagnostics/rank.ts';
 import { rhatAndBulkEss } from '../../samplers/diagnostics/summary.ts';
@@ -79,6 +80,10 @@ export interface FitSummary {
   noise?: { systematics: string; likelihood: string; nu: number | null; inflation: number; total_error: string };
   /** Posterior predictive check (src/run/ppc.ts; ppc.json has it bin by bin). */
   ppc?: PpcSummary;
+  /** The engine against the direct exact JAM at a few posterior draws (src/run/self-check.ts). */
+  self_check?: SelfCheck;
+  /** The tabulated engine's table: nodes, exact evaluations, interpolation error bound. */
+  table?: { nodes: number; evaluations: number; max_error: number; tolerance: number; components: number; groups: number };
   /** Outlier clipping, when asked (--clip): the rounds and the bins left out, by file row. */
   clipping?: {
     k: number;

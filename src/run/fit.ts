@@ -27,7 +27,11 @@ import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import { numberList } from './number-list.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
-import { checkHaloEngine, type IncPrior } from '../../likelihoods/fit-prior.ts';
+import type { IncPrior } from '../../likelihoods/fit-prior.ts';
+import { chooseEngine } from '../engines/choose.ts';
+import type { EngineName } from '../engines/names.ts';
+import { prepareProgress } from '../engines/progress.ts';
+import { readTable, writeTable } from '../engines/tabulated/store.ts';
 import type { MlMode } from '../../likelihoods/vrms-grid.ts';
 import { DiskBackend } from '../../samplers/backends/disk.ts';
 import { EnsembleSampler } from '../../samplers/ensemble.ts';
@@ -41,10 +45,11 @@ import { readPhotometry } from '../data/photometry.ts';
 import { mgeHalfLight } from '../photometry/half-light.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
 import { version } from '../version.ts';
-import { buildFitProblem, type FitProblem, type FitSpec } from './fit-problem.ts';
+import { buildFitProblem, rememberTable, tableFingerprint, type FitProblem, type FitSpec } from './fit-problem.ts';
 import { renderFitPlots } from './fit-plots.ts';
 import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
 import { surrogateEvaluator } from './surrogate-evaluator.ts';
+import { selfCheck, selfCheckDraws, selfCheckWarning } from './self-check.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions, clipOutliers, type ClipResult } from './clip.ts';
 import { posteriorPredictive, ppcPositions } from './ppc.ts';
@@ -69,7 +74,18 @@ export interface FitOptions {
   pixsize?: number;
   massModel?: string;
   mbh?: number;
+  /** log10(M_BH/Msun) range "lo,hi": the black-hole mass becomes a parameter (exact engines). */
+  mbhRange?: string;
+  /** auto (default), surrogate, tabulated or direct (src/engines/choose.ts). */
+  engine?: string;
+  /** The exact engine auto would pick (the older spelling of --engine tabulated|direct). */
   exact?: boolean;
+  /** Tabulated engine: interpolation tolerance, relative in V_rms^2 (default 1e-5). */
+  tableTol?: number;
+  /** Anisotropy groups: increasing radii in arcsec, "R1[,R2..]" (one beta_z per group). */
+  betaGroups?: string;
+  /** Posterior draws the direct exact JAM re-evaluates after sampling (default 16; 0: none; direct engine: none). */
+  selfCheck?: number;
   seed?: number;
   walkers?: number;
   steps?: number;
@@ -157,8 +173,12 @@ export interface FitConfig {
   pixsize: number;
   mass_model: MassModel;
   mbh: number;
-  /** 'surrogate' (default) or 'exact' (--exact). */
-  engine: 'exact' | 'surrogate';
+  /** The engine (src/engines/choose.ts). */
+  engine: EngineName;
+  table_tol: number | null;
+  beta_groups: number[] | null;
+  mbh_range: [number, number] | null;
+  self_check: number;
   seed: number;
   walkers: number;
   steps: number | null;
@@ -214,8 +234,22 @@ export function prepareFit(o: FitOptions): Prepared {
   if (!(mbh >= 0 && Number.isFinite(mbh))) throw new InputError('--mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   if (o.pixsize !== undefined && !(o.pixsize >= 0)) throw new InputError('--pixsize', `is ${o.pixsize}; give the pixel side in arcsec, >= 0`);
   const halo = oneOf('--halo', o.halo, ['none', 'nfw', 'gnfw'] as const, 'none');
-  checkHaloEngine(halo, o.exact === true);
-  const engine: FitConfig['engine'] = o.exact ? 'exact' : 'surrogate';
+  const mbhRange = pair('--mbh-range', o.mbhRange) ?? null;
+  if (mbhRange && o.mbh !== undefined) throw new InputError('--mbh-range', 'samples the black-hole mass; drop --mbh (a fixed mass) or this range');
+  if (mbhRange && !(mbhRange[0] >= 0 && mbhRange[1] <= 12 && mbhRange[0] < mbhRange[1])) throw new InputError('--mbh-range', `is ${mbhRange.join(',')}; give lo,hi of log10(M_BH/Msun) within [0, 12], lo < hi`);
+  const betaGroups = numberList('--beta-groups', o.betaGroups) ?? null;
+  if (betaGroups) {
+    for (let r = 0; r < betaGroups.length; r++) {
+      if (!(betaGroups[r] > 0 && Number.isFinite(betaGroups[r]) && (r === 0 || betaGroups[r] > betaGroups[r - 1]))) throw new InputError('--beta-groups', `is '${o.betaGroups}'; give increasing radii in arcsec, > 0`);
+    }
+  }
+  const engine = chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0 });
+  const tableTol = o.tableTol ?? null;
+  if (tableTol !== null) {
+    if (engine !== 'tabulated') throw new InputError('--table-tol', `applies to the tabulated engine, not ${engine}`);
+    if (!(tableTol >= 1e-9 && tableTol <= 0.1)) throw new InputError('--table-tol', `is ${tableTol}; give a relative tolerance in [1e-9, 0.1]`);
+  }
+  const selfCheck = int('--self-check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;
   const ranges: FitSpec['ranges'] = {};
   const br = pair('--beta-range', o.betaRange);
   const qr = pair('--qm-range', o.qmRange);
@@ -321,6 +355,9 @@ export function prepareFit(o: FitOptions): Prepared {
     incPrior: priorInc,
     ranges,
     engine,
+    ...(betaGroups ? { betaGroups } : {}),
+    ...(mbhRange ? { mbhRange } : {}),
+    ...(tableTol !== null ? { tableTol } : {}),
     sersic: phot.kind === 'sersic' ? { n: phot.params.n, qobs: phot.params.qobs } : null,
     // Absent without a halo, so that a halo-less spec (and its fingerprint) is what it was before.
     ...(halo !== 'none' ? { halo } : {}),
@@ -329,7 +366,20 @@ export function prepareFit(o: FitOptions): Prepared {
     ...(o.nu !== undefined ? { nu: o.nu } : {}),
     ...(sysRange ? { sysRange } : {}),
   };
-  const problem = buildFitProblem(spec);
+  // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
+  // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
+  const tableFp = engine === 'tabulated' ? tableFingerprint(spec) : null;
+  const stored = tableFp ? readTable(o.out, tableFp) : null;
+  if (stored) rememberTable(spec, stored);
+  const bar = tableFp && !stored ? prepareProgress('tabulating', o.progress ?? true) : null;
+  const tb = performance.now();
+  let problem: FitProblem;
+  try {
+    problem = buildFitProblem(spec, { onTableProgress: bar ? (d, p) => bar.update(d, p) : undefined });
+  } finally {
+    bar?.stop();
+  }
+  const tableLine = problem.table ? `table: ${problem.table.table.nNodes} inclination nodes (${problem.table.table.evaluations} exact basis evaluations, ${problem.table.components.length} mass components x ${problem.table.nGroups} anisotropy group(s)), interpolation error <= ${problem.table.table.maxError.toExponential(2)} (tolerance ${tableTol ?? 1e-5}); ${stored ? 'read from the run folder' : `built in ${((performance.now() - tb) / 1000).toFixed(2)} s`}` : null;
   const ndim = problem.names.length;
   if (walkers < 2 * ndim) throw new InputError('--walkers', `is ${walkers} for ${ndim} parameters; use at least 2 x ${ndim} = ${2 * ndim} (32 is a good default)`);
   if (problem.excluded.length > 0) {
@@ -351,6 +401,10 @@ export function prepareFit(o: FitOptions): Prepared {
     mass_model: massModel,
     mbh,
     engine,
+    table_tol: tableTol,
+    beta_groups: betaGroups,
+    mbh_range: mbhRange,
+    self_check: selfCheck,
     seed,
     walkers,
     steps,
@@ -384,6 +438,7 @@ export function prepareFit(o: FitOptions): Prepared {
     ...(kin.meta.vsys ? [`systemic velocity: ${kin.meta.vsys.kms.toFixed(2)} km/s (${kin.meta.vsys.method})`] : []),
     `psf: ${psf ? `sigma ${psf.sigma.join(',')}" weight ${psf.weight.join(',')}` : 'none'} (${psfSource}); pixel ${pixsize}"`,
     `photometry: ${o.photometry} (${phot.kind}, ${light.surf.length} Gaussians, q' ${Math.min(...light.qobs)}..${Math.max(...light.qobs)}, light-weighted q' ${problem.prior.qLight.toFixed(4)})`,
+    ...(tableLine ? [tableLine] : []),
     `model: ${problem.modelLabel}; grid r ${Math.exp(problem.grid.lnRad[0]).toPrecision(3)}..${Math.exp(problem.grid.lnRad[problem.grid.lnRad.length - 1]).toPrecision(4)}" q_med ${problem.grid.qMed}; W ${problem.op.dense ? 'dense (PSF/pixel)' : 'sparse (bilinear)'}`,
     `parameters: ${problem.names.join(', ')}; prior ranges ${problem.names.map((n, k) => `${n} [${problem.prior.lo[k]}, ${problem.prior.hi[k]}]`).join(', ')}; inclination prior ${priorInc}; M/L ${mlMode}${mlMode === 'marginal' ? ' (flat in sqrt(M/L))' : mlMode === 'sample' ? ' (log-uniform)' : ''}`,
     `noise: ${problem.noise.label}${clip !== null ? `; clipping bins beyond ${clip} total errors, up to ${clipRounds} rounds` : ''}${rmax !== null ? `; bins within ${rmax}" only` : ''}`,
@@ -392,7 +447,7 @@ export function prepareFit(o: FitOptions): Prepared {
   return { cfg, spec, problem, kin, good, warnings, dataLines, geometry: geo.report, goodIndex: good };
 }
 
-const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
+const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'table_tol', 'beta_groups', 'mbh_range', 'self_check', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
 
 function checkResume(dir: string, cfg: FitConfig): boolean {
   const f = join(dir, 'config.json');
@@ -461,6 +516,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     io.err(`jamfit fit: warning: ${w}`);
   }
   if (!resuming) writeFileAtomic(join(dir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
+  if (problem.table && readTable(dir, tableFingerprint(spec)) === null) writeTable(dir, tableFingerprint(spec), problem.table);
   flush();
 
   // Outlier clipping: fixes the bins the sampler's likelihood leaves out (deterministic, so a
@@ -490,7 +546,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
   const fast = problem.surrogate ? await surrogateEvaluator(problem, undefined, ctx.shared) : null;
   const evaluator = fast
     ? fast
-    : workers > 1
+    : workers > 1 && problem.engine === 'direct'
       ? workerPoolEvaluator({ module: new URL(import.meta.url.endsWith('.ts') ? './fit-worker.ts' : './fit-worker.js', import.meta.url), exportName: 'setup', init: spec, workers }) : perWalkerEvaluator(problem.logProb);
   // The surrogate's engine also serves the start draws and the posterior predictive check (one
   // call each instead of ~100 JS forwards), so it stays open until the end; the sampler gets a
@@ -565,6 +621,10 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       reArcsec: spec.halo ? mgeHalfLight(spec.light).aMajor : undefined,
       geometry: prep.geometry,
     });
+    if (problem.table) {
+      const t = problem.table;
+      summary.table = { nodes: t.table.nNodes, evaluations: t.table.evaluations, max_error: t.table.maxError, tolerance: cfg.table_tol ?? 1e-5, components: t.components.length, groups: t.nGroups };
+    }
     summary.noise = { systematics: cfg.systematics, likelihood: cfg.likelihood, nu: cfg.nu, inflation: problem.noise.inflation, total_error: problem.noise.label };
     const discardRow = summary.discard * nw * ndim;
     const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
@@ -573,6 +633,21 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       warnings.push(w);
       say(`warning: ${w}`);
       io.err(`jamfit fit: warning: ${w}`);
+    }
+
+    // The fit checks itself against the direct exact JAM (src/run/self-check.ts).
+    if (cfg.self_check > 0 && problem.engine !== 'direct') {
+      const draws = selfCheckDraws(samples, ndim, cfg.self_check);
+      await prefetch?.(draws);
+      const c = selfCheck(problem, draws);
+      summary.self_check = c;
+      say(`self-check against the direct exact JAM at ${c.draws} posterior draws (${c.seconds.toFixed(1)} s): max |d ln L| ${c.max_abs_dlnl.toExponential(2)}, importance-weight ESS ${(100 * c.ess_fraction).toFixed(2)}% of the draws`);
+      const w = selfCheckWarning(c);
+      if (w) {
+        warnings.push(w);
+        say(`warning: ${w}`);
+        io.err(`jamfit fit: warning: ${w}`);
+      }
     }
 
     // Data and best model per bin (the maps' input).

@@ -34,10 +34,10 @@ test('a posterior at the mass deprojection limit is named; one clear of it is no
   const w = constraintWarnings(draws(400, 40), problem, 'surrogate');
   assert.equal(w.length, 1, w.join('\n'));
   assert.match(w[0], /^10% of the posterior lies within 0\.01 of the model's limit intrinsic q of the mass \(from q_M and i\) >= 0\.05: .*training domain ends there too/);
-  assert.deepEqual(constraintWarnings(draws(400, 0), problem, 'exact'), []);
+  assert.deepEqual(constraintWarnings(draws(400, 0), problem, 'direct'), []);
   // Below 2.5% of the draws it is a tail, not a pile-up.
-  assert.deepEqual(constraintWarnings(draws(400, 9), problem, 'exact'), []);
-  assert.equal(constraintWarnings(draws(400, 10), problem, 'exact').length, 1);
+  assert.deepEqual(constraintWarnings(draws(400, 9), problem, 'direct'), []);
+  assert.equal(constraintWarnings(draws(400, 10), problem, 'direct').length, 1);
 });
 
 test('the beta_z limit: draws within 0.01 below 0.7 eps_intr of the light are named', () => {
@@ -45,7 +45,7 @@ test('the beta_z limit: draws within 0.01 below 0.7 eps_intr of the light are na
   const i = 70;
   const limit = 0.7 * (1 - intrinsicQ(0.8, i));
   for (let k = 0; k < 100; k++) x[4 * k] = limit - 0.005;
-  const w = constraintWarnings(x, problem, 'exact');
+  const w = constraintWarnings(x, problem, 'direct');
   assert.equal(w.length, 1);
   assert.match(w[0], /^50% of the posterior lies within 0\.01 of the model's limit beta_z < 0\.7 eps_intr of the light \(q' 0\.8\)/);
 });

@@ -1,0 +1,44 @@
+/**
+ * `--engine auto|surrogate|tabulated|direct` (and the older `--exact`) to one engine for a galaxy.
+ * auto: the surrogate where its training domain can hold the model (the qm mass model without a
+ * black hole, a halo or anisotropy groups), else the exact engine: tabulated for mass-follows-
+ * light models (any black hole, halo, groups), direct otherwise (qm with a halo or black hole).
+ * `--exact` means the exact engine auto would pick for an exact fit.
+ */
+import { InputError } from '../../core/errors.ts';
+import { ENGINE_NAMES, type EngineName } from './names.ts';
+
+export interface EngineNeeds {
+  massModel: 'qm' | 'light';
+  halo: 'none' | 'nfw' | 'gnfw';
+  /** A fixed black hole (> 0) or a sampled one. */
+  blackHole: boolean;
+  /** More than one anisotropy group. */
+  groups: boolean;
+}
+
+/** The exact engine for a model: tabulated where it tabulates it (mass follows light), else direct. */
+export function exactEngineFor(n: EngineNeeds): EngineName {
+  return n.massModel === 'light' ? 'tabulated' : 'direct';
+}
+
+/**
+ * Resolves the engine option. `requested` is the --engine value (undefined = auto).
+ * @throws InputError naming --engine for an unknown name, or the option the engine cannot model
+ *   (--mass-model, --halo, --mbh/--mbh-range, --beta-groups).
+ */
+export function chooseEngine(requested: string | undefined, exact: boolean, n: EngineNeeds): EngineName {
+  const r = requested ?? 'auto';
+  if (r !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(r)) throw new InputError('--engine', `is '${r}'; use auto, ${ENGINE_NAMES.join(', ')}`);
+  if (exact && r === 'surrogate') throw new InputError('--exact', 'asks for an exact engine but --engine is surrogate; drop one of them');
+  const surrogateOk = n.massModel === 'qm' && n.halo === 'none' && !n.blackHole && !n.groups;
+  const engine: EngineName = r !== 'auto' ? (r as EngineName) : exact || !surrogateOk ? exactEngineFor(n) : 'surrogate';
+  if (engine === 'surrogate') {
+    if (n.halo !== 'none') throw new InputError('--halo', `${n.halo} needs an exact engine (the surrogate's training domain has no dark halo); use --engine tabulated (mass follows light) or direct`);
+    if (n.blackHole) throw new InputError('--mbh', 'the surrogate has no black hole; use --engine tabulated (mass follows light) or direct');
+    if (n.groups) throw new InputError('--beta-groups', 'the surrogate has one beta_z; use --engine tabulated (mass follows light) or direct');
+    if (n.massModel !== 'qm') throw new InputError('--mass-model', `${n.massModel} is not what the surrogate was trained on (qm); use --engine tabulated or direct`);
+  }
+  if (engine === 'tabulated' && n.massModel !== 'light') throw new InputError('--engine', "tabulated tabulates mass-follows-light models (--mass-model light); use --engine direct for qm");
+  return engine;
+}
