@@ -128,6 +128,8 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
     q.fDm = p.fDm;
     q.log10Rs = p.log10Rs;
     q.gamma = p.gamma;
+    q.betaGroups = p.betaGroups;
+    q.mbh = p.mbh;
     model.vrms2Bins(q, b);
     // W's rows are convex combinations of non-negative V_rms^2, so b < 0 only by round-off.
     for (let i = 0; i < b.length; i++) b[i] = Math.sqrt(Math.max(b[i], 0));
