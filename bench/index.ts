@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   kernel: () => import('./kernel.ts'),
   surrogate: () => import('./surrogate.ts'),
   fit: () => import('./fit.ts'),
+  tabulated: () => import('./tabulated.ts'),
   'vs-exact': () => import('./vs-exact.ts'),
   batch: () => import('./batch.ts'),
 };

@@ -26,6 +26,7 @@
  * NFW). Ranges may be narrowed or moved within f_dm [0, 0.99], log10_rs [-2, 3], gamma [0, 2].
  * The surrogate's domain has no halo: checkHaloEngine refuses a halo without the exact JAM.
  */
+import { newGridParams } from './grid-model.ts';
 import { InputError } from '../core/errors.ts';
 import { intrinsicQ } from '../src/jam/deproject.ts';
 import { luminosityWeightedQ } from '../src/photometry/mge.ts';
@@ -206,7 +207,7 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
     return isotropic ? Math.log(Math.sin(i * DEG)) : 0;
   }
 
-  function unpack(x: ArrayLike<number>, out: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 }): GridParams {
+  function unpack(x: ArrayLike<number>, out: GridParams = newGridParams()): GridParams {
     out.betaZ = x[0];
     if (nGroups > 1) {
       // Reuse the caller's array (a likelihood's hot loop) but never share one between outs.

@@ -51,6 +51,14 @@ export interface GridParams {
   mbh?: number;
 }
 
+/**
+ * A GridParams with every field present (the optional ones undefined), so that objects reused
+ * in a likelihood's hot loop keep one shape whatever fields a model sets.
+ */
+export function newGridParams(): GridParams {
+  return { betaZ: 0, qM: 1, incDeg: 90, ml: 1, fDm: undefined, log10Rs: undefined, gamma: undefined, betaGroups: undefined, mbh: undefined };
+}
+
 export interface GridModel {
   /** The grid whose nodes (index iRad * nang + iAng) the values belong to; build W on it. */
   readonly grid: PolarGrid;
@@ -178,7 +186,11 @@ export function haloMassModel(light: Mge, grid: PolarGrid, kind: HaloKind): Halo
     rOut = Math.max(rOut, r);
   }
   const range = { rMin: HALO_INNER * Math.min(rIn, re), rMax: HALO_OUTER * Math.max(rOut, re) };
-  const model = (stars: Mge, p: GridParams): HaloMass => {
+  // A round Gaussian's mass inside the sphere of radius R_e, per unit surf (mgeMassInSphere's
+  // closed form for q = 1), for each dispersion a halo of this galaxy can have.
+  const roundInRe = new Map<number, number>();
+  for (const sg of gnfwMgeSigmas(range)) roundInRe.set(sg, mgeMassInSphere({ surf: [1], sigma: [sg], qobs: [1] }, 90, re));
+  const model = (stars: Mge, p: GridParams, starsInReGiven?: number): HaloMass => {
     const fDm = p.fDm ?? NaN;
     if (!(fDm >= 0 && fDm < 1)) throw new DomainError('f_dm', `is ${p.fDm}; the dark-matter fraction must lie in [0, 1)`);
     const lrs = p.log10Rs ?? NaN;
@@ -186,8 +198,9 @@ export function haloMassModel(light: Mge, grid: PolarGrid, kind: HaloKind): Halo
     const gamma = kind === 'nfw' ? 1 : (p.gamma ?? NaN);
     if (!(gamma >= 0 && gamma <= 2)) throw new DomainError('gamma', `is ${p.gamma}; the inner slope must lie in [0, 2]`);
     const unit = gnfwMge(10 ** lrs * re, gamma, range);
-    const starsInRe = mgeMassInSphere(stars, p.incDeg, re);
-    const unitInRe = mgeMassInSphere(unit, p.incDeg, re);
+    const starsInRe = starsInReGiven ?? mgeMassInSphere(stars, p.incDeg, re);
+    let unitInRe = 0;
+    for (let j = 0; j < unit.sigma.length; j++) unitInRe += unit.surf[j] * (roundInRe.get(unit.sigma[j]) ?? mgeMassInSphere({ surf: [1], sigma: [unit.sigma[j]], qobs: [1] }, 90, re));
     const a = haloScaleForFraction(fDm, starsInRe, unitInRe);
     return { mge: { surf: unit.surf.map((v) => a * v), sigma: unit.sigma, qobs: unit.qobs }, starsInRe, haloInRe: a * unitInRe };
   };
@@ -195,7 +208,7 @@ export function haloMassModel(light: Mge, grid: PolarGrid, kind: HaloKind): Halo
 }
 
 /** The halo of a galaxy (haloMassModel): its Gaussians for given parameters, and their fixed dispersions. */
-export type HaloMassModel = ((stars: Mge, p: GridParams) => HaloMass) & {
+export type HaloMassModel = ((stars: Mge, p: GridParams, starsInRe?: number) => HaloMass) & {
   /** Every dispersion a halo of this galaxy can have (arcsec, ascending): gnfwMgeSigmas of its fitted range. */
   sigmas: Float64Array;
   /** The light's R_e (arcsec), where f_DM is defined. */

@@ -26,6 +26,7 @@
  * the model is still computed at every bin W maps to, so clipped bins keep a model and a residual
  * (the clipping and the posterior predictive check need them).
  */
+import { newGridParams } from './grid-model.ts';
 import { InputError } from '../core/errors.ts';
 import { applyGridToBins, type GridToBins } from '../src/operator/grid-to-bins.ts';
 import type { GridModel, GridParams } from './grid-model.ts';
@@ -119,7 +120,7 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
   const actInflated = noise.inflation === 1 ? act : checkVrmsData(act.vrms, act.err.map((e) => e * noise.inflation));
   const mAct = new Float64Array(active.length);
   const b = new Float64Array(op.nbins);
-  const q: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
+  const q: GridParams = newGridParams();
   const vrmsAt = (p: GridParams): Float64Array => {
     q.betaZ = p.betaZ;
     q.qM = p.qM;

@@ -27,6 +27,7 @@
  * bins, set by the outlier clipping, src/run/clip.ts) are left out of the likelihood but keep
  * their model, so the clipping and the posterior predictive check see their residuals.
  */
+import { newGridParams } from '../../likelihoods/grid-model.ts';
 import { InputError } from '../../core/errors.ts';
 import { exactJamGridModel, type GridModel, type GridParams, type MassModel } from '../../likelihoods/grid-model.ts';
 import { EXACT_LIMITS, fitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
@@ -233,7 +234,7 @@ export function buildFitProblem(spec: FitSpec, prepared: { table?: TabulatedTabl
   const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, active.length);
   const prior = withNoisePrior(basePrior, noise);
   const like = model ? gridLikelihood(data, op, model, spec.mlMode, { noise, active }) : binnedLikelihood(data, (tabulated ?? surrogate)!, spec.mlMode, { noise, active });
-  const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
+  const p: GridParams = newGridParams();
   const logLike: LogDensity = (x, blob) => {
     const r = like.evaluate(prior.unpack(x, p), prior.noiseValue(x));
     blob[0] = r.chi2;

@@ -18,6 +18,7 @@
  * For the Gaussian chi2(y_rep) ~ chi^2_n whatever theta is; the Monte-Carlo p-value is checked
  * against that in the tests. Replicates are seeded (`seed`), so a run is reproducible.
  */
+import { newGridParams } from '../../likelihoods/grid-model.ts';
 import type { GridParams } from '../../likelihoods/grid-model.ts';
 import { betaCdf, betaQuantile } from '../../samplers/diagnostics/beta.ts';
 import { quantile } from '../../samplers/diagnostics/rank.ts';
@@ -106,7 +107,7 @@ export function posteriorPredictive(problem: FitProblem, o: PpcOptions): PpcResu
   const reps = o.reps ?? 20;
   const inFit = new Uint8Array(used.length);
   for (const k of active) inFit[k] = 1;
-  const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
+  const p: GridParams = newGridParams();
   const modelAt = (x: ArrayLike<number>) => {
     const q = prior.unpack(x, p);
     const m = like.modelVrms(q);

@@ -5,6 +5,7 @@
  * exactly as on the direct path; see likelihoods/surrogate-model.ts). Deterministic: the
  * numbers depend only on the positions, as the Evaluator contract requires.
  */
+import { newGridParams } from '../../likelihoods/grid-model.ts';
 import { NumericalError } from '../../core/errors.ts';
 import type { EvalBuffers, Evaluator } from '../../samplers/evaluate/evaluator.ts';
 import { formatPosition, withCause, errorMessage } from '../../samplers/evaluate/evaluator.ts';
@@ -44,7 +45,7 @@ export async function surrogateEvaluator(problem: FitProblem, engine?: EngineNam
   let xs: Float64Array[] = [];
   let bs: Float64Array[] = [];
   let params = new Float32Array(0);
-  const p: GridParams = { betaZ: 0, qM: 1, incDeg: 90, ml: 1 };
+  const p: GridParams = newGridParams();
   // The engine's raw parameter row i of position x: (q_M, beta_z, inc_deg).
   const pack = (x: ArrayLike<number>, out: Float32Array, i: number) => {
     problem.prior.unpack(x, p);

@@ -22,7 +22,8 @@ import { haloMassModel, type GridParams, type HaloMassModel } from '../../../lik
 import type { BinnedModel } from '../../../likelihoods/vrms-grid.ts';
 import type { HaloKind } from '../../photometry/halo.ts';
 import { basisLength, binBasis, type MassComponent } from './basis.ts';
-import { buildInclinationTable, deprojectionLimitDeg, STENCIL, stencilAt, tOfInc, type InclinationTable } from './table.ts';
+import { buildInclinationTable, deprojectionLimitDeg, incOfT, STENCIL, stencilAt, tOfInc, type InclinationTable } from './table.ts';
+import { mgeMassInSphere } from '../../photometry/halo.ts';
 
 /** The black hole's Gaussian dispersion, arcsec (src/jam/model.ts default rbh). */
 const RBH_ARCSEC = 0.01;
@@ -153,8 +154,15 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
   const w = new Float64Array(STENCIL);
   const amp = new Float64Array(nC);
   const bg = new Float64Array(G);
+  const maxTerms = STENCIL * G * nC * 2 + 4;
+  const offs = new Int32Array(maxTerms);
+  const coef = new Float64Array(maxTerms);
   const haloIndex = new Map<number, number>();
   lay.halo?.sigmas.forEach((sig, j) => haloIndex.set(sig, j));
+  // The stars' mass inside the sphere of R_e (f_DM's denominator) depends on the inclination
+  // only: tabulated on the same nodes and interpolated with the same weights (it is smooth in t;
+  // the direct engine computes it at every call, mgeMassInSphere).
+  const starsInReNodes = lay.halo ? Float64Array.from({ length: tab.nNodes }, (_, n) => mgeMassInSphere(s.light, incOfT(tab.qMin, tab.t0 + ((tab.t1 - tab.t0) * n) / (tab.nNodes - 1)), lay.halo!.reArcsec)) : null;
   const mass = s.halo !== 'none' ? ` + ${s.halo.toUpperCase()} halo (${lay.halo!.sigmas.length} Gaussians)` : '';
   const bh = s.sampledMbh ? ', M_BH sampled' : s.mbh > 0 ? `, M_BH ${s.mbh.toExponential(3)} Msun` : '';
   return {
@@ -179,7 +187,9 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
         amp[lay.iBh] = m;
       }
       if (lay.halo) {
-        const h = lay.halo(s.light, p);
+        let starsInRe = 0;
+        for (let m = 0; m < STENCIL; m++) starsInRe += w[m] * starsInReNodes![s0 + m];
+        const h = lay.halo(s.light, p, starsInRe);
         if (h.haloInRe > 0) {
           for (let k = 0; k < h.mge.sigma.length; k++) {
             const j = haloIndex.get(h.mge.sigma[k]);
@@ -188,21 +198,32 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
           }
         }
       }
-      out.fill(0);
+      // The (node, group, component, part) maps with non-zero weight, then one pass over the bins
+      // that adds four maps at a time (the output is read and written a quarter as often).
+      let K = 0;
       for (let m = 0; m < STENCIL; m++) {
         const base = (s0 + m) * tab.length;
-        const wm = w[m];
         for (let g = 0; g < G; g++) {
           for (let c = 0; c < nC; c++) {
             const a = amp[c];
             if (a === 0) continue;
-            const kP = wm * a;
-            const kQ = kP * bg[g];
             const iP = base + (g * nC + c) * 2 * nb;
-            const iQ = iP + nb;
-            for (let j = 0; j < nb; j++) out[j] += kP * T[iP + j] + kQ * T[iQ + j];
+            offs[K] = iP;
+            coef[K++] = w[m] * a;
+            offs[K] = iP + nb;
+            coef[K++] = w[m] * a * bg[g];
           }
         }
+      }
+      while (K % 4 !== 0) {
+        offs[K] = 0;
+        coef[K++] = 0;
+      }
+      out.fill(0);
+      for (let k = 0; k < K; k += 4) {
+        const o0 = offs[k], o1 = offs[k + 1], o2 = offs[k + 2], o3 = offs[k + 3];
+        const c0 = coef[k], c1 = coef[k + 1], c2 = coef[k + 2], c3 = coef[k + 3];
+        for (let j = 0; j < nb; j++) out[j] += c0 * T[o0 + j] + c1 * T[o1 + j] + c2 * T[o2 + j] + c3 * T[o3 + j];
       }
       return out;
     },

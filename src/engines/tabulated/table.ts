@@ -32,6 +32,13 @@ import { DomainError, InputError } from '../../../core/errors.ts';
 /** Degree + 1 of the local interpolation. */
 export const STENCIL = 6;
 
+/** prod_{l != m} (m - l) for the 6-node stencil on nodes 0..5. */
+const LAGRANGE_DEN = Float64Array.from({ length: STENCIL }, (_, m) => {
+  let d = 1;
+  for (let l = 0; l < STENCIL; l++) if (l !== m) d *= m - l;
+  return d;
+});
+
 export interface InclinationTable {
   /** q' of the flattest luminous Gaussian: t = ln sqrt(qMin^2 - cos^2 i). */
   qMin: number;
@@ -81,15 +88,18 @@ export function stencilAt(tab: Pick<InclinationTable, 't0' | 't1' | 'nNodes' | '
   let s0 = Math.floor(pos) - (STENCIL / 2 - 1);
   s0 = Math.max(0, Math.min(nNodes - STENCIL, s0));
   const xi = pos - s0;
+  // w_m = prod_{l != m} (xi - l) / (m - l): the full product over (xi - l) divided by (xi - m),
+  // except at a node, where the weights are exactly 0 / 1.
+  let full = 1;
+  for (let l = 0; l < STENCIL; l++) full *= xi - l;
   for (let m = 0; m < STENCIL; m++) {
-    let num = 1;
-    let den = 1;
-    for (let l = 0; l < STENCIL; l++) {
-      if (l === m) continue;
-      num *= xi - l;
-      den *= m - l;
+    const d = xi - m;
+    if (d === 0) {
+      w.fill(0);
+      w[m] = 1;
+      return s0;
     }
-    w[m] = num / den;
+    w[m] = full / (d * LAGRANGE_DEN[m]);
   }
   return s0;
 }
