@@ -1,6 +1,6 @@
 /**
- * jamVrms: the JAM (cylindrically aligned) line-of-sight V_rms at sky points, the one entry point
- * for every evaluation mode:
+ * jamVrms: the JAM line-of-sight V_rms at sky points (cylindrically aligned, Cappellari 2008, or with
+ * `align: 'sph'` spherically aligned, Cappellari 2020), the one entry point for every evaluation mode:
  *  - 'direct' (default without PSF and pixel): eq. 28 at each point; any point, including (0, 0).
  *  - 'polar': eq. 28 on an elliptical polar grid spanning the points, bilinearly interpolated
  *    (fast for thousands of points); points inside its innermost ring, i.e. the centre (0, 0),
@@ -12,12 +12,21 @@
  */
 import { InputError } from '../../core/errors.ts';
 import { vrms2Direct } from './direct.ts';
+import { vrms2DirectSph, type SphOptions } from './sph-los.ts';
 import { prepareModel, type JamParams, type PreparedModel } from './model.ts';
 import { applyGridToBins, buildGridToBins, checkPoints, convolutionRadius, defaultStep, maxEllipticalRadius } from '../operator/grid-to-bins.ts';
 import { makePolarGrid, medianQ, type PolarGrid } from '../operator/polar-grid.ts';
 import { checkPsf, type CheckedPsf, type Psf } from '../operator/psf.ts';
 
 export interface JamOptions {
+  /**
+   * Alignment of the velocity ellipsoid: 'cyl' (default; Cappellari 2008, beta = 1 - sigma_z^2/sigma_R^2)
+   * or 'sph' (Cappellari 2020, beta = 1 - sigma_theta^2/sigma_r^2; src/jam/sph-los.ts). Every mode
+   * (direct, polar, PSF/pixel) is the same for both; only the values at the points or grid nodes differ.
+   */
+  align?: 'cyl' | 'sph';
+  /** Accuracy knobs of the spherically aligned model (only with align 'sph'; defaults ~1e-5 relative). */
+  sph?: SphOptions;
   /** Gauss-Legendre nodes of the u-integral (default 48, ~1e-7 relative). */
   nodes?: number;
   /** Evaluation without PSF and pixel: 'direct' (default) or 'polar'; refused with a PSF or pixsize > 0. */
@@ -58,7 +67,14 @@ function count(name: string, v: number | undefined, dflt: number, min: number): 
 export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>, y: ArrayLike<number>, opts: JamOptions = {}): Float64Array {
   checkPoints(x, y);
   const model = 'lumDeproj' in params ? params : prepareModel(params);
+  const align = opts.align ?? 'cyl';
+  if (align !== 'cyl' && align !== 'sph') throw new InputError('align', `is ${JSON.stringify(align)}; use "cyl" or "sph"`);
+  if (align === 'sph' && opts.nodes !== undefined) throw new InputError('nodes', 'sets the cylindrical model\'s u-rule; with align "sph" use the sph options instead');
+  if (align === 'cyl' && opts.sph !== undefined) throw new InputError('sph', 'sets the spherically aligned model; it applies only with align "sph"');
   const nodes = count('nodes', opts.nodes, 48, 4);
+  // The model's V_rms^2 at points (arcsec): the one place the alignment enters.
+  const values = (px: ArrayLike<number>, py: ArrayLike<number>): Float64Array =>
+    align === 'sph' ? vrms2DirectSph(model, px, py, opts.sph) : vrms2Direct(model, px, py, { nodes });
   const pixsize = positive('pixsize', opts.pixsize, 0, true);
   const pixang = opts.pixang ?? 0;
   if (typeof pixang !== 'number' || !Number.isFinite(pixang)) throw new InputError('pixang', `is ${JSON.stringify(pixang)}; give the pixel-grid angle in degrees`);
@@ -74,7 +90,7 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
     for (const k of ['nrad', 'nang'] as const) {
       if (opts[k] !== undefined) throw new InputError(k, 'sets the polar grid, which mode "direct" does not use; use mode "polar" or remove it');
     }
-    return vrms2Direct(model, x, y, { nodes });
+    return values(x, y);
   }
 
   const qMed = pointsMedianQ(model.lum, x);
@@ -87,14 +103,14 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
       const r = Math.hypot(x[i], y[i] / qMed);
       if (r > 0) rEllMin = Math.min(rEllMin, r);
     }
-    if (rEllMin === Infinity) return vrms2Direct(model, x, y, { nodes });
+    if (rEllMin === Infinity) return values(x, y);
     const grid = pointsPolarGrid(qMed, x, y, count('nrad', opts.nrad, 20, 2), count('nang', opts.nang, 10, 2));
     const op = buildGridToBins({ grid, x, y });
-    const out = applyGridToBins(op, vrms2Direct(model, grid.x, grid.y, { nodes }));
+    const out = applyGridToBins(op, values(grid.x, grid.y));
     if (op.centreOutside.length > 0) {
       const cx = op.centreOutside.map((i) => x[i]);
       const cy = op.centreOutside.map((i) => y[i]);
-      const direct = vrms2Direct(model, cx, cy, { nodes });
+      const direct = values(cx, cy);
       op.centreOutside.forEach((i, k) => (out[i] = direct[k]));
     }
     return out;
@@ -103,7 +119,7 @@ export function jamVrms2(params: JamParams | PreparedModel, x: ArrayLike<number>
   const step = positive('step', opts.step, defaultStep(psf, pixsize));
   const polar = integrationPolarGrid(qMed, x, y, psf, pixsize, step, count('nrad', opts.nrad, 40, 2), count('nang', opts.nang, 19, 2));
   const op = buildGridToBins({ grid: polar, x, y, psf: opts.psf, pixsize, pixang, light: model.lum, step });
-  return applyGridToBins(op, vrms2Direct(model, polar.x, polar.y, { nodes }));
+  return applyGridToBins(op, values(polar.x, polar.y));
 }
 
 /**

@@ -59,3 +59,35 @@ export function sphericalIsotropicVrms2(lum: RoundMge, pot: RoundMge, mbh: numbe
     return proj / sb;
   });
 }
+
+/**
+ * The same with a constant anisotropy beta = 1 - sigma_t^2/sigma_r^2 (< 1): the anisotropic
+ * spherical Jeans equation d(nu sigma_r^2)/dr + 2 beta nu sigma_r^2 / r = -nu G M(<r) / r^2 has
+ *   nu sigma_r^2 (r) = r^(-2 beta) G Int_r^inf s^(2 beta) nu(s) M(<s) / s^2 ds,
+ * and the line-of-sight projection weights it by (1 - beta R^2/r^2) (Binney & Mamon 1982):
+ *   Sigma sigma_los^2 (R) = 2 Int_0^inf (1 - beta R^2/r^2) (nu sigma_r^2)(r) dz,  r = sqrt(R^2 + z^2).
+ * Units as sphericalIsotropicVrms2 (pc, Msun, (km/s)^2); beta = 0 reproduces it. Nothing is shared
+ * with the library's spherically aligned model (no MGE potential integrals, no characteristics).
+ */
+export function sphericalAnisotropicVrms2(lum: RoundMge, pot: RoundMge, mbh: number, beta: number, R: number[], panels = 60): number[] {
+  const nu = (r: number) => lum.surf.reduce((s, I, k) => s + (I / (Math.sqrt(2 * Math.PI) * lum.sigma[k])) * Math.exp((-r * r) / (2 * lum.sigma[k] ** 2)), 0);
+  const mass = (r: number) =>
+    mbh +
+    pot.surf.reduce((s, I, j) => {
+      const sg = pot.sigma[j];
+      const M = 2 * Math.PI * I * sg * sg;
+      return s + M * (erf(r / (Math.SQRT2 * sg)) - Math.sqrt(2 / Math.PI) * (r / sg) * Math.exp((-r * r) / (2 * sg * sg)));
+    }, 0);
+  const smax = 12 * Math.max(...lum.sigma);
+  const smin = Math.min(...lum.sigma, ...pot.sigma) * 1e-3;
+  const nuSr2 = (r: number) =>
+    r >= smax ? 0 : G * r ** (-2 * beta) * integrate((s) => (s ** (2 * beta) * nu(s) * mass(s)) / (s * s), r, smax, Math.max(smin, r * 1e-3), panels);
+  return R.map((Rp) => {
+    const proj = 2 * integrate((z) => {
+      const r2 = Rp * Rp + z * z;
+      return (1 - (beta * Rp * Rp) / r2) * nuSr2(Math.sqrt(r2));
+    }, 0, smax, Math.max(smin, Rp * 1e-3), panels);
+    const sb = lum.surf.reduce((s, I, k) => s + I * Math.exp((-Rp * Rp) / (2 * lum.sigma[k] ** 2)), 0);
+    return proj / sb;
+  });
+}
