@@ -8,6 +8,7 @@ import { mockCommand } from './cmd-mock.ts';
 import { simulateCommand } from './cmd-simulate.ts';
 import { trainCommand } from './cmd-train.ts';
 import { predictCommand } from './cmd-predict.ts';
+import { reportCommand } from './cmd-report.ts';
 import { evaluateCommand } from './cmd-evaluate.ts';
 import { validateCommand } from './cmd-validate.ts';
 import type { Command } from './command.ts';
@@ -29,4 +30,5 @@ export const commands: Record<string, Command<any>> = {
   evaluate: evaluateCommand,
   validate: validateCommand,
   batch: batchCommand,
+  report: reportCommand,
 };
