@@ -8,8 +8,10 @@
  *    R-hat max, ESS min, converged, warnings or the error; the name links to <name>/report.html;
  *  - client-side sorting (click a column head; again to reverse) and filtering (text over name,
  *    status, warnings and error; status; only with warnings; only not converged).
- * The rows travel as one JSON block and the table is rendered by the inline script as one string
- * per sort/filter: 5,000 galaxies sort or filter in well under a second (test/report).
+ * The rows travel as one JSON block; sorting and filtering run over all of them, and the table
+ * shows 200 rows a page (first/prev/next/last, or all on one page for printing), rendered as one
+ * string: a browser lays out a 5,000-row table in seconds, 200 rows in milliseconds, so 5,000
+ * galaxies sort or filter in well under a second (test/report/browser.test.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -138,12 +140,27 @@ const SCRIPT = String.raw`
     var w = r[ci.error] ? '<span class="bad">' + esc(r[ci.error]) + '</span>' : esc(r[ci.warnings] || '');
     return h + '<td class="l w">' + w + '</td></tr>';
   }
+  var PAGE = 200, page = 0, all = false;
+  var pager = document.getElementById('pager');
   function render() {
-    var out = new Array(view.length);
-    for (var i = 0; i < view.length; i++) out[i] = cellHtml(rows[view[i]]);
+    var pages = Math.max(1, Math.ceil(view.length / PAGE));
+    if (page >= pages) page = pages - 1;
+    var from = all ? 0 : page * PAGE, to = all ? view.length : Math.min(view.length, from + PAGE);
+    var out = new Array(to - from);
+    for (var i = from; i < to; i++) out[i - from] = cellHtml(rows[view[i]]);
     tbody.innerHTML = out.join('');
     count.textContent = view.length + ' of ' + rows.length + ' galaxies';
+    count.setAttribute('data-matching', String(view.length));
+    pager.querySelector('.where').textContent = view.length ? (all ? 'all ' + view.length + ' rows' : 'rows ' + (from + 1) + '-' + to + ' (page ' + (page + 1) + ' of ' + pages + ')') : 'no rows';
   }
+  pager.addEventListener('click', function (ev) {
+    var a = ev.target.getAttribute && ev.target.getAttribute('data-go');
+    if (!a) return;
+    var pages = Math.max(1, Math.ceil(view.length / PAGE));
+    all = a === 'all';
+    if (a === 'first') page = 0; else if (a === 'prev') page = Math.max(0, page - 1); else if (a === 'next') page = Math.min(pages - 1, page + 1); else if (a === 'last') page = pages - 1;
+    render();
+  });
   function keyOf(i) {
     var v = rows[i][ci[sortKey]];
     return v === null || v === undefined || v === '' || (typeof v === 'number' && isNaN(v)) ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v;
@@ -170,6 +187,8 @@ const SCRIPT = String.raw`
       });
     }
     view = v;
+    page = 0;
+    all = false;
     render();
   }
   document.querySelectorAll('th[data-key]').forEach(function (th) {
@@ -250,6 +269,7 @@ export function surveyPageHtml(outDir: string): string {
 .controls input[type=search] { width: 320px; padding: 4px 6px; }
 th[data-key] { cursor: pointer; user-select: none; position: sticky; top: 44px; }
 th[aria-sort=ascending]::after { content: ' \\25B2'; } th[aria-sort=descending]::after { content: ' \\25BC'; }
+.pager { margin: 6px 0; } .pager button { font: inherit; padding: 1px 8px; }
 tr.failed td { background: #fff3f3; } .iv { color: var(--muted); font-size: 11.5px; } td.w { max-width: 420px; white-space: normal; font-size: 12px; }
 @media print { .controls { display: none; } th[data-key] { position: static; } }
 </style></head>
@@ -265,6 +285,7 @@ tr.failed td { background: #fff3f3; } .iv { color: var(--muted); font-size: 11.5
 <label><input type="checkbox" id="only-warn"> with warnings</label><label><input type="checkbox" id="only-nc"> not converged</label>
 <span id="count" class="muted"></span></div>
 <p class="muted">Cells: median [68% interval]. Click a column head to sort (again to reverse); names link to each galaxy's report.html.</p>
+<div id="pager" class="pager noprint"><button data-go="first">first</button> <button data-go="prev">prev</button> <span class="where"></span> <button data-go="next">next</button> <button data-go="last">last</button> <button data-go="all" title="all matching rows on one page (slower; for printing)">show all</button></div>
 <table id="survey"><thead><tr>${head}</tr></thead><tbody id="rows"></tbody></table>
 <script type="application/json" id="survey-data">${data}</script>
 <script>${SCRIPT}</script>
