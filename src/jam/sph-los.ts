@@ -146,6 +146,48 @@ function gradedPanels(from: number, to: number, d: number, ratio: number, gl: { 
 }
 
 /**
+ * The line-of-sight quadrature rule (nodes s in pc into sArr, weights into wArr; both cleared first)
+ * for the sky point (xp, yp) pc at inclination sin i = si, cos i = ci: graded Gauss-Legendre panels
+ * from s = 0 (first width the sky radius, or 1e-4 rFloor at the centre) and, when it is a separate
+ * feature inside the range, from the equatorial crossing s = -yp tan i (first width the thinnest
+ * tracer Gaussian's sigma_k q_k / cos i), out to +-(sqrt(2 CUT) sigMaxLum + 2 r0).
+ */
+export function lineOfSightRule(
+  xp: number,
+  yp: number,
+  si: number,
+  ci: number,
+  rFloor: number,
+  sigMaxLum: number,
+  thin: number,
+  ratio: number,
+  gl: { x: Float64Array; w: Float64Array },
+  sArr: number[],
+  wArr: number[],
+): void {
+  sArr.length = 0;
+  wArr.length = 0;
+  const r0 = Math.hypot(xp, yp);
+  const S = losExtent(r0, sigMaxLum);
+  // The first panel: the sky radius, or for the centre itself far inside the grid's first radius
+  // (the moments may have an integrable r^(-2 beta) cusp there, see momentsAt).
+  const d0 = r0 > 0 ? Math.max(r0, rFloor) : 1e-4 * rFloor;
+  const sEq = ci > 1e-12 ? (-yp * si) / ci : Infinity;
+  const dEq = Math.min(thin / Math.max(ci, 1e-12), 0.5 * Math.abs(sEq));
+  if (Math.abs(sEq) > d0 && Math.abs(sEq) < S && Number.isFinite(sEq)) {
+    const mid = 0.5 * sEq;
+    const far = sEq > 0 ? S + sEq : -S + sEq;
+    gradedPanels(0, sEq > 0 ? -S : S, d0, ratio, gl, sArr, wArr);
+    gradedPanels(0, mid, d0, ratio, gl, sArr, wArr);
+    gradedPanels(sEq, mid, dEq, ratio, gl, sArr, wArr);
+    gradedPanels(sEq, far, dEq, ratio, gl, sArr, wArr);
+  } else {
+    gradedPanels(0, -S, d0, ratio, gl, sArr, wArr);
+    gradedPanels(0, S, d0, ratio, gl, sArr, wArr);
+  }
+}
+
+/**
  * Sigma <v_los^2> (tracer surf units x (km/s)^2, M/L = 1) of the spherically aligned model at sky
  * points in pc (any quadrant, (0, 0) allowed), from a grid built for radii up to the points' largest.
  */
@@ -176,27 +218,7 @@ export function sphLosSecondMoment(model: PreparedModel, g: SphGrid, xPc: ArrayL
     const xp = xPc[p];
     const yp = yPc[p];
     const r02 = xp * xp + yp * yp;
-    const r0 = Math.sqrt(r02);
-    const S = losExtent(r0, sMaxLum);
-    sArr.length = 0;
-    wArr.length = 0;
-    // The first panel: the sky radius, or for the centre itself far inside the grid's first radius
-    // (the moments may have an integrable r^(-2 beta) cusp there, see momentsAt).
-    const d0 = r0 > 0 ? Math.max(r0, rFloor) : 1e-4 * rFloor;
-    // The equatorial crossing, when it is a separate feature inside the integration range.
-    const sEq = ci > 1e-12 ? (-yp * si) / ci : Infinity;
-    const dEq = Math.min(thin / Math.max(ci, 1e-12), 0.5 * Math.abs(sEq));
-    if (Math.abs(sEq) > d0 && Math.abs(sEq) < S && Number.isFinite(sEq)) {
-      const mid = 0.5 * sEq;
-      const far = sEq > 0 ? S + sEq : -S + sEq;
-      gradedPanels(0, sEq > 0 ? -S : S, d0, o.losRatio, gl, sArr, wArr);
-      gradedPanels(0, mid, d0, o.losRatio, gl, sArr, wArr);
-      gradedPanels(sEq, mid, dEq, o.losRatio, gl, sArr, wArr);
-      gradedPanels(sEq, far, dEq, o.losRatio, gl, sArr, wArr);
-    } else {
-      gradedPanels(0, -S, d0, o.losRatio, gl, sArr, wArr);
-      gradedPanels(0, S, d0, o.losRatio, gl, sArr, wArr);
-    }
+    lineOfSightRule(xp, yp, si, ci, rFloor, sMaxLum, thin, o.losRatio, gl, sArr, wArr);
     const x2si2 = xp * xp * si * si;
     let sum = 0;
     for (let n = 0; n < sArr.length; n++) {

@@ -6,7 +6,8 @@
  * in log-polar coordinates around the centre (composite Gauss-Legendre in ln r, the trapezoid rule in
  * angle, Gauss-Legendre over the pixel in its own frame, rotated by pixang counter-clockwise from the
  * galaxy's x axis). `v2` gives V^2 at points of the first quadrant (the model is symmetric under
- * x -> -x and y -> -y, so the other quadrants reuse them). No convolution grid, no interpolation.
+ * x -> -x and y -> -y, so the other quadrants reuse them; with `odd` the field is odd in x, as a
+ * mean velocity, and the quadrants x < 0 change its sign). No convolution grid, no interpolation.
  */
 import { mgeSurfaceDensity } from '../../src/photometry/mge.ts';
 import type { PreparedModel } from '../../src/jam/model.ts';
@@ -22,6 +23,8 @@ export interface BruteFnOptions {
   radPanels?: number;
   nAng?: number;
   subpix?: number;
+  /** The field is odd in x (a mean velocity): the quadrants x < 0 take -v2(|x|, |y|). */
+  odd?: boolean;
 }
 
 export function bruteForcePsfFn(
@@ -87,7 +90,7 @@ export function bruteForcePsfFn(
           w += (o.psfWeight[p] * fu * fv) / o.psfSigma[p] ** 2;
         }
         const wa = w * area[n] * sb[n];
-        num += wa * vv[n];
+        num += wa * (o.odd && sx < 0 ? -vv[n] : vv[n]);
         den += wa;
       }
     }
