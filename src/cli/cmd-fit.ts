@@ -1,6 +1,9 @@
 import { InputError } from '../../core/errors.ts';
 import { runFit, type FitIO, type FitOutcome } from '../run/fit.ts';
 import { defineCommand } from './command.ts';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { join } from 'node:path';
+import { applyConfigFile, resolvedConfigToml } from './config-file.ts';
 
 const options = {
   photometry: { type: 'string', description: 'Sérsic .json or MGE .ecsv/.csv photometry (required)' },
@@ -50,8 +53,9 @@ const options = {
 
 export const fitCommand = defineCommand({
   summary: 'Fit beta_z, q_M, inclination and M/L to V_rms data by MCMC: jamfit fit <kinematics> --photometry <file> --distance MPC --out runs/<name>.',
-  options,
+  options: { ...options, config: { type: 'string', description: 'TOML file of these options (keys as the long options: mass-model = "light", psf-sigma = [1.06], kinematics = "kin.csv"); paths relative to it; flags here override it' } },
   async run(a, io) {
+    if (a.config !== undefined) a = applyConfigFile(a, options, a.config);
     if (a._.length !== 1) throw new InputError('kinematics', `give exactly one kinematics file (got ${a._.length}): jamfit fit <kinematics> --photometry <file> --distance MPC --out runs/<name>`);
     const r = await runFit(
       {
@@ -104,6 +108,8 @@ export const fitCommand = defineCommand({
       io,
     );
     reportFit(io, r);
+    // The resolved configuration: `jamfit fit --config <run>/config.toml` repeats this fit.
+    writeFileAtomic(join(r.runDir, 'config.toml'), resolvedConfigToml(a, options, 'jamfit fit: the resolved options of this run; jamfit fit --config config.toml repeats it'), { durable: false });
     return 0;
   },
 });
