@@ -4,7 +4,10 @@
  *     "mge_pot": {"surf": [..], "sigma": [..], "qobs": [..]},
  *     "inc_deg": 70, "beta_z": 0.1 | [..], "distance_mpc": 10, "x": [..], "y": [..],
  *     "mbh": 0, "psf": {"sigma": [..], "weight": [..]}, "pixsize": 0 }
- * plus optional extras: ml, rbh, pixang, nodes, mode, step, nrad, nang, name.
+ * plus optional extras: ml, rbh, pixang, nodes, mode, step, nrad, nang, name, align ("cyl" | "sph": the
+ * velocity ellipsoid's alignment, Cappellari 2008 / 2020; beta_z is then 1 - sigma_theta^2/sigma_r^2
+ * for "sph"), kappa (one number or one per luminous Gaussian: the rotation parameter of the
+ * cylindrical model's first moment, Cappellari 2008 Sec. 3.2; when given, commands also output V).
  * Units: surf in Lsun/pc^2 (Msun/pc^2 for the mass), sigma, x, y, pixsize in arcsec.
  * `mode` ("direct" | "polar") chooses the evaluation without a PSF; with a PSF it is refused
  * (the PSF path has one evaluation scheme). `pixsize` is passed to the library whenever given, with
@@ -16,17 +19,30 @@ import type { JamOptions } from '../jam/jam.ts';
 import type { JamParams } from '../jam/model.ts';
 
 const REQUIRED = ['mge_lum', 'mge_pot', 'inc_deg', 'beta_z', 'distance_mpc', 'x', 'y'] as const;
-const OPTIONAL = ['name', 'mbh', 'rbh', 'ml', 'psf', 'pixsize', 'pixang', 'nodes', 'mode', 'step', 'nrad', 'nang'] as const;
+const OPTIONAL = ['name', 'mbh', 'rbh', 'ml', 'psf', 'pixsize', 'pixang', 'nodes', 'mode', 'step', 'nrad', 'nang', 'align', 'kappa'] as const;
 const MGE_KEYS = ['surf', 'sigma', 'qobs'];
 const PSF_KEYS = ['sigma', 'weight'];
 /** Values of `mode` (the no-PSF evaluation schemes of jamVrms). */
 const MODES: readonly string[] = ['direct', 'polar'] satisfies NonNullable<JamOptions['mode']>[];
+/** Values of `align` (and of the CLI's --align). */
+export const ALIGNS: readonly string[] = ['cyl', 'sph'] satisfies NonNullable<JamOptions['align']>[];
+
+/**
+ * Checks an alignment value from a file (`where` = "align") or the command line ("--align"):
+ * InputError naming it unless it is "cyl" or "sph".
+ */
+export function checkAlign(v: unknown, where: string): JamOptions['align'] {
+  if (!ALIGNS.includes(v as string)) throw new InputError(where, `is ${JSON.stringify(v)}; use ${ALIGNS.map((a) => JSON.stringify(a)).join(' or ')} (cylindrically or spherically aligned velocity ellipsoid)`);
+  return v as JamOptions['align'];
+}
 
 export interface JamCase {
   params: JamParams;
   x: number[];
   y: number[];
   options: JamOptions;
+  /** The rotation parameter for the first moment, when the file gives one (shape-checked only). */
+  kappa?: number | number[];
 }
 
 function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
@@ -69,6 +85,13 @@ export function parseJamCase(raw: unknown, { points = true } = {}): JamCase {
   if (raw.mode !== undefined && !MODES.includes(raw.mode as string)) {
     throw new InputError('mode', `is ${JSON.stringify(raw.mode)}; use ${MODES.map((m) => JSON.stringify(m)).join(' or ')} (or leave it out for "direct")`);
   }
+  if (raw.align !== undefined) checkAlign(raw.align, 'align');
+  if (raw.kappa !== undefined && typeof raw.kappa !== 'number' && !Array.isArray(raw.kappa)) {
+    throw new InputError('kappa', `is ${JSON.stringify(raw.kappa)}; give a number or one number per luminous Gaussian`);
+  }
+  if (raw.kappa !== undefined && raw.align === 'sph') {
+    throw new InputError('kappa', 'gives the first moment of the cylindrically aligned model; remove it or use "align": "cyl"');
+  }
   if (raw.name !== undefined && typeof raw.name !== 'string') throw new InputError('name', `is ${JSON.stringify(raw.name)}; give a string label`);
   const num = (k: string) => raw[k] as number | undefined;
   const params: JamParams = {
@@ -90,6 +113,7 @@ export function parseJamCase(raw: unknown, { points = true } = {}): JamCase {
     step: num('step'),
     nrad: num('nrad'),
     nang: num('nang'),
+    align: raw.align as JamOptions['align'],
   };
   // A PSF whose dispersions are all 0 is "no PSF", the reference code's convention (sigmapsf = 0);
   // pixsize still applies then. Zero or negative weights are left to the library's checkPsf, which
@@ -100,7 +124,7 @@ export function parseJamCase(raw: unknown, { points = true } = {}): JamCase {
   if (options.psf && options.mode !== undefined) {
     throw new InputError('mode', `is ${JSON.stringify(options.mode)} but a psf is given; mode chooses the evaluation without a PSF only (with a PSF the model is always computed on a polar grid and convolved), so remove "mode" or "psf"`);
   }
-  return { params, x: (raw.x as number[]) ?? [], y: (raw.y as number[]) ?? [], options };
+  return { params, x: (raw.x as number[]) ?? [], y: (raw.y as number[]) ?? [], options, kappa: raw.kappa as number | number[] | undefined };
 }
 
 /** Reads and parses a case file; errors are prefixed with the file name. */
