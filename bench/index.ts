@@ -10,6 +10,7 @@ import { printTable, type BenchRow } from './table.ts';
 
 const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> = {
   jam: () => import('./jam.ts'),
+  'jam-sph': () => import('./jam-sph.ts'),
   mge: () => import('./mge.ts'),
   sampler: () => import('./sampler.ts'),
   kernel: () => import('./kernel.ts'),
