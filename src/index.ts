@@ -32,3 +32,9 @@ export * from '../samplers/index.ts';
 
 // Likelihoods and priors: the explicit list of likelihoods/index.ts.
 export * from '../likelihoods/index.ts';
+
+// Spherically aligned JAM (Cappellari 2020) and the cylindrical model's first moment (kappa).
+export { vrms2DirectSph, sphGridFor, type SphOptions } from './jam/sph-los.ts';
+export { vlosDirect, firstMomentGridFor } from './jam/first-moment.ts';
+export { jamVlos } from './jam/first-moment-jam.ts';
+export { buildGridToBinsOdd } from './operator/grid-to-bins-odd.ts';
