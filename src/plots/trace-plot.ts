@@ -96,9 +96,9 @@ export function traceSvg(t: TraceInput, opts: TraceOptions = {}): string {
     if (grey) parts.push(`<path d="${grey}" fill="none" stroke="#888888" stroke-width="0.6" stroke-opacity="0.45"/>`);
     parts.push(...coloured);
     // Median after burn-in.
-    const post: number[] = [];
-    for (let s = discard; s < nsteps; s++) for (let w = 0; w < nw; w++) post.push(val(s, w));
-    post.sort((a, b) => a - b);
+    const post = new Float64Array((nsteps - discard) * nw);
+    for (let s = discard, k = 0; s < nsteps; s++) for (let w = 0; w < nw; w++) post[k++] = val(s, w);
+    post.sort(); // typed-array sort: numeric, NaN last
     if (post.length) {
       const med = post[post.length >> 1];
       parts.push(`<line x1="${ml}" y1="${f1(sy(med))}" x2="${ml + PW}" y2="${f1(sy(med))}" stroke="black" stroke-dasharray="5 3"/>`);
