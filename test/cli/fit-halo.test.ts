@@ -35,7 +35,7 @@ test('a short exact fit with an NFW halo: f_dm and log10_rs in summary.json, r_s
   const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.equal(cfg.halo, 'nfw');
   assert.deepEqual(cfg.ranges.f_dm, [0, 0.8]);
-  assert.match(readFileSync(join(out, 'fit.log'), 'utf8'), /model: exact JAM \(light mass model \+ NFW halo\)/);
+  assert.match(readFileSync(join(out, 'fit.log'), 'utf8'), /model: tabulated exact JAM \(light mass model \+ NFW halo \(\d+ Gaussians\)\)/);
   const other = await runCli(base(out, '--exact', '--halo', 'gnfw', '--mass-model', 'light', '--walkers', '14', '--steps', '20', '--fdm-range', '0,0.8'));
   assert.equal(other.code, 2);
   assert.match(other.err, /config\.json: this run folder was started with other options: halo was "nfw", now "gnfw"/);
@@ -46,8 +46,8 @@ test('bad --halo input: one line naming the option, exit 2, no run folder', asyn
   // --steps and --walkers keep a run short should a check ever let one through.
   const quick = ['--steps', '10', '--walkers', '14'];
   const cases: [string, string[], RegExp][] = [
-    ['a halo asked of the surrogate', base(d, '--halo', 'nfw', ...quick), /^jamfit fit: --halo: nfw needs the exact JAM \(the surrogate's training domain has no dark halo\); add --exact$/],
-    ['a gNFW halo asked of the surrogate', base(d, '--halo', 'gnfw', '--mass-model', 'light', ...quick), /--halo: gnfw needs the exact JAM.*add --exact$/],
+    ['a halo asked of the surrogate', base(d, '--engine', 'surrogate', '--halo', 'nfw', ...quick), /^jamfit fit: --halo: nfw needs an exact engine \(the surrogate's training domain has no dark halo\); use --engine tabulated \(mass follows light\) or direct$/],
+    ['a gNFW halo asked of the surrogate', base(d, '--engine', 'surrogate', '--halo', 'gnfw', '--mass-model', 'light', ...quick), /--halo: gnfw needs an exact engine.*or direct$/],
     ['unknown halo', base(d, '--exact', '--halo', 'einasto'), /--halo: is 'einasto'; use none or nfw or gnfw/],
     ['f_dm range up to 1', base(d, '--exact', '--halo', 'nfw', '--fdm-range', '0,1'), /--fdm-range: \[0, 1\] leaves \[0, 0.99\], where f_dm is defined/],
     ['f_dm range reversed', base(d, '--exact', '--halo', 'nfw', '--fdm-range', '0.5,0.2'), /--fdm-range: is \[0.5,0.2\]; give lo,hi with finite lo < hi/],

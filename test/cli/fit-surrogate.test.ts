@@ -129,9 +129,15 @@ test('bad input for the surrogate: one line naming the option or file, exit 2, n
   const flat = join(root, 'flat.json');
   writeFileSync(flat, JSON.stringify({ sersic: { n: 4, re_arcsec: 10, q: 0.3, ie_lsun_pc2: 500 } }));
   const rows: [string, string[], RegExp][] = [
-    ['mass follows light', fitArgs(join(root, 'bad1'), '--mass-model', 'light'), /--mass-model: light is not what the surrogate was trained on .*add --exact$/],
-    ['black hole', fitArgs(join(root, 'bad2'), '--mbh', '1e8'), /--mbh: the surrogate has no black hole; add --exact$/],
-    ['photometry flatter than the domain', ['fit', join(MOCK, 'kinematics.csv'), '--photometry', flat, '--distance', '20', '--out', join(root, 'bad3')], /flat\.json: .*flatter than the training domain/],
+    ['mass follows light', fitArgs(join(root, 'bad1'), '--engine', 'surrogate', '--mass-model', 'light'), /--mass-model: light is not what the surrogate was trained on \(qm\); use --engine tabulated or direct$/],
+    ['black hole', fitArgs(join(root, 'bad2'), '--engine', 'surrogate', '--mbh', '1e8'), /--mbh: the surrogate has no black hole; use --engine tabulated \(mass follows light\) or direct$/],
+    ['unknown engine', fitArgs(join(root, 'bad4'), '--engine', 'fast'), /--engine: is 'fast'; use auto, surrogate, tabulated, direct$/],
+    ['--exact with --engine surrogate', fitArgs(join(root, 'bad5'), '--engine', 'surrogate', '--exact'), /--exact: asks for an exact engine but --engine is surrogate/],
+    ['table tolerance out of range', fitArgs(join(root, 'bad6'), '--mass-model', 'light', '--table-tol', '2'), /--table-tol: is 2; give a relative tolerance in \[1e-9, 0.1\]$/],
+    ['table tolerance for the surrogate', fitArgs(join(root, 'bad7'), '--table-tol', '1e-4'), /--table-tol: applies to the tabulated engine, not surrogate$/],
+    ['anisotropy groups not increasing', fitArgs(join(root, 'bad8'), '--mass-model', 'light', '--beta-groups', '5,2'), /--beta-groups: is '5,2'; give increasing radii in arcsec, > 0$/],
+    ['groups asked of the surrogate', fitArgs(join(root, 'bad9'), '--engine', 'surrogate', '--beta-groups', '5'), /--beta-groups: the surrogate has one beta_z/],
+    ['photometry flatter than the domain', ['fit', join(MOCK, 'kinematics.csv'), '--photometry', flat, '--distance', '20', '--out', join(root, 'bad3')], /flat\.json: .*flatter than the surrogate's training domain/],
   ];
   for (const [name, argv, re] of rows) {
     const r = await runCli(argv);
