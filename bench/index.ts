@@ -17,11 +17,12 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   surrogate: () => import('./surrogate.ts'),
   fit: () => import('./fit.ts'),
   tabulated: () => import('./tabulated.ts'),
+  'tabulated-vs-direct': () => import('./tabulated-vs-direct.ts'),
   'vs-exact': () => import('./vs-exact.ts'),
   batch: () => import('./batch.ts'),
 };
 /** Run only when named (minutes of exact JAM). */
-const ON_REQUEST = new Set(['vs-exact']);
+const ON_REQUEST = new Set(['vs-exact', 'tabulated-vs-direct']);
 
 const wanted = process.argv.slice(2);
 const rows: BenchRow[] = [];

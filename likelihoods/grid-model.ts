@@ -24,6 +24,7 @@
  */
 import { DomainError, InputError } from '../core/errors.ts';
 import { vrms2Direct } from '../src/jam/direct.ts';
+import { vrms2DirectSph } from '../src/jam/sph-los.ts';
 import { prepareModel } from '../src/jam/model.ts';
 import type { PolarGrid } from '../src/operator/polar-grid.ts';
 import { gnfwMge, gnfwMgeSigmas, haloScaleForFraction, mgeMassInSphere, type HaloKind } from '../src/photometry/halo.ts';
@@ -95,6 +96,11 @@ export interface ExactJamGridOptions {
   group?: ArrayLike<number>;
   /** The black-hole mass is a parameter (GridParams.mbh); `mbh` is then ignored. */
   sampledMbh?: boolean;
+  /**
+   * Alignment of the velocity ellipsoid: 'cyl' (Cappellari 2008; default, beta_z) or 'sph'
+   * (Cappellari 2020, src/jam/sph-los.ts; the same beta values are then beta = 1 - sigma_theta^2/sigma_r^2).
+   */
+  align?: 'cyl' | 'sph';
 }
 
 /**
@@ -138,10 +144,12 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
   const group = o.group ? Int32Array.from(o.group) : null;
   const beta = new Float64Array(light.surf.length);
   const sampledMbh = o.sampledMbh === true;
+  const align = o.align ?? 'cyl';
+  if (align !== 'cyl' && align !== 'sph') throw new InputError('align', `is ${JSON.stringify(align)}; use cyl or sph`);
   return {
     grid: o.grid,
     linearInMl: mbh === 0 && !sampledMbh,
-    label: `exact JAM (${o.massModel} mass model${halo !== 'none' ? ` + ${halo.toUpperCase()} halo` : ''}${sampledMbh ? ', M_BH sampled' : mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`,
+    label: `exact JAM${align === 'sph' ? ', spherically aligned' : ''} (${o.massModel} mass model${halo !== 'none' ? ` + ${halo.toUpperCase()} halo` : ''}${sampledMbh ? ', M_BH sampled' : mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`,
     vrms2(p, out) {
       if (out.length !== n) throw new RangeError(`exactJamGridModel: out has ${out.length} values for ${n} grid nodes`);
       if (qm && !(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
@@ -155,7 +163,7 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
       if (!(m >= 0)) throw new DomainError('mbh', `is ${p.mbh}; the black-hole mass must be >= 0 Msun`);
       if (group && p.betaGroups) for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
       const model = prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: group && p.betaGroups ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
-      out.set(vrms2Direct(model, o.grid.x, o.grid.y, { nodes: o.nodes ?? 48 }));
+      out.set(align === 'sph' ? vrms2DirectSph(model, o.grid.x, o.grid.y) : vrms2Direct(model, o.grid.x, o.grid.y, { nodes: o.nodes ?? 48 }));
       return out;
     },
   };

@@ -33,6 +33,7 @@ import { createBatchProgress } from './progress.ts';
 import { lockstepGroups, resolveLockstep, runLockstep, type GroupTask, type Lockstep, type LockstepStats } from './lockstep.ts';
 import { galaxySeed, inShard, resolveShard, type Shard } from './shard.ts';
 import { doneRow, failedRow, writeTables, type Failure, type Row } from './table.ts';
+import { writeSurveyPage } from '../report/survey-page.ts';
 
 export interface BatchOptions {
   manifest: string;
@@ -248,5 +249,7 @@ export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string,
   }
   const base = shard.count > 1 ? join(dir, 'shards', `summary-${shard.index}-of-${shard.count}`) : join(dir, 'summary');
   const tables = writeTables(rows, base);
+  // The survey page reads the complete table: an unsharded run's summary.csv.
+  if (shard.count <= 1) tables.push(writeSurveyPage(dir));
   return { shard, total: entries.length, inShard: tasks.length, attempted: todo.length, skipped, failures, tables, seconds: (performance.now() - t0) / 1000, lockstep: st };
 }

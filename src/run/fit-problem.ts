@@ -93,6 +93,8 @@ export interface FitSpec {
   mbhRange?: [number, number];
   /** The tabulated engine's interpolation tolerance (relative in V_rms^2, default 1e-5). */
   tableTol?: number;
+  /** Velocity-ellipsoid alignment (default 'cyl'); 'sph' with the direct engine only. */
+  align?: 'cyl' | 'sph';
   /** The exact Sérsic (n, q') when the photometry is one (the surrogate's features); else null. */
   sersic?: { n: number; qobs: number } | null;
   /** Surrogate model folder (default: the shipped fixtures/surrogate). */
@@ -151,6 +153,9 @@ export function buildFitProblem(spec: FitSpec, prepared: { table?: TabulatedTabl
   const engine: EngineName = spec.engine === undefined || spec.engine === 'exact' ? 'direct' : spec.engine;
   if (!ENGINE_NAMES.includes(engine)) throw new InputError('engine', `is ${JSON.stringify(spec.engine)}; use ${ENGINE_NAMES.join(', ')}`);
   const exactEngine = engine !== 'surrogate';
+  const align = spec.align ?? 'cyl';
+  if (align !== 'cyl' && align !== 'sph') throw new InputError('align', `is ${JSON.stringify(spec.align)}; use cyl or sph`);
+  if (align === 'sph' && engine !== 'direct') throw new InputError('align', `sph is computed by the direct engine only (the ${engine} engine is cylindrically aligned)`);
   const groupRadii = spec.betaGroups ?? [];
   const group = anisotropyGroups(light, groupRadii);
   const nGroups = groupRadii.length + 1;
@@ -212,7 +217,7 @@ export function buildFitProblem(spec: FitSpec, prepared: { table?: TabulatedTabl
   const by = pick(spec.y);
   const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
   const op = buildGridToBins({ grid, x: bx, y: by, psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
-  const model = engine === 'direct' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes, halo: spec.halo, group, sampledMbh: spec.mbhRange !== undefined }) : null;
+  const model = engine === 'direct' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes, halo: spec.halo, group, sampledMbh: spec.mbhRange !== undefined, align }) : null;
   const surrogate = engine === 'surrogate' ? surrogateBinnedModel(sur!, sg!, op, spec.lightSource) : null;
   let table: TabulatedTable | null = null;
   let tabulated: TabulatedModel | null = null;

@@ -50,6 +50,7 @@ import { renderFitPlots } from './fit-plots.ts';
 import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
 import { surrogateEvaluator } from './surrogate-evaluator.ts';
 import { selfCheck, selfCheckDraws, selfCheckWarning } from './self-check.ts';
+import { writeRunArtifacts } from '../report/index.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions, clipOutliers, type ClipResult } from './clip.ts';
 import { posteriorPredictive, ppcPositions } from './ppc.ts';
@@ -82,6 +83,8 @@ export interface FitOptions {
   exact?: boolean;
   /** Tabulated engine: interpolation tolerance, relative in V_rms^2 (default 1e-5). */
   tableTol?: number;
+  /** Velocity-ellipsoid alignment: cyl (default) or sph. */
+  align?: string;
   /** Anisotropy groups: increasing radii in arcsec, "R1[,R2..]" (one beta_z per group). */
   betaGroups?: string;
   /** Posterior draws the direct exact JAM re-evaluates after sampling (default 16; 0: none; direct engine: none). */
@@ -176,6 +179,7 @@ export interface FitConfig {
   /** The engine (src/engines/choose.ts). */
   engine: EngineName;
   table_tol: number | null;
+  align: 'cyl' | 'sph';
   beta_groups: number[] | null;
   mbh_range: [number, number] | null;
   self_check: number;
@@ -243,7 +247,8 @@ export function prepareFit(o: FitOptions): Prepared {
       if (!(betaGroups[r] > 0 && Number.isFinite(betaGroups[r]) && (r === 0 || betaGroups[r] > betaGroups[r - 1]))) throw new InputError('--beta-groups', `is '${o.betaGroups}'; give increasing radii in arcsec, > 0`);
     }
   }
-  const engine = chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0 });
+  const align = oneOf('--align', o.align, ['cyl', 'sph'] as const, 'cyl');
+  const engine = chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
   const tableTol = o.tableTol ?? null;
   if (tableTol !== null) {
     if (engine !== 'tabulated') throw new InputError('--table-tol', `applies to the tabulated engine, not ${engine}`);
@@ -358,6 +363,7 @@ export function prepareFit(o: FitOptions): Prepared {
     ...(betaGroups ? { betaGroups } : {}),
     ...(mbhRange ? { mbhRange } : {}),
     ...(tableTol !== null ? { tableTol } : {}),
+    ...(align !== 'cyl' ? { align } : {}),
     sersic: phot.kind === 'sersic' ? { n: phot.params.n, qobs: phot.params.qobs } : null,
     // Absent without a halo, so that a halo-less spec (and its fingerprint) is what it was before.
     ...(halo !== 'none' ? { halo } : {}),
@@ -402,6 +408,7 @@ export function prepareFit(o: FitOptions): Prepared {
     mbh,
     engine,
     table_tol: tableTol,
+    align,
     beta_groups: betaGroups,
     mbh_range: mbhRange,
     self_check: selfCheck,
@@ -447,7 +454,7 @@ export function prepareFit(o: FitOptions): Prepared {
   return { cfg, spec, problem, kin, good, warnings, dataLines, geometry: geo.report, goodIndex: good };
 }
 
-const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'table_tol', 'beta_groups', 'mbh_range', 'self_check', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
+const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'table_tol', 'align', 'beta_groups', 'mbh_range', 'self_check', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
 
 function checkResume(dir: string, cfg: FitConfig): boolean {
   const f = join(dir, 'config.json');
@@ -706,6 +713,11 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       say(`posterior ${name}: ${p.median.toPrecision(4)} (68%: ${p.lo68.toPrecision(4)}..${p.hi68.toPrecision(4)})`);
     }
     say(`chi2 ${summary.chi2.toFixed(1)} over ${summary.nbins} bins; tau ${summary.diagnostics.tau.map((t) => t.toFixed(1)).join(', ')}; discard ${summary.discard}; acceptance ${summary.diagnostics.acceptance.toFixed(3)}`);
+    // posterior.nc (ArviZ) and report.html, from the files written above (src/report).
+    flush();
+    const ta = performance.now();
+    const artifacts = await writeRunArtifacts(dir);
+    say(`wrote ${artifacts.map((f) => basename(f)).join(', ')} in ${((performance.now() - ta) / 1000).toFixed(1)} s`);
     const seconds = (performance.now() - t0) / 1000;
     say(`done in ${seconds.toFixed(1)} s`);
     flush();
