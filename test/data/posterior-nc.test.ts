@@ -2,7 +2,7 @@
  * posterior.nc (src/data/netcdf): written from a real (tiny) fit's run folder, opened by ArviZ
  * (arviz.from_netcdf, netCDF-C through the netCDF4 module): group and variable names, dims and
  * shapes, every value equal to chain.npy's post-burn-in draws, az.summary's R-hat and bulk ESS
- * equal to summary.json's (the tolerance of samplers' own ArviZ comparison is 1e-12; here 1e-8),
+ * equal to summary.json's to 1e-12 relative (the tolerance of samplers' own ArviZ comparison; measured: 1e-15),
  * and the TS reader reads the chain back and refuses a truncated copy with one line.
  * The ArviZ half is skipped, saying so, when python3 with arviz and netCDF4 is missing.
  */
@@ -71,7 +71,7 @@ test('ArviZ opens posterior.nc: names, dims, values, R-hat and ESS equal summary
   assert.deepEqual(o.dims, { chain: s.nwalkers, draw: s.nsteps - s.discard });
   for (const [k, d] of Object.entries(o.maxdiff)) assert.ok((d as number) <= (k === 'lp' ? 0 : 1e-15), `${k}: max difference ${d}`);
   s.chain_columns.forEach((c: string, i: number) => {
-    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-8 * Math.abs(b), `${c} ${what}: ArviZ ${a}, summary.json ${b}`);
+    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.abs(b), `${c} ${what}: ArviZ ${a}, summary.json ${b}`);
     close(o.rhat[i], s.diagnostics.rhat[i], 'R-hat');
     close(o.ess[i], s.diagnostics.ess[i], 'bulk ESS');
     close(o.ess_reported[i], s.diagnostics.ess[i], `bulk ESS of ${s.names[i]} (rank-based: units do not matter)`);
