@@ -20,6 +20,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   'tabulated-vs-direct': () => import('./tabulated-vs-direct.ts'),
   'vs-exact': () => import('./vs-exact.ts'),
   batch: () => import('./batch.ts'),
+  'batch-real': () => import('./batch-real.ts'),
 };
 /** Run only when named (minutes of exact JAM). */
 const ON_REQUEST = new Set(['vs-exact', 'tabulated-vs-direct']);
