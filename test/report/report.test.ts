@@ -5,7 +5,7 @@
  * a folder that is not a run or a survey is refused with one line, exit 2).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -101,6 +101,13 @@ test('jamfit report <run> writes report.html and posterior.nc; a wrong folder ex
   r = await runCli(['report', join(tmp, 'sv')]);
   assert.equal(r.code, 0, r.err);
   assert.ok(existsSync(join(tmp, 'sv', 'summary.html')));
+  // --runs: and every finished galaxy's report.
+  cpSync(run, join(tmp, 'sv', 'gal-00001'), { recursive: true });
+  rmSync(join(tmp, 'sv', 'gal-00001', 'report.html'));
+  r = await runCli(['report', join(tmp, 'sv'), '--runs']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /in 1 galaxy folders/);
+  assert.ok(existsSync(join(tmp, 'sv', 'gal-00001', 'report.html')));
   // A run folder whose summary.json is broken: one line naming it.
   const broken = join(tmp, 'broken');
   mkdirSync(broken);
