@@ -19,7 +19,7 @@ import { readNpy } from '../../samplers/backends/npy.ts';
 import { Rng } from '../../samplers/rng.ts';
 import type { FitSummary, Interval } from '../run/fit-summary.ts';
 import type { MockTruthFile } from '../run/mock.ts';
-import { VALIDATE_COLUMNS, type MockDraw } from './draw.ts';
+import type { MockDraw } from './draw.ts';
 import { rankAmong } from './sbc.ts';
 import { referencePoint, tarpCredibility } from './tarp.ts';
 
@@ -87,10 +87,11 @@ export function calibrationRecord(draw: MockDraw, seed: number, mockDir: string,
   const config = readJson<{ engine: string }>(join(runDir, 'config.json'));
   const truthFile = readJson<MockTruthFile>(join(mockDir, 'truth.json'));
   const columns = summary.chain_columns;
-  // The calibrated parameters come first; nuisance columns after them (the default fit's
-  // log10_f_sys, whose truth is 0 in these mocks) are sampled but not calibrated.
-  const nd = VALIDATE_COLUMNS.length;
-  if (JSON.stringify(columns.slice(0, nd)) !== JSON.stringify(VALIDATE_COLUMNS)) throw new InputError(join(runDir, 'summary.json'), `has columns ${columns.join(', ')}, not ${VALIDATE_COLUMNS.join(', ')} first; remove this mock's folder and run again`);
+  // The calibrated parameters (the draw's columns, which depend on the mass model) come first;
+  // nuisance columns after them (the default fit's log10_f_sys, whose truth is 0 in these mocks)
+  // are sampled but not calibrated.
+  const nd = draw.columns.length;
+  if (JSON.stringify(columns.slice(0, nd)) !== JSON.stringify(draw.columns)) throw new InputError(join(runDir, 'summary.json'), `has columns ${columns.join(', ')}, not ${draw.columns.join(', ')} first; remove this mock's folder and run again`);
   const ndimChain = columns.length;
   const ndim = nd;
   const { nsteps, nwalkers, discard } = summary;

@@ -6,9 +6,11 @@
  * issue's target: coverage within 3 binomial sd of nominal and ranks consistent with uniform
  * (chi^2 and KS p > 0.01) for every parameter, over at least 400 mocks.
  *
- * Parameters go by summary.json's names (beta_z, q_m, inc_deg, ml); ranks, PITs and TARP do not
- * change under the monotone log10, and the RMS error of M/L is in log10 M/L (dex), the space the
- * sampler and the prior (log-uniform) use, where an error means the same at every M/L.
+ * Parameters are the records' columns (they depend on the mass model: beta_z, q_m, inc_deg,
+ * log10_ml for qm, no q_m for light), named as in summary.json (ml, not log10_ml); ranks, PITs
+ * and TARP do not change under the monotone log10, and the RMS error of M/L is in log10 M/L
+ * (dex), the space the sampler and the prior (log-uniform) use, where an error means the same at
+ * every M/L.
  */
 import { InputError } from '../../core/errors.ts';
 import { rmsError } from './accuracy.ts';

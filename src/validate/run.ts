@@ -1,7 +1,10 @@
 /**
  * `jamfit validate`: N mock galaxies with truths from the prior (src/validate/draw.ts), their
  * mocks from the exact JAM (src/run/mock.ts), a fit of each (src/run/fit.ts, figures off), and
- * the calibration report (src/validate/report.ts) with its two figures.
+ * the calibration report (src/validate/report.ts) with its two figures. `--mass-model` (qm by
+ * default, or light: mass follows light) sets the mocks' model, the fits' model and the
+ * calibrated columns (draw.ts validateColumns); `--engine` / `--exact` pick the fits' engine
+ * (src/engines/choose.ts), resolved once before anything is written.
  *
  * Folder (DIR = --out):
  *   validate.json           the options every mock shares (a resume with others is refused);
@@ -21,12 +24,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
+import { chooseEngine } from '../engines/choose.ts';
+import type { EngineName } from '../engines/names.ts';
 import { coverageTarpSvg, rankHistogramsSvg } from '../plots/calibration.ts';
 import { svgToPng } from '../plots/png.ts';
 import { runFit } from '../run/fit.ts';
 import { runMock, type MockTruthFile } from '../run/mock.ts';
 import { version } from '../version.ts';
-import { drawMock, priorSd, VALIDATE_COLUMNS, VALIDATE_SETUP, type MockDraw } from './draw.ts';
+import { drawMock, priorSd, validateColumns, VALIDATE_MASS_MODELS, VALIDATE_SETUP, type MockDraw, type ValidateMassModel } from './draw.ts';
 import { calibrationRecord, type CalibrationRecord } from './record.ts';
 import { calibrationReport, type CalibrationReport } from './report.ts';
 
@@ -37,6 +42,10 @@ export interface ValidateOptions {
   walkers?: number;
   steps?: number;
   maxSteps?: number;
+  /** Mass model of the mocks and the fits: 'qm' (default) or 'light'. */
+  massModel?: string;
+  /** The fits' engine: auto (default), surrogate, tabulated or direct (src/engines/choose.ts). */
+  engine?: string;
   exact?: boolean;
   /** L, posterior draws per mock for the ranks and TARP (default 99). */
   draws?: number;
@@ -68,6 +77,9 @@ interface ValidateConfig {
   walkers: number;
   steps: number | null;
   max_steps: number;
+  mass_model: ValidateMassModel;
+  /** The fits' engine as resolved from --engine / --exact for this mass model. */
+  engine: EngineName;
   exact: boolean;
   draws: number;
   setup: typeof VALIDATE_SETUP;
@@ -77,6 +89,17 @@ function int(name: string, v: number | undefined, dflt: number | undefined, min:
   if (v === undefined) return dflt;
   if (!(Number.isSafeInteger(v) && v >= min)) throw new InputError(name, `is ${v}; give an integer >= ${min}`);
   return v;
+}
+
+/**
+ * What a validate.json written before a key existed meant by its absence: the qm mass model, and
+ * the engine its `exact` chose then (the direct exact JAM, or the surrogate).
+ */
+function legacyValue(old: Record<string, unknown>, k: keyof ValidateConfig): unknown {
+  if (k in old) return old[k];
+  if (k === 'mass_model') return 'qm';
+  if (k === 'engine') return old.exact === true ? 'direct' : 'surrogate';
+  return undefined;
 }
 
 function checkConfig(dir: string, cfg: ValidateConfig): void {
@@ -89,8 +112,9 @@ function checkConfig(dir: string, cfg: ValidateConfig): void {
     throw new InputError(f, 'is not valid JSON; remove the folder or choose another --out');
   }
   for (const k of Object.keys(cfg) as (keyof ValidateConfig)[]) {
-    if (JSON.stringify(old[k]) !== JSON.stringify(cfg[k])) {
-      throw new InputError(f, `this folder was started with other options: ${k} was ${JSON.stringify(old[k])}, now ${JSON.stringify(cfg[k])}; use the same options (any --n) or choose another --out`);
+    const was = legacyValue(old, k);
+    if (JSON.stringify(was) !== JSON.stringify(cfg[k])) {
+      throw new InputError(f, `this folder was started with other options: ${k} was ${JSON.stringify(was)}, now ${JSON.stringify(cfg[k])}; use the same options (any --n) or choose another --out`);
     }
   }
 }
@@ -98,7 +122,8 @@ function checkConfig(dir: string, cfg: ValidateConfig): void {
 /** Makes mock k's files (unless truth.json shows they exist and belong to this draw). */
 function makeMock(draw: MockDraw, mockDir: string): void {
   const truthPath = join(mockDir, 'truth.json');
-  const params = { beta_z: draw.truth[0], q_m: draw.truth[1], inc_deg: draw.truth[2], ml: 10 ** draw.truth[3] };
+  // truth.json's parameters: the columns in summary.json's names (ml, not log10_ml), in order.
+  const params: Record<string, number> = Object.fromEntries(draw.columns.map((c, d) => (c === 'log10_ml' ? ['ml', 10 ** draw.truth[d]] : [c, draw.truth[d]])));
   if (existsSync(truthPath)) {
     let t: MockTruthFile;
     try {
@@ -114,9 +139,9 @@ function makeMock(draw: MockDraw, mockDir: string): void {
   writeFileAtomic(phot, JSON.stringify({ sersic: draw.sersic }, null, 2) + '\n');
   runMock({
     photometry: phot,
-    massModel: 'qm',
+    massModel: draw.massModel,
     betaZ: params.beta_z,
-    qM: params.q_m,
+    qM: params.q_m, // undefined for 'light' (no q_M)
     incDeg: params.inc_deg,
     ml: params.ml,
     distance: VALIDATE_SETUP.distance_mpc,
@@ -146,7 +171,14 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   const n = int('--n', o.n, undefined, 1);
   if (n === undefined) throw new InputError('--n', 'missing; give the number of mock galaxies, e.g. --n 400');
   const seed = int('--seed', o.seed, 1, 0)!;
-  const walkers = int('--walkers', o.walkers, 32, 2 * (VALIDATE_COLUMNS.length + 1))!; // + f_sys, which the default fit samples
+  const massModel = o.massModel ?? 'qm';
+  if (!(VALIDATE_MASS_MODELS as readonly string[]).includes(massModel)) throw new InputError('--mass-model', `is '${massModel}'; use ${VALIDATE_MASS_MODELS.join(' or ')}`);
+  const mm = massModel as ValidateMassModel;
+  // The fits' engine, for every mock alike (no halo, black hole or anisotropy groups): refused
+  // here, before anything is written, when it cannot fit this mass model.
+  const engine = chooseEngine(o.engine, o.exact === true, { massModel: mm, halo: 'none', blackHole: false, groups: false });
+  const columns = validateColumns(mm);
+  const walkers = int('--walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
   const steps = int('--steps', o.steps, undefined, 10) ?? null;
   const maxSteps = int('--max-steps', o.maxSteps, 20000, 100)!;
   const L = int('--draws', o.draws, 99, 1)!;
@@ -158,7 +190,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   if (!o.out) throw new InputError('--out', 'missing; give the validation folder, e.g. --out runs/validate');
   const dir = o.out;
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('--out', `${dir} is a file; give a folder (created if missing)`);
-  const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
+  const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, mass_model: mm, engine, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
   checkConfig(dir, cfg);
   writeFileAtomic(join(dir, 'validate.json'), JSON.stringify(cfg, null, 2) + '\n');
 
@@ -173,7 +205,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
       records.push(old);
       continue;
     }
-    const draw = drawMock(seed, k);
+    const draw = drawMock(seed, k, mm);
     const mockDir = join(kdir, 'mock');
     const runDir = join(kdir, 'fit');
     makeMock(draw, mockDir);
@@ -185,7 +217,8 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
         distance: VALIDATE_SETUP.distance_mpc,
         psfSigma: String(VALIDATE_SETUP.psf_sigma_arcsec),
         pixsize: VALIDATE_SETUP.pixsize_arcsec,
-        massModel: 'qm',
+        massModel: mm,
+        engine,
         exact: o.exact,
         seed: draw.fitSeed,
         walkers,
@@ -211,9 +244,9 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
     io.out(`mock ${k + 1}/${n}: ${rec.nbins} bins, ${r.summary.nsteps} steps, ${r.seconds.toFixed(1)} s; ranks ${rec.ranks.join(' ')} of ${L}`);
   }
 
-  const report = calibrationReport(records, priorSd(), rankBins);
+  const report = calibrationReport(records, priorSd(undefined, mm), rankBins);
   const names = report.parameters;
-  const title = `jamfit validate: ${n} mocks (seed ${seed}, ${report.engines.join('/')} engine, ${walkers} walkers, ${steps ?? 'auto'} steps)`;
+  const title = `jamfit validate: ${n} mocks (seed ${seed}, mass model ${mm}, ${report.engines.join('/')} engine, ${walkers} walkers, ${steps ?? 'auto'} steps)`;
   const rankSvg = rankHistogramsSvg(names.map((name) => ({ name, ...report.calibration[name].sbc })), `Rank histograms, L = ${L}: ${title}`);
   const calSvg = coverageTarpSvg(
     {
