@@ -38,3 +38,12 @@ export { vrms2DirectSph, sphGridFor, type SphOptions } from './jam/sph-los.ts';
 export { vlosDirect, firstMomentGridFor } from './jam/first-moment.ts';
 export { jamVlos } from './jam/first-moment-jam.ts';
 export { buildGridToBinsOdd } from './operator/grid-to-bins-odd.ts';
+
+// Engines and the fit without the CLI: a problem (likelihood + prior + posterior) from a
+// JSON-serialisable spec for any engine, the tabulated engine on its own, and whole fits.
+export { ENGINE_NAMES, type EngineName } from './engines/names.ts';
+export { chooseEngine, exactEngineFor, type EngineNeeds } from './engines/choose.ts';
+export { buildTabulatedTable, tabulatedBinnedModel, type TabulatedSpec, type TabulatedTable, type TabulatedModel } from './engines/tabulated/model.ts';
+export { buildFitProblem, anisotropyGroups, type FitProblem, type FitSpec } from './run/fit-problem.ts';
+export { runFit, prepareFit, type FitOptions, type FitOutcome } from './run/fit.ts';
+export { selfCheck, selfCheckDraws, type SelfCheck } from './run/self-check.ts';

@@ -27,23 +27,23 @@
  * bins, set by the outlier clipping, src/run/clip.ts) are left out of the likelihood but keep
  * their model, so the clipping and the posterior predictive check see their residuals.
  */
-import { newGridParams } from '../../likelihoods/grid-model.ts';
-import { InputError } from '../../core/errors.ts';
-import { exactJamGridModel, type GridModel, type GridParams, type MassModel } from '../../likelihoods/grid-model.ts';
-import { EXACT_LIMITS, fitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
 import { createHash } from 'node:crypto';
-import { buildTabulatedTable, tabulatedBinnedModel, type TabulatedModel, type TabulatedSpec, type TabulatedTable } from '../engines/tabulated/model.ts';
-import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
+import { InputError } from '../../core/errors.ts';
+import { newGridParams, type GridModel, type GridParams, type MassModel } from '../../likelihoods/grid-model.ts';
+import { fitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
 import { logPosterior, type LogDensity } from '../../likelihoods/posterior.ts';
 import { binnedLikelihood, gridLikelihood, type GridLikelihood, type MlMode } from '../../likelihoods/vrms-grid.ts';
-import { surrogateBinnedModel, type SurrogateBinnedModel } from '../../likelihoods/surrogate-model.ts';
-import { surrogateGalaxy, surrogateGridArcsec } from '../surrogate/galaxy.ts';
-import { loadSurrogate, SHIPPED_DIR, type Surrogate } from '../surrogate/model-files.ts';
+import type { SurrogateBinnedModel } from '../../likelihoods/surrogate-model.ts';
 import { noiseModel, withNoisePrior, type LikelihoodKind, type NoiseModel, type NoisePrior, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkVrmsData } from '../../likelihoods/vrms-gaussian.ts';
-import { integrationPolarGrid, pointsMedianQ, pointsPolarGrid } from '../jam/jam.ts';
-import { buildGridToBins, checkPoints, defaultStep, type GridToBins } from '../operator/grid-to-bins.ts';
-import { outsidePolarGrid, type PolarGrid } from '../operator/polar-grid.ts';
+import type { Engine, EngineContext, EngineGalaxy } from '../engines/engine.ts';
+import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
+import { ENGINES } from '../engines/registry.ts';
+import { surrogateEngine } from '../engines/surrogate.ts';
+import { tabulatedEngine } from '../engines/tabulated/engine.ts';
+import type { TabulatedTable } from '../engines/tabulated/model.ts';
+import { buildGridToBins, checkPoints, type GridToBins } from '../operator/grid-to-bins.ts';
+import type { PolarGrid } from '../operator/polar-grid.ts';
 import { checkPsf, type Psf } from '../operator/psf.ts';
 import type { HaloKind } from '../photometry/halo.ts';
 import { checkMge } from '../photometry/mge.ts';
@@ -121,6 +121,8 @@ export interface FitProblem {
   engine: EngineName;
   /** The tabulated engine's table (null with the other engines). */
   table: TabulatedTable | null;
+  /** The engine's per-galaxy preparation (the table, the CNN reading; null for direct). */
+  prepared: unknown;
   /** The surrogate's binned model (null with the exact JAM): the batched evaluator drives it. */
   surrogate: SurrogateBinnedModel | null;
   /** One line naming the model, for logs. */
@@ -143,27 +145,21 @@ export interface FitProblem {
  * Builds the problem; validates the spec (bins, light, PSF, priors). Pure and deterministic.
  * @throws InputError naming the option, file or bin.
  */
-export function buildFitProblem(spec: FitSpec, prepared: { table?: TabulatedTable; onTableProgress?: (done: number, planned: number) => void } = {}): FitProblem {
+export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProblem {
   checkPoints(spec.x, spec.y);
   checkVrmsData(spec.vrms, spec.err, spec.source); // checks before anything is built on them
   const light = checkMge(spec.light, spec.lightSource);
   const psf = spec.psf ? checkPsf(spec.psf) : null;
   const pixsize = spec.pixsize;
-  if (!(typeof pixsize === 'number' && Number.isFinite(pixsize) && pixsize >= 0)) throw new InputError('--pixsize', `is ${pixsize}; give the pixel side in arcsec, >= 0`);
-  const engine: EngineName = spec.engine === undefined || spec.engine === 'exact' ? 'direct' : spec.engine;
-  if (!ENGINE_NAMES.includes(engine)) throw new InputError('engine', `is ${JSON.stringify(spec.engine)}; use ${ENGINE_NAMES.join(', ')}`);
-  const exactEngine = engine !== 'surrogate';
-  const align = spec.align ?? 'cyl';
-  if (align !== 'cyl' && align !== 'sph') throw new InputError('align', `is ${JSON.stringify(spec.align)}; use cyl or sph`);
-  if (align === 'sph' && engine !== 'direct') throw new InputError('align', `sph is computed by the direct engine only (the ${engine} engine is cylindrically aligned)`);
+  if (!(typeof pixsize === 'number' && Number.isFinite(pixsize) && pixsize >= 0)) throw new InputError('pixsize', `is ${pixsize}; give the pixel side in arcsec, >= 0`);
+  const engine = opts.engine ?? engineOf(spec);
   const groupRadii = spec.betaGroups ?? [];
   const group = anisotropyGroups(light, groupRadii);
-  const nGroups = groupRadii.length + 1;
-  if (!exactEngine && nGroups > 1) throw new InputError('beta_groups', 'the surrogate has one beta_z; use an exact engine (tabulated or direct)');
-  if (!exactEngine && spec.mbhRange) throw new InputError('mbh_range', 'the surrogate has no black hole; use an exact engine (tabulated or direct)');
+  const galaxy: EngineGalaxy = { spec, light, psf, pixsize, group, nGroups: groupRadii.length + 1 };
+  engine.check(galaxy);
   const basePrior = fitPrior({
-    limits: exactEngine ? EXACT_LIMITS : undefined,
-    betaGroups: nGroups,
+    limits: engine.limits,
+    betaGroups: galaxy.nGroups,
     log10Mbh: spec.mbhRange,
     massModel: spec.massModel,
     mlMode: spec.mlMode,
@@ -180,65 +176,22 @@ export function buildFitProblem(spec: FitSpec, prepared: { table?: TabulatedTabl
     gamma: spec.ranges.gamma,
   });
   const integrate = psf !== null || pixsize > 0;
-  let grid: PolarGrid;
-  let excluded: number[] = [];
-  let sg: ReturnType<typeof surrogateGalaxy> | null = null;
-  let sur: Surrogate | null = null;
-  if (engine === 'surrogate') {
-    if (spec.massModel !== 'qm') throw new InputError('mass_model', `${spec.massModel} is not what the surrogate was trained on (qm: the light with q' -> q_M); use an exact engine`);
-    if (spec.mbh > 0) throw new InputError('mbh', 'the surrogate has no black hole; use an exact engine');
-    sur = cachedSurrogate(spec.surrogateDir ?? SHIPPED_DIR);
-    sg = surrogateGalaxy(sur, light, spec.sersic ?? null, spec.distanceMpc, spec.lightSource);
-    // The surrogate's grid is fixed in R_e (0.02..4 R_e): bins beyond its outer ring are
-    // excluded. Inside the inner ring: with a PSF or pixel a bin's value is an integral over its
-    // footprint, whose few points inside 0.02 R_e take the innermost ring (a negligible part of
-    // the weight for any PSF wider than 0.02 R_e), so it is kept; without them the bin is a
-    // point value the grid does not reach, and it is excluded, like the exact grid's centre bins.
-    grid = surrogateGridArcsec(sur, sg.reArcsec);
-    const rMax = Math.exp(grid.lnRad[grid.lnRad.length - 1]);
-    excluded = integrate ? outsidePolarGrid(grid, spec.x, spec.y).filter((i) => Math.hypot(spec.x[i], spec.y[i]) > rMax) : outsidePolarGrid(grid, spec.x, spec.y);
-    if (excluded.length === spec.x.length) throw new InputError(spec.source, `every bin lies outside the surrogate's grid (${sur.manifest.grid.rMin}..${sur.manifest.grid.rMax} R_e, R_e = ${sg.reArcsec.toPrecision(4)}"); check the units (arcsec) or fit with --exact`);
-  } else {
-    const qMed = pointsMedianQ(light, spec.x);
-    if (integrate) {
-      grid = integrationPolarGrid(qMed, spec.x, spec.y, psf, pixsize, defaultStep(psf, pixsize), 40, 19);
-    } else {
-      excluded = spec.x.map((_, i) => i).filter((i) => spec.x[i] === 0 && spec.y[i] === 0);
-      if (excluded.length === spec.x.length) throw new InputError(spec.source, 'every bin lies at the centre; give bins off the centre');
-      grid = pointsPolarGrid(qMed, spec.x, spec.y, 20, 10);
-      // Only centre bins lie inside the innermost ring of this grid (it starts at r_min / sqrt 2).
-      excluded = outsidePolarGrid(grid, spec.x, spec.y);
-    }
-  }
+  const { grid, excluded } = engine.grid(galaxy);
   const ex = new Set(excluded);
   const used = spec.x.map((_, i) => i).filter((i) => !ex.has(i));
   const pick = (a: number[]) => used.map((i) => a[i]);
-  const bx = pick(spec.x);
-  const by = pick(spec.y);
   const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
-  const op = buildGridToBins({ grid, x: bx, y: by, psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
-  const model = engine === 'direct' ? exactJamGridModel({ light, massModel: spec.massModel, distanceMpc: spec.distanceMpc, mbh: spec.mbh, grid, nodes: spec.nodes, halo: spec.halo, group, sampledMbh: spec.mbhRange !== undefined, align }) : null;
-  const surrogate = engine === 'surrogate' ? surrogateBinnedModel(sur!, sg!, op, spec.lightSource) : null;
-  let table: TabulatedTable | null = null;
-  let tabulated: TabulatedModel | null = null;
-  if (engine === 'tabulated') {
-    if (spec.massModel !== 'light') throw new InputError('mass_model', `${spec.massModel}: the tabulated engine tabulates mass-follows-light models (light); use the direct engine for qm`);
-    const iInc = basePrior.names.indexOf('inc_deg');
-    const iBeta = 0;
-    const ts: TabulatedSpec = {
-      light, distanceMpc: spec.distanceMpc, grid, op, group, nGroups, mbh: spec.mbh, sampledMbh: spec.mbhRange !== undefined, halo: spec.halo ?? 'none',
-      incRange: [basePrior.lo[iInc], basePrior.hi[iInc]], betaRange: [basePrior.lo[iBeta], basePrior.hi[iBeta]], tol: spec.tableTol, nodes: spec.nodes,
-    };
-    table = prepared.table ?? cachedTable(spec, ts, prepared.onTableProgress);
-    tabulated = tabulatedBinnedModel(ts, table);
-  }
+  const op = buildGridToBins({ grid, x: pick(spec.x), y: pick(spec.y), psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
+  const ctx: EngineContext = { ...galaxy, grid, op, prior: basePrior };
+  const prepared = opts.prepared !== undefined ? opts.prepared : preparedFor(engine, ctx, opts.onProgress);
+  const em = engine.model(ctx, prepared);
   const clip = new Set(spec.clipped ?? []);
   for (const i of clip) if (!(Number.isInteger(i) && i >= 0 && i < spec.x.length)) throw new InputError('clipped', `bin index ${i} is outside 0..${spec.x.length - 1}`);
   const active = used.map((_, k) => k).filter((k) => !clip.has(used[k]));
-  if (active.length === 0) throw new InputError('--clip', `clipping left no bin in the likelihood (all ${used.length} are beyond the threshold); raise --clip`);
+  if (active.length === 0) throw new InputError('clip', `clipping left no bin in the likelihood (all ${used.length} are beyond the threshold); raise the threshold`);
   const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, active.length);
   const prior = withNoisePrior(basePrior, noise);
-  const like = model ? gridLikelihood(data, op, model, spec.mlMode, { noise, active }) : binnedLikelihood(data, (tabulated ?? surrogate)!, spec.mlMode, { noise, active });
+  const like = em.kind === 'grid' ? gridLikelihood(data, op, em.model, spec.mlMode, { noise, active }) : binnedLikelihood(data, em.model, spec.mlMode, { noise, active });
   const p: GridParams = newGridParams();
   const logLike: LogDensity = (x, blob) => {
     const r = like.evaluate(prior.unpack(x, p), prior.noiseValue(x));
@@ -246,7 +199,52 @@ export function buildFitProblem(spec: FitSpec, prepared: { table?: TabulatedTabl
     blob[1] = r.ml;
     return r.logL;
   };
-  return { spec, names: prior.names, prior, grid, op, model, engine, table, surrogate, modelLabel: (model ?? tabulated ?? surrogate)!.label, like, noise, excluded, used, active, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'] };
+  return {
+    spec, names: prior.names, prior, grid, op, engine: engine.name as EngineName, prepared,
+    model: em.kind === 'grid' ? em.model : null,
+    table: engine === tabulatedEngine ? (prepared as TabulatedTable) : null,
+    surrogate: engine === surrogateEngine ? (em.model as SurrogateBinnedModel) : null,
+    modelLabel: em.model.label, like, noise, excluded, used, active, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'],
+  };
+}
+
+export interface BuildOptions {
+  /** The engine (default: the built-in one spec.engine names); any Engine object works. */
+  engine?: Engine<any>;
+  /** The engine's preparation, when the caller has it (read back from a run folder). */
+  prepared?: unknown;
+  /** Progress of the preparation (done, planned). */
+  onProgress?: (done: number, planned: number) => void;
+}
+
+/** The built-in engine a spec names ('exact' and absent mean direct). */
+export function engineOf(spec: FitSpec): Engine<any> {
+  const name = spec.engine === undefined || spec.engine === 'exact' ? 'direct' : spec.engine;
+  const e = (ENGINES as Record<string, Engine<any>>)[name];
+  if (!e) throw new InputError('engine', `is ${JSON.stringify(spec.engine)}; use ${ENGINE_NAMES.join(', ')}`);
+  return e;
+}
+
+/** sha256 of an engine's fingerprint of a spec (what its preparation depends on), or null. */
+export function preparationFingerprint(engine: Engine<any>, spec: FitSpec): string | null {
+  const f = engine.fingerprint(spec);
+  return f === null ? null : createHash('sha256').update(JSON.stringify([engine.name, f])).digest('hex');
+}
+
+const preparations = new Map<string, unknown>();
+
+/** An engine's preparation, once per process per fingerprint (clipping rounds rebuild the problem, not the table). */
+function preparedFor(engine: Engine<any>, ctx: EngineContext, onProgress?: (done: number, planned: number) => void): unknown {
+  const key = preparationFingerprint(engine, ctx.spec);
+  if (key === null) return engine.prepare(ctx, onProgress);
+  if (!preparations.has(key)) preparations.set(key, engine.prepare(ctx, onProgress));
+  return preparations.get(key);
+}
+
+/** Registers a preparation made (or read back) elsewhere under its spec's fingerprint. */
+export function rememberPreparation(engine: Engine<any>, spec: FitSpec, prepared: unknown): void {
+  const key = preparationFingerprint(engine, spec);
+  if (key !== null) preparations.set(key, prepared);
 }
 
 /**
@@ -270,38 +268,4 @@ export function anisotropyGroups(light: { sigma: ArrayLike<number> }, radii: rea
   return group;
 }
 
-/** The fingerprint of everything a tabulated table depends on (not the noise model or clipping). */
-export function tableFingerprint(spec: FitSpec): string {
-  const { x, y, light, distanceMpc, psf, pixsize, massModel, mbh, halo, nodes, betaGroups, mbhRange, tableTol, ranges, incPrior } = spec;
-  return createHash('sha256').update(JSON.stringify({ v: 1, x, y, light, distanceMpc, psf, pixsize, massModel, mbh, halo, nodes, betaGroups, mbhRange, tableTol, inc: ranges.inc_deg, beta: ranges.beta_z, incPrior })).digest('hex');
-}
-
-const tables = new Map<string, TabulatedTable>();
-
-/** A table built once per process per fingerprint (clipping rounds rebuild the problem, not the table). */
-function cachedTable(spec: FitSpec, ts: TabulatedSpec, onProgress?: (done: number, planned: number) => void): TabulatedTable {
-  const key = tableFingerprint(spec);
-  let t = tables.get(key);
-  if (!t) {
-    t = buildTabulatedTable(ts, onProgress);
-    tables.set(key, t);
-  }
-  return t;
-}
-
-/** Registers a table built (or read back) elsewhere under its spec's fingerprint. */
-export function rememberTable(spec: FitSpec, t: TabulatedTable): void {
-  tables.set(tableFingerprint(spec), t);
-}
-
-const surrogates = new Map<string, Surrogate>();
-
-/** The surrogate of a model folder, loaded (and its SHA-256 checked) once per process. */
-export function cachedSurrogate(dir: string): Surrogate {
-  let s = surrogates.get(dir);
-  if (!s) {
-    s = loadSurrogate(dir);
-    surrogates.set(dir, s);
-  }
-  return s;
-}
+export { cachedSurrogate } from '../engines/surrogate.ts';

@@ -31,7 +31,7 @@ import type { IncPrior } from '../../likelihoods/fit-prior.ts';
 import { chooseEngine } from '../engines/choose.ts';
 import type { EngineName } from '../engines/names.ts';
 import { prepareProgress } from '../engines/progress.ts';
-import { readTable, writeTable } from '../engines/tabulated/store.ts';
+import { ENGINES } from '../engines/registry.ts';
 import type { MlMode } from '../../likelihoods/vrms-grid.ts';
 import { DiskBackend } from '../../samplers/backends/disk.ts';
 import { EnsembleSampler } from '../../samplers/ensemble.ts';
@@ -45,7 +45,7 @@ import { readPhotometry } from '../data/photometry.ts';
 import { mgeHalfLight } from '../photometry/half-light.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
 import { version } from '../version.ts';
-import { buildFitProblem, rememberTable, tableFingerprint, type FitProblem, type FitSpec } from './fit-problem.ts';
+import { buildFitProblem, preparationFingerprint, rememberPreparation, type FitProblem, type FitSpec } from './fit-problem.ts';
 import { renderFitPlots } from './fit-plots.ts';
 import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
 import { surrogateEvaluator } from './surrogate-evaluator.ts';
@@ -374,14 +374,16 @@ export function prepareFit(o: FitOptions): Prepared {
   };
   // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
-  const tableFp = engine === 'tabulated' ? tableFingerprint(spec) : null;
-  const stored = tableFp ? readTable(o.out, tableFp) : null;
-  if (stored) rememberTable(spec, stored);
-  const bar = tableFp && !stored ? prepareProgress('tabulating', o.progress ?? true) : null;
+  // The same for any engine whose preparation has a store (src/engines/engine.ts).
+  const eng = ENGINES[engine];
+  const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;
+  const stored = prepFp ? eng.store!.read(o.out, prepFp) : null;
+  if (stored) rememberPreparation(eng, spec, stored);
+  const bar = prepFp && !stored ? prepareProgress(engine === 'tabulated' ? 'tabulating' : 'preparing', o.progress ?? true) : null;
   const tb = performance.now();
   let problem: FitProblem;
   try {
-    problem = buildFitProblem(spec, { onTableProgress: bar ? (d, p) => bar.update(d, p) : undefined });
+    problem = buildFitProblem(spec, { onProgress: bar ? (d, p) => bar.update(d, p) : undefined });
   } finally {
     bar?.stop();
   }
@@ -523,7 +525,9 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     io.err(`jamfit fit: warning: ${w}`);
   }
   if (!resuming) writeFileAtomic(join(dir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
-  if (problem.table && readTable(dir, tableFingerprint(spec)) === null) writeTable(dir, tableFingerprint(spec), problem.table);
+  const eng = ENGINES[problem.engine];
+  const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;
+  if (prepFp && eng.store!.read(dir, prepFp) === null) eng.store!.write(dir, prepFp, problem.prepared);
   flush();
 
   // Outlier clipping: fixes the bins the sampler's likelihood leaves out (deterministic, so a

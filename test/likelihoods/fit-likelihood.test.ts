@@ -111,10 +111,10 @@ test('prior: cos i < every q\' (light and q_M), beta_z < 0.7 eps_intr of the lig
   for (let k = 0; k < N; k++) mc += Math.cos((iso.draw(rng)[1] * Math.PI) / 180);
   // Uniform cos i on [0, 0.6]: mean 0.3, sd of the mean 0.6/sqrt(12 N) = 0.0027; 4 sd.
   assert.ok(Math.abs(mc / N - 0.3) < 0.011, `mean cos i ${mc / N}`);
-  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, incDeg: [30, 90] }), /--inc-range: \[30, 90\] leaves the training domain/);
+  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, incDeg: [30, 90] }), /--inc-range: \[30, 90\] leaves the surrogate's training domain/);
   assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, betaZ: [0, 0.6] }), /--beta-range/);
   assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, ml: [0, 5] }), /--ml-range.*> 0/);
-  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: { surf: [1], sigma: [1], qobs: [0.3] }, lightSource: 'flat.csv' }), /^InputError: flat.csv: .*flatter than the training domain/);
+  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: { surf: [1], sigma: [1], qobs: [0.3] }, lightSource: 'flat.csv' }), /^InputError: flat.csv: .*flatter than the surrogate's training domain/);
 });
 
 test('a fixed black hole is not scaled by M/L: V_rms^2(BH + stars) - V_rms^2(stars) is the same at M/L 1 and 3', () => {

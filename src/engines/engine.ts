@@ -1,0 +1,59 @@
+/**
+ * The engine interface: where a fit's V_rms^2 come from. An engine is one object (the surrogate,
+ * the tabulated exact JAM, the direct exact JAM, or one a library user writes) that
+ *  - states what it can model (`check`: a one-line InputError naming the spec field otherwise)
+ *    and the prior limits it supports (`limits`: the surrogate's training domain, or physics);
+ *  - chooses the node grid its values live on (`grid`; the likelihood's operator W is built on it);
+ *  - prepares the galaxy once (`prepare`: the CNN pass, the table build), a result the fit caches
+ *    by `fingerprint` (in memory across clipping rounds, and in the run folder where `store`
+ *    says how, so that a killed fit resumes without preparing again);
+ *  - gives the model the likelihood evaluates: grid values (W applied by the likelihood) or binned
+ *    values (W applied inside, as the surrogate's fused network and the tabulated maps do).
+ * buildFitProblem (src/run/fit-problem.ts) drives these steps in this order for every engine.
+ */
+import type { TrainingDomain } from '../surrogate/domain.ts';
+import type { PolarGrid } from '../operator/polar-grid.ts';
+import type { GridToBins } from '../operator/grid-to-bins.ts';
+import type { CheckedPsf } from '../operator/psf.ts';
+import type { FitPrior } from '../../likelihoods/fit-prior.ts';
+import type { GridModel } from '../../likelihoods/grid-model.ts';
+import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
+import type { FitSpec } from '../run/fit-problem.ts';
+
+/** What every engine is given about the galaxy (checked inputs). */
+export interface EngineGalaxy {
+  spec: FitSpec;
+  light: { surf: Float64Array; sigma: Float64Array; qobs: Float64Array };
+  psf: CheckedPsf | null;
+  pixsize: number;
+  /** Anisotropy group of each luminous Gaussian (0..nGroups-1). */
+  group: Int32Array;
+  nGroups: number;
+}
+
+/** The galaxy with its grid, operator and (noise-free) prior: what prepare and model see. */
+export interface EngineContext extends EngineGalaxy {
+  grid: PolarGrid;
+  op: GridToBins;
+  prior: FitPrior;
+}
+
+/** The likelihood's model: grid values, or binned values. */
+export type EngineModel = { kind: 'grid'; model: GridModel } | { kind: 'binned'; model: BinnedModel & { readonly label: string } };
+
+export interface Engine<P = unknown> {
+  readonly name: string;
+  /** Prior limits (undefined: the surrogate's training domain). */
+  readonly limits?: TrainingDomain;
+  /** @throws InputError naming the spec field (mass_model, mbh, halo, beta_groups, align, ...) it cannot model. */
+  check(g: EngineGalaxy): void;
+  /** The node grid (arcsec) and the bins (indices into spec's) outside it. @throws InputError when every bin is. */
+  grid(g: EngineGalaxy): { grid: PolarGrid; excluded: number[] };
+  /** Everything the preparation depends on, a function of the spec (hashed by the caller; null: nothing to prepare). */
+  fingerprint(spec: FitSpec): unknown;
+  /** How a preparation is kept in a run folder (absent: it is not stored). */
+  readonly store?: { write(dir: string, fingerprint: string, p: P): void; read(dir: string, fingerprint: string): P | null };
+  /** The per-galaxy preparation (called once per fingerprint; `onProgress(done, planned)`). */
+  prepare(c: EngineContext, onProgress?: (done: number, planned: number) => void): P;
+  model(c: EngineContext, prepared: P): EngineModel;
+}
