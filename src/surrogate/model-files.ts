@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import { decodeBundle, encodeBundle } from './bundle.ts';
-import { type CnnArch, type CnnWeights, cnnShapes } from './cnn.ts';
+import { type CnnArch, type CnnWeights, cnnShapes } from './cnn-arch.ts';
 import type { TrainingDomain } from './domain.ts';
 import { layerShapes, type Mlp, type MlpArch } from './mlp.ts';
 import type { Normalisation } from './normalise.ts';
