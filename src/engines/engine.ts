@@ -55,5 +55,7 @@ export interface Engine<P = unknown> {
   readonly store?: { write(dir: string, fingerprint: string, p: P): void; read(dir: string, fingerprint: string): P | null };
   /** The per-galaxy preparation (called once per fingerprint; `onProgress(done, planned)`). */
   prepare(c: EngineContext, onProgress?: (done: number, planned: number) => void): P;
+  /** The same preparation over `workers` threads, when the engine can spread it (optional). */
+  prepareParallel?(c: EngineContext, workers: number, onProgress?: (done: number, planned: number) => void): Promise<P>;
   model(c: EngineContext, prepared: P): EngineModel;
 }

@@ -174,6 +174,18 @@ interface Prepared {
 
 /** Everything up to (not including) touching the run folder; throws InputError on bad input. */
 export function prepareFit(o: FitOptions): Prepared {
+  return resolveFit(o, false) as Prepared;
+}
+
+/**
+ * The fit's spec alone (every option validated, the data read), before any engine preparation:
+ * what a caller needs to prepare the engine elsewhere (in worker threads) first.
+ */
+export function fitSpecOf(o: FitOptions): FitSpec {
+  return resolveFit(o, true) as FitSpec;
+}
+
+function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   const warnings: string[] = [];
   if (!o.kinematics) throw new InputError('kinematics', 'missing; give the kinematics file (jamfit fit <kinematics> --photometry <file> --out runs/<name>)');
   if (!o.photometry) throw new InputError('--photometry', 'missing; give the Sérsic .json or MGE .ecsv/.csv photometry');
@@ -329,6 +341,7 @@ export function prepareFit(o: FitOptions): Prepared {
   };
   // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
+  if (specOnly) return spec;
   // The same for any engine whose preparation has a store (src/engines/engine.ts).
   const eng = ENGINES[engine];
   const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;

@@ -145,14 +145,17 @@ export interface FitProblem {
  * Builds the problem; validates the spec (bins, light, PSF, priors). Pure and deterministic.
  * @throws InputError naming the option, file or bin.
  */
-export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProblem {
+/**
+ * The first half of buildFitProblem: the checked galaxy, the engine's checks, the prior without
+ * the noise term, the grid, the used bins and W: what an engine's preparation needs.
+ */
+function problemContext(spec: FitSpec, engine: Engine<any>) {
   checkPoints(spec.x, spec.y);
   checkVrmsData(spec.vrms, spec.err, spec.source); // checks before anything is built on them
   const light = checkMge(spec.light, spec.lightSource);
   const psf = spec.psf ? checkPsf(spec.psf) : null;
   const pixsize = spec.pixsize;
   if (!(typeof pixsize === 'number' && Number.isFinite(pixsize) && pixsize >= 0)) throw new InputError('pixsize', `is ${pixsize}; give the pixel side in arcsec, >= 0`);
-  const engine = opts.engine ?? engineOf(spec);
   const groupRadii = spec.betaGroups ?? [];
   const group = anisotropyGroups(light, groupRadii);
   const galaxy: EngineGalaxy = { spec, light, psf, pixsize, group, nGroups: groupRadii.length + 1 };
@@ -183,6 +186,13 @@ export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProb
   const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
   const op = buildGridToBins({ grid, x: pick(spec.x), y: pick(spec.y), psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
   const ctx: EngineContext = { ...galaxy, grid, op, prior: basePrior };
+  return { ctx, data, used, excluded };
+}
+
+export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProblem {
+  const engine = opts.engine ?? engineOf(spec);
+  const { ctx, data, used, excluded } = problemContext(spec, engine);
+  const { grid, op, prior: basePrior } = ctx;
   const prepared = opts.prepared !== undefined ? opts.prepared : preparedFor(engine, ctx, opts.onProgress);
   const em = engine.model(ctx, prepared);
   const clip = new Set(spec.clipped ?? []);
@@ -233,18 +243,40 @@ export function preparationFingerprint(engine: Engine<any>, spec: FitSpec): stri
 
 const preparations = new Map<string, unknown>();
 
+/**
+ * Keeps the 4 most recent preparations: a fit needs one (its clipping rounds and self-check reuse
+ * it), and a batch worker fits thousands of galaxies in turn, whose tables must not pile up.
+ */
+function remember(key: string, p: unknown): void {
+  preparations.delete(key);
+  preparations.set(key, p);
+  while (preparations.size > 4) preparations.delete(preparations.keys().next().value!);
+}
+
 /** An engine's preparation, once per process per fingerprint (clipping rounds rebuild the problem, not the table). */
 function preparedFor(engine: Engine<any>, ctx: EngineContext, onProgress?: (done: number, planned: number) => void): unknown {
   const key = preparationFingerprint(engine, ctx.spec);
   if (key === null) return engine.prepare(ctx, onProgress);
-  if (!preparations.has(key)) preparations.set(key, engine.prepare(ctx, onProgress));
+  if (!preparations.has(key)) remember(key, engine.prepare(ctx, onProgress));
   return preparations.get(key);
+}
+
+/**
+ * The engine's preparation for a spec over `workers` threads (engines with prepareParallel; the
+ * others prepare in this thread), remembered for the buildFitProblem calls that follow.
+ */
+export async function prepareInParallel(spec: FitSpec, workers: number, onProgress?: (done: number, planned: number) => void): Promise<unknown> {
+  const engine = engineOf(spec);
+  const { ctx } = problemContext(spec, engine);
+  const p = engine.prepareParallel && workers > 1 ? await engine.prepareParallel(ctx, workers, onProgress) : engine.prepare(ctx, onProgress);
+  rememberPreparation(engine, spec, p);
+  return p;
 }
 
 /** Registers a preparation made (or read back) elsewhere under its spec's fingerprint. */
 export function rememberPreparation(engine: Engine<any>, spec: FitSpec, prepared: unknown): void {
   const key = preparationFingerprint(engine, spec);
-  if (key !== null) preparations.set(key, prepared);
+  if (key !== null) remember(key, prepared);
 }
 
 /**

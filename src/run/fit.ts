@@ -32,7 +32,8 @@ import { workerPoolEvaluator } from '../../samplers/evaluate/parallel.ts';
 import { Rng } from '../../samplers/rng.ts';
 import { mgeHalfLight } from '../photometry/half-light.ts';
 import { version } from '../version.ts';
-import { buildFitProblem, preparationFingerprint, type FitProblem } from './fit-problem.ts';
+import { buildFitProblem, engineOf, preparationFingerprint, prepareInParallel, type FitProblem } from './fit-problem.ts';
+import { prepareProgress } from '../engines/progress.ts';
 import { renderFitPlots } from './fit-plots.ts';
 import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
 import { surrogateEvaluator } from './surrogate-evaluator.ts';
@@ -42,7 +43,7 @@ import { clipOutliers, type ClipResult } from './clip.ts';
 import { posteriorPredictive, ppcPositions } from './ppc.ts';
 import type { SharedEngine } from '../surrogate/shared-engine.ts';
 
-import { prepareFit, type FitOptions } from './fit-options.ts';
+import { fitSpecOf, prepareFit, type FitOptions } from './fit-options.ts';
 import { checkResume, readTruth } from './fit-folder.ts';
 import { constraintWarnings, edgeWarnings } from './fit-warnings.ts';
 
@@ -91,6 +92,7 @@ export interface FitContext {
 /** Runs (or resumes) a fit; see the module header. */
 export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Promise<FitOutcome> {
   const t0 = performance.now();
+  await prepareEngineInWorkers(o);
   const prep = prepareFit(o);
   const truth = o.truth ? readTruth(o.truth) : undefined; // before the run folder is touched
   const { cfg, warnings } = prep;
@@ -321,6 +323,27 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     };
   } finally {
     await evaluator.close();
+  }
+}
+
+/**
+ * With --workers K > 1, an engine that can spread its preparation over threads (the tabulated
+ * table build) does so here, before prepareFit, which then finds it prepared (in memory, by
+ * fingerprint). Nothing happens when the run folder already holds the preparation.
+ */
+async function prepareEngineInWorkers(o: FitOptions): Promise<void> {
+  const workers = o.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers > 1)) return;
+  const spec = fitSpecOf(o);
+  const eng = engineOf(spec);
+  if (!eng.prepareParallel) return;
+  const fp = preparationFingerprint(eng, spec);
+  if (fp && eng.store && o.out && eng.store.read(o.out, fp)) return;
+  const bar = prepareProgress(eng.name === 'tabulated' ? 'tabulating' : 'preparing', o.progress ?? true);
+  try {
+    await prepareInParallel(spec, workers, bar ? (d, p) => bar.update(d, p) : undefined);
+  } finally {
+    bar?.stop();
   }
 }
 

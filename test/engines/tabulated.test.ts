@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ngc6278Spec, randomGalaxySpec, tabulatedVsDirect } from './tabulated-helpers.ts';
 import { buildInclinationTable, deprojectionLimitDeg, incOfT, stencilAt, STENCIL, tOfInc } from '../../src/engines/tabulated/table.ts';
-import { anisotropyGroups, buildFitProblem } from '../../src/run/fit-problem.ts';
+import { anisotropyGroups, buildFitProblem, prepareInParallel } from '../../src/run/fit-problem.ts';
 import { prepareModel } from '../../src/jam/model.ts';
 import { vrms2Direct } from '../../src/jam/direct.ts';
 import { losBasisMoments, prepareBasisKernel } from '../../src/jam/los-basis.ts';
@@ -123,4 +123,14 @@ test('anisotropy groups: Gaussians by sigma; radii that are not increasing or le
 
 test('the tabulated engine refuses what it does not tabulate (qm mass model) naming the field', () => {
   assert.throws(() => buildFitProblem(ngc6278Spec({ massModel: 'qm', engine: 'tabulated' })), /mass_model/);
+});
+
+test('the parallel table build (2 piscina threads) gives the serial table to the last bit, and buildFitProblem then reuses it', async () => {
+  const spec = { ...randomGalaxySpec(4, 6, 0.6, {}, 6, 3), engine: 'tabulated' as const };
+  const serial = buildFitProblem(spec).table!;
+  const parallel = (await prepareInParallel({ ...spec, source: 'parallel' }, 2)) as typeof serial;
+  assert.equal(parallel.table.nNodes, serial.table.nNodes);
+  assert.deepEqual(parallel.table.values, serial.table.values);
+  const again = buildFitProblem({ ...spec, source: 'parallel' });
+  assert.equal(again.table, parallel, 'the remembered preparation, not a rebuilt one');
 });

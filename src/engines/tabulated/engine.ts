@@ -8,7 +8,7 @@ import { EXACT_LIMITS } from '../../../likelihoods/fit-prior.ts';
 import type { Engine, EngineContext } from '../engine.ts';
 import { exactGrid } from '../exact-grid.ts';
 import { readTable, writeTable } from './store.ts';
-import { buildTabulatedTable, tabulatedBinnedModel, type TabulatedSpec, type TabulatedTable } from './model.ts';
+import { buildTabulatedTable, buildTabulatedTableParallel, tabulatedBinnedModel, type TabulatedSpec, type TabulatedTable } from './model.ts';
 
 function tabulatedSpec(c: EngineContext): TabulatedSpec {
   const s = c.spec;
@@ -34,5 +34,6 @@ export const tabulatedEngine: Engine<TabulatedTable> = {
   },
   store: { write: writeTable, read: readTable },
   prepare: (c, onProgress) => buildTabulatedTable(tabulatedSpec(c), onProgress),
+  prepareParallel: (c, workers, onProgress) => buildTabulatedTableParallel(tabulatedSpec(c), workers, onProgress),
   model: (c, table) => ({ kind: 'binned', model: tabulatedBinnedModel(tabulatedSpec(c), table) }),
 };

@@ -22,7 +22,8 @@ import { haloMassModel, type GridParams, type HaloMassModel } from '../../../lik
 import type { BinnedModel } from '../../../likelihoods/vrms-grid.ts';
 import type { HaloKind } from '../../photometry/halo.ts';
 import { basisLength, binBasis, type MassComponent } from './basis.ts';
-import { buildInclinationTable, deprojectionLimitDeg, incOfT, STENCIL, stencilAt, tOfInc, type InclinationTable } from './table.ts';
+import { fileURLToPath } from 'node:url';
+import { buildInclinationTable, buildInclinationTableAsync, deprojectionLimitDeg, incOfT, STENCIL, stencilAt, tOfInc, type InclinationTable } from './table.ts';
 import { mgeMassInSphere } from '../../photometry/halo.ts';
 
 /** The black hole's Gaussian dispersion, arcsec (src/jam/model.ts default rbh). */
@@ -127,6 +128,37 @@ export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number
   });
   if (table.length !== basisLength(bs)) throw new RangeError('buildTabulatedTable: basis length changed');
   return { components: lay.components.map((c) => c.name), nGroups: s.nGroups, nbins: s.op.nbins, table };
+}
+
+/**
+ * buildTabulatedTable with each round's basis maps spread over `workers` threads (piscina,
+ * worker.mjs): the same table to the last bit (each basis is computed the same way, wherever).
+ * `onProgress(done, planned)` after each round.
+ */
+export async function buildTabulatedTableParallel(s: TabulatedSpec, workers: number, onProgress?: (done: number, planned: number) => void): Promise<TabulatedTable> {
+  checkSpec(s);
+  const lay = layout(s);
+  const { qMin, incLo, incHi } = coverage(s);
+  const bs = { light: s.light, group: Array.from(s.group), nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes };
+  const b = (beta: number) => 1 / (1 - beta);
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina({ filename: fileURLToPath(new URL('./worker.mjs', import.meta.url)), minThreads: workers, maxThreads: workers });
+  try {
+    const table = await buildInclinationTableAsync(
+      async (incs) => {
+        // Contiguous chunks, one per thread: the spec (with W) crosses once per thread and round.
+        const size = Math.ceil(incs.length / workers);
+        const chunks = Array.from({ length: Math.ceil(incs.length / size) }, (_, k) => incs.slice(k * size, (k + 1) * size));
+        const parts: Float64Array[][] = await Promise.all(chunks.map((c) => pool.run({ spec: bs, incs: c })));
+        return parts.flat();
+      },
+      qMin, incLo, incHi,
+      { tol: s.tol, nGroups: s.nGroups, nComps: lay.components.length, nbins: s.op.nbins, bRange: [b(s.betaRange[0]), b(Math.min(s.betaRange[1], 0.99))], onProgress },
+    );
+    return { components: lay.components.map((c) => c.name), nGroups: s.nGroups, nbins: s.op.nbins, table };
+  } finally {
+    await pool.destroy();
+  }
 }
 
 export interface TabulatedModel extends BinnedModel {

@@ -120,49 +120,40 @@ export interface TableOptions {
 }
 
 /**
- * Builds the table of `basis(incDeg)` over [incLo, incHi] (degrees; incLo above the
- * deprojection limit of qMin) to the tolerance (see the module header).
- * @throws InputError naming --table-tol when maxNodes is not enough (a tolerance too tight for
- *   double precision or a broken basis).
+ * The build as a sequence of rounds (one implementation for the serial and the parallel driver):
+ * the generator yields the inclinations (degrees) whose exact basis it needs next, all
+ * independent, and is resumed with their bases in the same order; it returns the table.
+ * See buildInclinationTable for the arguments and errors.
  */
-export function buildInclinationTable(basis: (incDeg: number) => Float64Array, qMin: number, incLo: number, incHi: number, o: TableOptions): InclinationTable {
+export function* inclinationTableRounds(qMin: number, incLo: number, incHi: number, o: TableOptions): Generator<number[], InclinationTable, Float64Array[]> {
   const tol = o.tol ?? 1e-5;
   const maxNodes = o.maxNodes ?? 769;
   const t0 = tOfInc(qMin, incLo);
   const t1 = tOfInc(qMin, incHi);
   if (!(Number.isFinite(t0) && Number.isFinite(t1) && t1 > t0)) throw new InputError('inc_deg', `range [${incLo}, ${incHi}] cannot be tabulated for q'_min = ${qMin}`);
   let n = 7;
-  let nodes: Float64Array[] = [];
-  let evaluations = 0;
-  let planned = n;
-  const evalAt = (t: number) => {
-    const v = basis(incOfT(qMin, t));
-    evaluations++;
-    o.onProgress?.(evaluations, planned);
-    return v;
-  };
-  for (let k = 0; k < n; k++) nodes.push(evalAt(t0 + ((t1 - t0) * k) / (n - 1)));
+  let evaluations = n;
+  let nodes: Float64Array[] = yield Array.from({ length: n }, (_, k) => incOfT(qMin, t0 + ((t1 - t0) * k) / (n - 1)));
   const length = nodes[0].length;
   const w = new Float64Array(STENCIL);
   for (;;) {
-    planned = evaluations + n - 1;
     const h = (t1 - t0) / (n - 1);
-    const mids: Float64Array[] = [];
+    const ts = Array.from({ length: n - 1 }, (_, k) => t0 + (k + 0.5) * h);
+    const mids: Float64Array[] = yield ts.map((t) => incOfT(qMin, t));
+    evaluations += n - 1;
     const tab = { t0, t1, nNodes: n, incLo, incHi };
     let maxErr = 0;
-    for (let k = 0; k < n - 1; k++) {
-      const t = t0 + (k + 0.5) * h;
-      const exact = evalAt(t);
-      mids.push(exact);
+    const approx = new Float64Array(length);
+    ts.forEach((t, k) => {
       const s0 = stencilAt(tab, t, w);
-      const approx = new Float64Array(length);
+      approx.fill(0);
       for (let m = 0; m < STENCIL; m++) {
         const v = nodes[s0 + m];
         const wm = w[m];
         for (let j = 0; j < length; j++) approx[j] += wm * v[j];
       }
-      maxErr = Math.max(maxErr, errorMeasure(exact, approx, o));
-    }
+      maxErr = Math.max(maxErr, errorMeasure(mids[k], approx, o));
+    });
     const merged: Float64Array[] = [];
     for (let k = 0; k < n; k++) {
       merged.push(nodes[k]);
@@ -178,6 +169,45 @@ export function buildInclinationTable(basis: (incDeg: number) => Float64Array, q
     }
     n = nNew;
   }
+}
+
+/**
+ * Builds the table of `basis(incDeg)` over [incLo, incHi] (degrees; incLo above the
+ * deprojection limit of qMin) to the tolerance (see the module header), one basis at a time.
+ * @throws InputError naming --table-tol when maxNodes is not enough (a tolerance too tight for
+ *   double precision or a broken basis).
+ */
+export function buildInclinationTable(basis: (incDeg: number) => Float64Array, qMin: number, incLo: number, incHi: number, o: TableOptions): InclinationTable {
+  const rounds = inclinationTableRounds(qMin, incLo, incHi, o);
+  let done = 0;
+  let r = rounds.next();
+  while (!r.done) {
+    const incs = r.value;
+    const planned = done + incs.length;
+    r = rounds.next(incs.map((i) => {
+      const v = basis(i);
+      o.onProgress?.(++done, planned);
+      return v;
+    }));
+  }
+  return r.value;
+}
+
+/**
+ * The same table with each round's bases computed by `basisMany` (e.g. spread over worker
+ * threads); equal to buildInclinationTable's to the last bit when basisMany returns the same bases.
+ */
+export async function buildInclinationTableAsync(basisMany: (incs: number[]) => Promise<Float64Array[]>, qMin: number, incLo: number, incHi: number, o: TableOptions): Promise<InclinationTable> {
+  const rounds = inclinationTableRounds(qMin, incLo, incHi, o);
+  let done = 0;
+  let r = rounds.next();
+  while (!r.done) {
+    const out = await basisMany(r.value);
+    done += out.length;
+    o.onProgress?.(done, done);
+    r = rounds.next(out);
+  }
+  return r.value;
 }
 
 /** The module header's error measure between an exact and an interpolated basis. */
