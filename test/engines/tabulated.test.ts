@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ngc6278Spec, randomGalaxySpec, tabulatedVsDirect } from './tabulated-helpers.ts';
-import { buildInclinationTable, deprojectionLimitDeg, incOfT, stencilAt, STENCIL, tOfInc } from '../../src/engines/tabulated/table.ts';
+import { buildInclinationTable, deprojectionLimitDeg, errorMeasure, incOfT, stencilAt, STENCIL, tOfInc } from '../../src/engines/tabulated/table.ts';
 import { anisotropyGroups, buildFitProblem, prepareInParallel } from '../../src/run/fit-problem.ts';
 import { prepareModel } from '../../src/jam/model.ts';
 import { vrms2Direct } from '../../src/jam/direct.ts';
@@ -133,4 +133,13 @@ test('the parallel table build (2 piscina threads) gives the serial table to the
   assert.deepEqual(parallel.table.values, serial.table.values);
   const again = buildFitProblem({ ...spec, source: 'parallel' });
   assert.equal(again.table, parallel, 'the remembered preparation, not a rebuilt one');
+});
+
+test('the error measure takes its scale from the physical models: a b range whose end gives V^2 <= 0 at a bin does not make it infinite', () => {
+  // One group, one component, two bins; at bin 1, P + b_hi Q < 0 (an anisotropy the prior's
+  // beta_z < 0.7 eps_intr excludes there) while the isotropic P + Q > 0.
+  const exact = Float64Array.of(1, 1, 0.5, -0.9); // P = [1, 1], Q = [0.5, -0.9]
+  const approx = Float64Array.of(1 + 1e-7, 1, 0.5, -0.9 + 1e-7);
+  const e = errorMeasure(exact, approx, { nGroups: 1, nComps: 1, nbins: 2, bRange: [0.7, 1.7] });
+  assert.ok(Number.isFinite(e) && e > 0 && e < 1e-5, `${e}`);
 });

@@ -23,7 +23,9 @@
  *
  * Error measure (relative in V_rms^2, per mass component c and bin, worst case over the prior's
  * anisotropy range [b_lo, b_hi] with every group anywhere in it):
- *     sum_g (|dP_gc| + max|b| |dQ_gc|) / min_{b in {b_lo, b_hi}} sum_g (P_gc + b Q_gc).
+ *     sum_g (|dP_gc| + max|b| |dQ_gc|) / min_{b in {b_lo, 1, b_hi}, V^2 > 0} sum_g (P_gc + b Q_gc)
+ * (b = 1, the isotropic model, always gives V^2 > 0; an end of the range where V^2 <= 0 is a model
+ * the prior excludes and does not set the scale).
  * Each component is measured against its own map, so the bound holds for any amplitudes (all
  * components add positive V_rms^2).
  */
@@ -220,16 +222,22 @@ export function errorMeasure(exact: Float64Array, approx: Float64Array, o: Pick<
     for (let j = 0; j < nbins; j++) {
       let num = 0;
       let denLo = 0;
+      let denIso = 0;
       let denHi = 0;
       for (let g = 0; g < nGroups; g++) {
         const iP = ((g * nComps + c) * 2) * nbins + j;
         const iQ = iP + nbins;
         num += Math.abs(exact[iP] - approx[iP]) + bAbs * Math.abs(exact[iQ] - approx[iQ]);
         denLo += exact[iP] + bLo * exact[iQ];
+        denIso += exact[iP] + exact[iQ];
         denHi += exact[iP] + bHi * exact[iQ];
       }
-      const den = Math.min(denLo, denHi);
       if (num === 0) continue;
+      // The model's scale at this bin: where the prior's b range includes unphysical values
+      // (V_rms^2 <= 0 at one end: the prior's beta_z < 0.7 eps_intr cuts them), the other end
+      // or the isotropic model (always > 0) sets it.
+      const pos = [denLo, denIso, denHi].filter((d) => d > 0);
+      const den = pos.length ? Math.min(...pos) : 0;
       worst = Math.max(worst, den > 0 ? num / den : Infinity);
     }
   }
