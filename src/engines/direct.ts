@@ -7,7 +7,7 @@
 import { InputError } from '../../core/errors.ts';
 import { EXACT_LIMITS } from '../../likelihoods/fit-prior.ts';
 import { exactJamGridModel } from '../../likelihoods/grid-model.ts';
-import type { Engine } from './engine.ts';
+import { haloRangesOf, type Engine } from './engine.ts';
 import { exactGrid } from './exact-grid.ts';
 
 export const directEngine: Engine<null> = {
@@ -24,7 +24,7 @@ export const directEngine: Engine<null> = {
     const s = c.spec;
     return {
       kind: 'grid',
-      model: exactJamGridModel({ light: c.light, massModel: s.massModel, distanceMpc: s.distanceMpc, mbh: s.mbh, grid: c.grid, nodes: s.nodes, halo: s.halo, group: c.group, sampledMbh: s.mbhRange !== undefined, align: s.align ?? 'cyl' }),
+      model: exactJamGridModel({ light: c.light, massModel: s.massModel, distanceMpc: s.distanceMpc, mbh: s.mbh, grid: c.grid, nodes: s.nodes, halo: s.halo, haloRanges: haloRangesOf(c.prior), group: c.group, sampledMbh: s.mbhRange !== undefined, align: s.align ?? 'cyl' }),
     };
   },
 };

@@ -16,7 +16,7 @@ import type { PolarGrid } from '../operator/polar-grid.ts';
 import type { GridToBins } from '../operator/grid-to-bins.ts';
 import type { CheckedPsf } from '../operator/psf.ts';
 import type { FitPrior } from '../../likelihoods/fit-prior.ts';
-import type { GridModel } from '../../likelihoods/grid-model.ts';
+import type { GridModel, HaloRanges } from '../../likelihoods/grid-model.ts';
 import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
 import type { FitSpec } from '../run/fit-problem.ts';
 
@@ -36,6 +36,16 @@ export interface EngineContext extends EngineGalaxy {
   grid: PolarGrid;
   op: GridToBins;
   prior: FitPrior;
+}
+
+/** The prior's halo ranges (log10_rs, gamma) that the halo's weights are tabulated over, or undefined without a halo. */
+export function haloRangesOf(prior: FitPrior): HaloRanges | undefined {
+  const r = (n: string): [number, number] | undefined => {
+    const k = prior.names.indexOf(n);
+    return k < 0 ? undefined : [prior.lo[k], prior.hi[k]];
+  };
+  const log10Rs = r('log10_rs');
+  return log10Rs ? { log10Rs, gamma: r('gamma') } : undefined;
 }
 
 /** The likelihood's model: grid values, or binned values. */

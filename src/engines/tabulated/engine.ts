@@ -5,7 +5,7 @@
  */
 import { InputError } from '../../../core/errors.ts';
 import { EXACT_LIMITS } from '../../../likelihoods/fit-prior.ts';
-import type { Engine, EngineContext } from '../engine.ts';
+import { haloRangesOf, type Engine, type EngineContext } from '../engine.ts';
 import { exactGrid } from '../exact-grid.ts';
 import { readTable, writeTable } from './store.ts';
 import { buildTabulatedTable, buildTabulatedTableParallel, tabulatedBinnedModel, type TabulatedSpec, type TabulatedTable } from './model.ts';
@@ -15,7 +15,7 @@ function tabulatedSpec(c: EngineContext): TabulatedSpec {
   const iInc = c.prior.names.indexOf('inc_deg');
   return {
     light: c.light, distanceMpc: s.distanceMpc, grid: c.grid, op: c.op, group: c.group, nGroups: c.nGroups, mbh: s.mbh, sampledMbh: s.mbhRange !== undefined, halo: s.halo ?? 'none',
-    incRange: [c.prior.lo[iInc], c.prior.hi[iInc]], betaRange: [c.prior.lo[0], c.prior.hi[0]], tol: s.tableTol, nodes: s.nodes,
+    incRange: [c.prior.lo[iInc], c.prior.hi[iInc]], betaRange: [c.prior.lo[0], c.prior.hi[0]], tol: s.tableTol, nodes: s.nodes, haloRanges: haloRangesOf(c.prior),
   };
 }
 

@@ -18,7 +18,7 @@ import { pcPerArcsec } from '../../jam/constants.ts';
 import type { GridToBins } from '../../operator/grid-to-bins.ts';
 import type { PolarGrid } from '../../operator/polar-grid.ts';
 import type { Mge } from '../../photometry/mge.ts';
-import { haloMassModel, type GridParams, type HaloMassModel } from '../../../likelihoods/grid-model.ts';
+import { haloMassModel, type GridParams, type HaloMassModel, type HaloRanges } from '../../../likelihoods/grid-model.ts';
 import type { BinnedModel } from '../../../likelihoods/vrms-grid.ts';
 import type { HaloKind } from '../../photometry/halo.ts';
 import { basisLength, binBasis, type MassComponent } from './basis.ts';
@@ -50,6 +50,8 @@ export interface TabulatedSpec {
   tol?: number;
   /** Gauss-Legendre nodes of eq. 28 (default 48). */
   nodes?: number;
+  /** The prior's halo ranges (haloMassModel tabulates the halo's weights over them). */
+  haloRanges?: HaloRanges;
 }
 
 export interface TabulatedTable {
@@ -80,7 +82,7 @@ function layout(s: TabulatedSpec): Layout {
   let iHalo = -1;
   let halo: HaloMassModel | null = null;
   if (s.halo !== 'none') {
-    halo = haloMassModel(light, s.grid, s.halo);
+    halo = haloMassModel(light, s.grid, s.halo, s.haloRanges);
     iHalo = components.length;
     halo.sigmas.forEach((sig, j) => components.push({ name: `halo:${j}`, mge: { surf: [1], sigma: [sig], qobs: [1] } }));
   }
