@@ -18,12 +18,13 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   fit: () => import('./fit.ts'),
   tabulated: () => import('./tabulated.ts'),
   'tabulated-vs-direct': () => import('./tabulated-vs-direct.ts'),
+  'tabulated-accuracy': () => import('./tabulated-accuracy.ts'),
   'vs-exact': () => import('./vs-exact.ts'),
   batch: () => import('./batch.ts'),
   'batch-real': () => import('./batch-real.ts'),
 };
 /** Run only when named (minutes of exact JAM). */
-const ON_REQUEST = new Set(['vs-exact', 'tabulated-vs-direct']);
+const ON_REQUEST = new Set(['vs-exact', 'tabulated-vs-direct', 'tabulated-accuracy']);
 
 const wanted = process.argv.slice(2);
 const rows: BenchRow[] = [];

@@ -85,9 +85,9 @@ export const EXACT_LIMITS: TrainingDomain = {
 };
 
 export const HALO_PRIOR = {
-  f_dm: { dflt: [0, 0.9], within: [0, 0.99], option: '--fdm-range' },
-  log10_rs: { dflt: [0, 1.5], within: [-2, 3], option: '--rs-range' },
-  gamma: { dflt: [0, 1.6], within: [0, 2], option: '--gamma-range' },
+  f_dm: { dflt: [0, 0.9], within: [0, 0.99], option: 'fdm_range' },
+  log10_rs: { dflt: [0, 1.5], within: [-2, 3], option: 'rs_range' },
+  gamma: { dflt: [0, 1.6], within: [0, 2], option: 'gamma_range' },
 } as const;
 
 /**
@@ -97,7 +97,7 @@ export const HALO_PRIOR = {
  */
 export function checkHaloEngine(halo: HaloKind | 'none', exact: boolean): void {
   if (halo !== 'none' && !exact) {
-    throw new InputError('--halo', `${halo} needs the exact JAM (the surrogate's training domain has no dark halo); add --exact`);
+    throw new InputError('halo', `${halo} needs the exact JAM (the surrogate's training domain has no dark halo); add --exact`);
   }
 }
 
@@ -139,7 +139,7 @@ function range(name: string, r: readonly [number, number] | undefined, dflt: rea
 function haloPriorBlock(o: FitPriorOptions): { names: string[]; lo: number[]; hi: number[] } {
   const halo = o.halo ?? 'none';
   if (halo === 'none') return { names: [], lo: [], hi: [] };
-  if (halo !== 'nfw' && halo !== 'gnfw') throw new InputError('--halo', `is ${JSON.stringify(halo)}; use none, nfw or gnfw`);
+  if (halo !== 'nfw' && halo !== 'gnfw') throw new InputError('halo', `is ${JSON.stringify(halo)}; use none, nfw or gnfw`);
   const names = halo === 'nfw' ? (['f_dm', 'log10_rs'] as const) : (['f_dm', 'log10_rs', 'gamma'] as const);
   const given = { f_dm: o.fDm, log10_rs: o.log10Rs, gamma: o.gamma };
   const lo: number[] = [];
@@ -160,15 +160,15 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   const lim = o.limits ?? dom;
   const what = lim === TRAINING_DOMAIN_V1 ? "the surrogate's training domain" : "the model's domain";
   const inc = o.inc ?? 'uniform';
-  if (inc !== 'uniform' && inc !== 'isotropic') throw new InputError('--prior-inc', `is ${JSON.stringify(inc)}; use uniform or isotropic`);
-  const beta = range('--beta-range', o.betaZ, dom.box.beta_z, lim.box.beta_z, what);
-  const qm = range('--qm-range', o.qM, dom.box.q_M, lim.box.q_M, what);
-  const incR = range('--inc-range', o.incDeg, dom.box.inc_deg, lim.box.inc_deg, what);
+  if (inc !== 'uniform' && inc !== 'isotropic') throw new InputError('prior_inc', `is ${JSON.stringify(inc)}; use uniform or isotropic`);
+  const beta = range('beta_range', o.betaZ, dom.box.beta_z, lim.box.beta_z, what);
+  const qm = range('qm_range', o.qM, dom.box.q_M, lim.box.q_M, what);
+  const incR = range('inc_range', o.incDeg, dom.box.inc_deg, lim.box.inc_deg, what);
   const nGroups = o.betaGroups ?? 1;
-  if (!(Number.isInteger(nGroups) && nGroups >= 1 && nGroups <= 10)) throw new InputError('--beta-groups', `gives ${nGroups} groups; give 1 to 10`);
-  const mbhR = o.log10Mbh ? range('--mbh-range', o.log10Mbh, o.log10Mbh, [0, 12], 'log10 M_BH in') : null;
-  const ml = range('--ml-range', o.ml, [0.1, 10], null);
-  if (!(ml[0] > 0)) throw new InputError('--ml-range', `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
+  if (!(Number.isInteger(nGroups) && nGroups >= 1 && nGroups <= 10)) throw new InputError('beta_groups', `gives ${nGroups} groups; give 1 to 10`);
+  const mbhR = o.log10Mbh ? range('mbh_range', o.log10Mbh, o.log10Mbh, [0, 12], 'log10 M_BH in') : null;
+  const ml = range('ml_range', o.ml, [0.1, 10], null);
+  if (!(ml[0] > 0)) throw new InputError('ml_range', `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
   const src = o.lightSource ?? 'photometry';
   const q = Float64Array.from(o.light.qobs);
   const qLight = luminosityWeightedQ(o.light);

@@ -133,16 +133,16 @@ export interface HaloMass {
  */
 export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
   const light = checkMge(o.light, 'photometry');
-  if (o.massModel !== 'qm' && o.massModel !== 'light') throw new InputError('--mass-model', `is ${JSON.stringify(o.massModel)}; use qm or light`);
+  if (o.massModel !== 'qm' && o.massModel !== 'light') throw new InputError('mass_model', `is ${JSON.stringify(o.massModel)}; use qm or light`);
   if (!(typeof o.distanceMpc === 'number' && o.distanceMpc > 0 && Number.isFinite(o.distanceMpc))) {
-    throw new InputError('--distance', `is ${o.distanceMpc}; give the distance in Mpc, > 0`);
+    throw new InputError('distance', `is ${o.distanceMpc}; give the distance in Mpc, > 0`);
   }
   const mbh = o.mbh ?? 0;
-  if (!(typeof mbh === 'number' && mbh >= 0 && Number.isFinite(mbh))) throw new InputError('--mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
+  if (!(typeof mbh === 'number' && mbh >= 0 && Number.isFinite(mbh))) throw new InputError('mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   const n = o.grid.x.length;
   const qm = o.massModel === 'qm';
   const halo = o.halo ?? 'none';
-  if (halo !== 'none' && halo !== 'nfw' && halo !== 'gnfw') throw new InputError('--halo', `is ${JSON.stringify(halo)}; use none, nfw or gnfw`);
+  if (halo !== 'none' && halo !== 'nfw' && halo !== 'gnfw') throw new InputError('halo', `is ${JSON.stringify(halo)}; use none, nfw or gnfw`);
   const haloFor = halo === 'none' ? null : haloMassModel(light, o.grid, halo, o.haloRanges);
   const group = o.group ? Int32Array.from(o.group) : null;
   const beta = new Float64Array(light.surf.length);

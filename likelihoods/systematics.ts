@@ -92,21 +92,21 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * @throws InputError naming --systematics, --likelihood, --nu or the range.
  */
 export function noiseModel(o: NoiseOptions, nbins: number): NoiseModel {
-  if (!(SYSTEMATICS as readonly string[]).includes(o.systematics)) throw new InputError('--systematics', `is '${o.systematics}'; use ${SYSTEMATICS.join(', ')}`);
-  if (!(LIKELIHOODS as readonly string[]).includes(o.likelihood)) throw new InputError('--likelihood', `is '${o.likelihood}'; use gaussian or student-t`);
+  if (!(SYSTEMATICS as readonly string[]).includes(o.systematics)) throw new InputError('systematics', `is '${o.systematics}'; use ${SYSTEMATICS.join(', ')}`);
+  if (!(LIKELIHOODS as readonly string[]).includes(o.likelihood)) throw new InputError('likelihood', `is '${o.likelihood}'; use gaussian or student-t`);
   if (!(Number.isInteger(nbins) && nbins > 0)) throw new InputError('bins', `${nbins} bins in the likelihood; give at least one`);
   const t = o.likelihood === 'student-t';
   const nu = t ? (o.nu ?? DEFAULT_NU) : Infinity;
-  if (t && !(nu > 0 && Number.isFinite(nu))) throw new InputError('--nu', `is ${o.nu}; give the Student-t degrees of freedom, a finite number > 0 (4 is the default)`);
-  if (!t && o.nu !== undefined) throw new InputError('--nu', 'applies only to --likelihood student-t');
+  if (t && !(nu > 0 && Number.isFinite(nu))) throw new InputError('nu', `is ${o.nu}; give the Student-t degrees of freedom, a finite number > 0 (4 is the default)`);
+  if (!t && o.nu !== undefined) throw new InputError('nu', 'applies only to --likelihood student-t');
   const sys = o.systematics;
   const sampled = sys === 'fraction' || sys === 'floor';
-  if (!sampled && o.range) throw new InputError('--sys-range', `applies only to --systematics fraction or floor (${sys} samples nothing)`);
+  if (!sampled && o.range) throw new InputError('sys_range', `applies only to --systematics fraction or floor (${sys} samples nothing)`);
   let param: NoiseModel['param'] = null;
   if (sampled) {
     const r = o.range ?? (sys === 'fraction' ? F_SYS_RANGE : SYS_KMS_RANGE);
     if (!(r.length === 2 && r[0] > 0 && r[1] > r[0] && Number.isFinite(r[1]))) {
-      throw new InputError('--sys-range', `is ${JSON.stringify(r)}; give lo,hi with 0 < lo < hi (the prior is log-uniform)`);
+      throw new InputError('sys_range', `is ${JSON.stringify(r)}; give lo,hi with 0 < lo < hi (the prior is log-uniform)`);
     }
     param = sys === 'fraction' ? { column: 'log10_f_sys', name: 'f_sys', unit: '', lo: r[0], hi: r[1] } : { column: 'log10_sys_kms', name: 'sys_kms', unit: 'km/s', lo: r[0], hi: r[1] };
   }

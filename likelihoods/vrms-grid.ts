@@ -98,9 +98,9 @@ export function gridLikelihood(data: VrmsData, op: GridToBins, model: GridModel,
 export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlMode = 'sample', opts: GridLikelihoodOptions = {}): GridLikelihood {
   const op = { nbins: model.nbins };
   if (op.nbins !== data.vrms.length) throw new InputError('operator', `maps to ${op.nbins} bins but the data have ${data.vrms.length}`);
-  if (mlMode !== 'sample' && mlMode !== 'profile' && mlMode !== 'marginal') throw new InputError('--ml-mode', `is ${JSON.stringify(mlMode)}; use sample, profile or marginal`);
+  if (mlMode !== 'sample' && mlMode !== 'profile' && mlMode !== 'marginal') throw new InputError('ml_mode', `is ${JSON.stringify(mlMode)}; use sample, profile or marginal`);
   if (mlMode !== 'sample' && !model.linearInMl) {
-    throw new InputError('--ml-mode', `${mlMode} needs V_rms^2 proportional to M/L, which a fixed black-hole mass breaks; use --ml-mode sample`);
+    throw new InputError('ml_mode', `${mlMode} needs V_rms^2 proportional to M/L, which a fixed black-hole mass breaks; use --ml-mode sample`);
   }
   const nb = data.vrms.length;
   const active = opts.active ? Int32Array.from(opts.active) : Int32Array.from({ length: nb }, (_, i) => i);
@@ -113,7 +113,7 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
   const noise = opts.noise ?? noiseModel({ systematics: 'none', likelihood: 'gaussian' }, active.length);
   if (mlMode !== 'sample' && (noise.param || noise.likelihood !== 'gaussian')) {
     const why = noise.param ? `--systematics ${noise.systematics} samples ${noise.param.name}, so the errors change with it` : 'the Student-t is not quadratic in the scale';
-    throw new InputError('--ml-mode', `${mlMode} solves M/L analytically for a Gaussian with fixed errors, but ${why}; use --ml-mode sample (or --systematics none|mitzkus with --likelihood gaussian)`);
+    throw new InputError('ml_mode', `${mlMode} solves M/L analytically for a Gaussian with fixed errors, but ${why}; use --ml-mode sample (or --systematics none|mitzkus with --likelihood gaussian)`);
   }
   // The bins in the likelihood, and (profile/marginal) their errors as the noise model fixes them.
   const act = checkVrmsData(Array.from(active, (i) => data.vrms[i]), Array.from(active, (i) => data.err[i]));

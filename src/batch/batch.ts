@@ -120,10 +120,13 @@ function preflight(task: GalaxyTask, overrides: Partial<FitOptions>): void {
   try {
     prepareFit(task.options);
   } catch (e) {
-    if (!(e instanceof InputError) || !e.where.startsWith('--')) return;
-    const flag = e.where.slice(2);
+    if (!(e instanceof InputError)) return;
+    // The library names the option's parameter (walkers, mass_model) or, for older sites, its flag.
+    const flag = e.where.startsWith('--') ? e.where.slice(2) : e.where.replace(/_/g, '-');
+    if (!/^[a-z][a-z0-9-]*$/.test(flag)) return; // a file, row or field: this galaxy's data
+    const isOption = Object.keys(task.options).some((k) => kebab(k) === flag);
     const fromRow = Object.keys(overrides).some((k) => kebab(k) === flag) || (PER_GALAXY as readonly string[]).includes(flag);
-    if (!fromRow) throw new InputError(e.where, `${e.message.slice(e.where.length + 2)} (checked on galaxy ${task.name}; the option applies to every galaxy)`);
+    if (isOption && !fromRow) throw new InputError(e.where, `${e.message.slice(e.where.length + 2)} (checked on galaxy ${task.name}; the option applies to every galaxy)`);
   }
 }
 

@@ -8,7 +8,8 @@
  * commands' data (`jamfit jam` prints JSON), never receives help text it did not ask for.
  * Asking for help (`--help`, `-h`, `help [command]`) is a success: stdout, exit 0.
  */
-import { JamfitError } from '../../core/errors.ts';
+import { InputError, JamfitError } from '../../core/errors.ts';
+import type { OptionSpecs } from './args.ts';
 import { helpText, parseArgs } from './args.ts';
 import { commands } from './commands.ts';
 import type { IO } from './command.ts';
@@ -50,7 +51,7 @@ export async function main(argv: string[], io = defaultIO()): Promise<number> {
     return (await cmd.run(parseArgs(rest, cmd.options), io)) ?? 0;
   } catch (e) {
     if (e instanceof JamfitError) {
-      io.err(`jamfit ${name}: ${e.message}`);
+      io.err(`jamfit ${name}: ${e instanceof InputError ? asFlag(e, cmd.options) : e.message}`);
       return e.exitCode;
     }
     io.err(`jamfit ${name}: internal error: ${(e as Error).stack ?? e}`);
@@ -59,6 +60,22 @@ export async function main(argv: string[], io = defaultIO()): Promise<number> {
 }
 
 export type { IO } from './command.ts';
+
+/**
+ * Library errors name parameters (`mass_model`, `table_tol`, `beta_groups`); at the command line
+ * the user typed flags, so a parameter that is one of the command's options is shown as that flag
+ * (`--mass-model`). Files, rows and names that are no option stay as they are.
+ */
+export function asFlag(e: InputError, options: OptionSpecs): string {
+  const w = e.where;
+  if (w.startsWith('-') || !/^[a-z][a-z0-9_]*$/.test(w)) return e.message;
+  const kebab = w.replace(/_/g, '-');
+  const flag = kebab in options ? kebab : PARAMETER_FLAGS[w] !== undefined && PARAMETER_FLAGS[w] in options ? PARAMETER_FLAGS[w] : null;
+  return flag ? `--${flag}${e.message.slice(w.length)}` : e.message;
+}
+
+/** Parameters whose flag is not their name in kebab case. */
+const PARAMETER_FLAGS: Record<string, string> = { distance_mpc: 'distance', inc_deg: 'inc-range', q_m: 'qm-range', log10_mbh: 'mbh-range' };
 
 function defaultIO(): IO {
   return { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };

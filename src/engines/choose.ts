@@ -31,17 +31,17 @@ export function exactEngineFor(n: EngineNeeds): EngineName {
  */
 export function chooseEngine(requested: string | undefined, exact: boolean, n: EngineNeeds): EngineName {
   const r = requested ?? 'auto';
-  if (r !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(r)) throw new InputError('--engine', `is '${r}'; use auto, ${ENGINE_NAMES.join(', ')}`);
-  if (exact && r === 'surrogate') throw new InputError('--exact', 'asks for an exact engine but --engine is surrogate; drop one of them');
+  if (r !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(r)) throw new InputError('engine', `is '${r}'; use auto, ${ENGINE_NAMES.join(', ')}`);
+  if (exact && r === 'surrogate') throw new InputError('exact', 'asks for an exact engine but --engine is surrogate; drop one of them');
   const surrogateOk = n.massModel === 'qm' && n.halo === 'none' && !n.blackHole && !n.groups && n.align !== 'sph';
   const engine: EngineName = r !== 'auto' ? (r as EngineName) : exact || !surrogateOk ? exactEngineFor(n) : 'surrogate';
   if (engine === 'surrogate') {
-    if (n.halo !== 'none') throw new InputError('--halo', `${n.halo} needs an exact engine (the surrogate's training domain has no dark halo); use --engine tabulated (mass follows light) or direct`);
-    if (n.blackHole) throw new InputError('--mbh', 'the surrogate has no black hole; use --engine tabulated (mass follows light) or direct');
-    if (n.groups) throw new InputError('--beta-groups', 'the surrogate has one beta_z; use --engine tabulated (mass follows light) or direct');
-    if (n.massModel !== 'qm') throw new InputError('--mass-model', `${n.massModel} is not what the surrogate was trained on (qm); use --engine tabulated or direct`);
+    if (n.halo !== 'none') throw new InputError('halo', `${n.halo} needs an exact engine (the surrogate's training domain has no dark halo); use --engine tabulated (mass follows light) or direct`);
+    if (n.blackHole) throw new InputError('mbh', 'the surrogate has no black hole; use --engine tabulated (mass follows light) or direct');
+    if (n.groups) throw new InputError('beta_groups', 'the surrogate has one beta_z; use --engine tabulated (mass follows light) or direct');
+    if (n.massModel !== 'qm') throw new InputError('mass_model', `${n.massModel} is not what the surrogate was trained on (qm); use --engine tabulated or direct`);
   }
-  if (engine !== 'direct' && n.align === 'sph') throw new InputError('--align', `sph is computed by the direct engine only (${engine} is cylindrically aligned); use --engine direct or auto`);
-  if (engine === 'tabulated' && n.massModel !== 'light') throw new InputError('--engine', "tabulated tabulates mass-follows-light models (--mass-model light); use --engine direct for qm");
+  if (engine !== 'direct' && n.align === 'sph') throw new InputError('align', `sph is computed by the direct engine only (${engine} is cylindrically aligned); use --engine direct or auto`);
+  if (engine === 'tabulated' && n.massModel !== 'light') throw new InputError('engine', "tabulated tabulates mass-follows-light models (--mass-model light); use --engine direct for qm");
   return engine;
 }

@@ -42,8 +42,8 @@ export interface ClipResult {
 
 /** Checks K (> 0) and the rounds (integer >= 1). @throws InputError naming --clip / --clip-rounds. */
 export function checkClipOptions(k: number, maxRounds: number): void {
-  if (!(typeof k === 'number' && Number.isFinite(k) && k > 0)) throw new InputError('--clip', `is ${k}; give the clipping threshold in total errors, > 0 (3 is usual)`);
-  if (!(Number.isInteger(maxRounds) && maxRounds >= 1)) throw new InputError('--clip-rounds', `is ${maxRounds}; give an integer >= 1`);
+  if (!(typeof k === 'number' && Number.isFinite(k) && k > 0)) throw new InputError('clip', `is ${k}; give the clipping threshold in total errors, > 0 (3 is usual)`);
+  if (!(Number.isInteger(maxRounds) && maxRounds >= 1)) throw new InputError('clip_rounds', `is ${maxRounds}; give an integer >= 1`);
 }
 
 /** Residuals (data - model) / sigma_total of every modelled bin at x, in problem.used order. */
@@ -93,7 +93,7 @@ export function clipOutliers(spec: FitSpec, o: { k: number; maxRounds: number; s
     }
     clipped = next;
     problem = buildFitProblem({ ...spec, clipped });
-    if (!(problem.logProb(best, blob) > -Infinity)) throw new InputError('--clip', `round ${r} left a likelihood the best model cannot fit; raise --clip`);
+    if (!(problem.logProb(best, blob) > -Infinity)) throw new InputError('clip', `round ${r} left a likelihood the best model cannot fit; raise --clip`);
   }
   return { k: o.k, max_rounds: o.maxRounds, clipped, rounds, converged, best: Array.from(best) };
 }

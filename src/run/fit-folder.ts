@@ -17,7 +17,7 @@ const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc
 export function checkResume(dir: string, cfg: FitConfig): boolean {
   const f = join(dir, 'config.json');
   if (!existsSync(f)) {
-    if (existsSync(dir) && readdirSync(dir).length > 0) throw new InputError('--out', `${dir} exists and is not a jamfit run folder (no config.json); choose another --out`);
+    if (existsSync(dir) && readdirSync(dir).length > 0) throw new InputError('out', `${dir} exists and is not a jamfit run folder (no config.json); choose another --out`);
     return false;
   }
   let old: FitConfig;
@@ -43,10 +43,10 @@ export function readTruth(file: string): Record<string, number> {
   try {
     t = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new InputError('--truth', `${file}: ${(e as Error).message.split('\n')[0]}; give a truth.json written by jamfit mock`);
+    throw new InputError('truth', `${file}: ${(e as Error).message.split('\n')[0]}; give a truth.json written by jamfit mock`);
   }
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(t.parameters ?? {})) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  if (Object.keys(out).length === 0) throw new InputError('--truth', `${file} has no numeric "parameters"; give a truth.json written by jamfit mock`);
+  if (Object.keys(out).length === 0) throw new InputError('truth', `${file} has no numeric "parameters"; give a truth.json written by jamfit mock`);
   return out;
 }

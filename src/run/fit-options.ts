@@ -188,73 +188,73 @@ export function fitSpecOf(o: FitOptions): FitSpec {
 function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   const warnings: string[] = [];
   if (!o.kinematics) throw new InputError('kinematics', 'missing; give the kinematics file (jamfit fit <kinematics> --photometry <file> --out runs/<name>)');
-  if (!o.photometry) throw new InputError('--photometry', 'missing; give the Sérsic .json or MGE .ecsv/.csv photometry');
-  if (!o.out) throw new InputError('--out', 'missing; give the run folder, e.g. --out runs/ngc6278');
-  if (o.distance === undefined) throw new InputError('--distance', 'missing; give the distance in Mpc');
-  if (!(o.distance > 0)) throw new InputError('--distance', `is ${o.distance}; the distance must be > 0 Mpc`);
-  const massModel = oneOf('--mass-model', o.massModel, ['qm', 'light'] as const, 'qm');
-  const mlMode = oneOf('--ml-mode', o.mlMode, ['sample', 'profile', 'marginal'] as const, 'sample');
-  const priorInc = oneOf('--prior-inc', o.priorInc, ['uniform', 'isotropic'] as const, 'uniform');
-  const seed = int('--seed', o.seed, 1, 0)!;
-  const walkers = int('--walkers', o.walkers, 32, 1)!;
-  const steps = int('--steps', o.steps, undefined, 10) ?? null;
-  const maxSteps = int('--max-steps', o.maxSteps, 20000, 100)!;
-  const workers = int('--workers', o.workers, 1, 1)!;
+  if (!o.photometry) throw new InputError('photometry', 'missing; give the Sérsic .json or MGE .ecsv/.csv photometry');
+  if (!o.out) throw new InputError('out', 'missing; give the run folder, e.g. --out runs/ngc6278');
+  if (o.distance === undefined) throw new InputError('distance', 'missing; give the distance in Mpc');
+  if (!(o.distance > 0)) throw new InputError('distance', `is ${o.distance}; the distance must be > 0 Mpc`);
+  const massModel = oneOf('mass_model', o.massModel, ['qm', 'light'] as const, 'qm');
+  const mlMode = oneOf('ml_mode', o.mlMode, ['sample', 'profile', 'marginal'] as const, 'sample');
+  const priorInc = oneOf('prior_inc', o.priorInc, ['uniform', 'isotropic'] as const, 'uniform');
+  const seed = int('seed', o.seed, 1, 0)!;
+  const walkers = int('walkers', o.walkers, 32, 1)!;
+  const steps = int('steps', o.steps, undefined, 10) ?? null;
+  const maxSteps = int('max_steps', o.maxSteps, 20000, 100)!;
+  const workers = int('workers', o.workers, 1, 1)!;
   void workers;
   const mbh = o.mbh ?? 0;
-  if (!(mbh >= 0 && Number.isFinite(mbh))) throw new InputError('--mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
-  if (o.pixsize !== undefined && !(o.pixsize >= 0)) throw new InputError('--pixsize', `is ${o.pixsize}; give the pixel side in arcsec, >= 0`);
-  const halo = oneOf('--halo', o.halo, ['none', 'nfw', 'gnfw'] as const, 'none');
-  const mbhRange = pair('--mbh-range', o.mbhRange) ?? null;
-  if (mbhRange && o.mbh !== undefined) throw new InputError('--mbh-range', 'samples the black-hole mass; drop --mbh (a fixed mass) or this range');
-  if (mbhRange && !(mbhRange[0] >= 0 && mbhRange[1] <= 12 && mbhRange[0] < mbhRange[1])) throw new InputError('--mbh-range', `is ${mbhRange.join(',')}; give lo,hi of log10(M_BH/Msun) within [0, 12], lo < hi`);
-  const betaGroups = numberList('--beta-groups', o.betaGroups) ?? null;
+  if (!(mbh >= 0 && Number.isFinite(mbh))) throw new InputError('mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
+  if (o.pixsize !== undefined && !(o.pixsize >= 0)) throw new InputError('pixsize', `is ${o.pixsize}; give the pixel side in arcsec, >= 0`);
+  const halo = oneOf('halo', o.halo, ['none', 'nfw', 'gnfw'] as const, 'none');
+  const mbhRange = pair('mbh_range', o.mbhRange) ?? null;
+  if (mbhRange && o.mbh !== undefined) throw new InputError('mbh_range', 'samples the black-hole mass; drop --mbh (a fixed mass) or this range');
+  if (mbhRange && !(mbhRange[0] >= 0 && mbhRange[1] <= 12 && mbhRange[0] < mbhRange[1])) throw new InputError('mbh_range', `is ${mbhRange.join(',')}; give lo,hi of log10(M_BH/Msun) within [0, 12], lo < hi`);
+  const betaGroups = numberList('beta_groups', o.betaGroups) ?? null;
   if (betaGroups) {
     for (let r = 0; r < betaGroups.length; r++) {
-      if (!(betaGroups[r] > 0 && Number.isFinite(betaGroups[r]) && (r === 0 || betaGroups[r] > betaGroups[r - 1]))) throw new InputError('--beta-groups', `is '${o.betaGroups}'; give increasing radii in arcsec, > 0`);
+      if (!(betaGroups[r] > 0 && Number.isFinite(betaGroups[r]) && (r === 0 || betaGroups[r] > betaGroups[r - 1]))) throw new InputError('beta_groups', `is '${o.betaGroups}'; give increasing radii in arcsec, > 0`);
     }
   }
-  const align = oneOf('--align', o.align, ['cyl', 'sph'] as const, 'cyl');
+  const align = oneOf('align', o.align, ['cyl', 'sph'] as const, 'cyl');
   const engine = chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
   const tableTol = o.tableTol ?? null;
   if (tableTol !== null) {
-    if (engine !== 'tabulated') throw new InputError('--table-tol', `applies to the tabulated engine, not ${engine}`);
-    if (!(tableTol >= 1e-9 && tableTol <= 0.1)) throw new InputError('--table-tol', `is ${tableTol}; give a relative tolerance in [1e-9, 0.1]`);
+    if (engine !== 'tabulated') throw new InputError('table_tol', `applies to the tabulated engine, not ${engine}`);
+    if (!(tableTol >= 1e-9 && tableTol <= 0.1)) throw new InputError('table_tol', `is ${tableTol}; give a relative tolerance in [1e-9, 0.1]`);
   }
-  const selfCheck = int('--self-check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;
+  const selfCheck = int('self_check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;
   const ranges: FitSpec['ranges'] = {};
-  const br = pair('--beta-range', o.betaRange);
-  const qr = pair('--qm-range', o.qmRange);
-  const ir = pair('--inc-range', o.incRange);
-  const mr = pair('--ml-range', o.mlRange);
+  const br = pair('beta_range', o.betaRange);
+  const qr = pair('qm_range', o.qmRange);
+  const ir = pair('inc_range', o.incRange);
+  const mr = pair('ml_range', o.mlRange);
   if (br) ranges.beta_z = br;
   if (qr) {
-    if (massModel !== 'qm') throw new InputError('--qm-range', 'applies only to --mass-model qm (mass follows light has no q_M)');
+    if (massModel !== 'qm') throw new InputError('qm_range', 'applies only to --mass-model qm (mass follows light has no q_M)');
     ranges.q_m = qr;
   }
   if (ir) ranges.inc_deg = ir;
   if (mr) {
-    if (mlMode !== 'sample') throw new InputError('--ml-range', `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
+    if (mlMode !== 'sample') throw new InputError('ml_range', `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
     ranges.ml = mr;
   }
-  const haloRanges = [['--fdm-range', o.fdmRange, 'f_dm'], ['--rs-range', o.rsRange, 'log10_rs'], ['--gamma-range', o.gammaRange, 'gamma']] as const;
+  const haloRanges = [['fdm_range', o.fdmRange, 'f_dm'], ['rs_range', o.rsRange, 'log10_rs'], ['gamma_range', o.gammaRange, 'gamma']] as const;
   for (const [opt, v, key] of haloRanges) {
     const r = pair(opt, v);
     if (!r) continue;
     if (halo === 'none' || (key === 'gamma' && halo !== 'gnfw')) throw new InputError(opt, `applies only to --halo ${key === 'gamma' ? 'gnfw' : 'nfw or gnfw'}`);
     ranges[key] = r;
   }
-  const systematics = oneOf('--systematics', o.systematics, SYSTEMATICS, 'fraction');
-  const likelihood = oneOf('--likelihood', o.likelihood, LIKELIHOODS, 'gaussian');
-  const sysRange = pair('--sys-range', o.sysRange) ?? null;
+  const systematics = oneOf('systematics', o.systematics, SYSTEMATICS, 'fraction');
+  const likelihood = oneOf('likelihood', o.likelihood, LIKELIHOODS, 'gaussian');
+  const sysRange = pair('sys_range', o.sysRange) ?? null;
   const clip = o.clip ?? null;
-  const clipRounds = int('--clip-rounds', o.clipRounds, 5, 1)!;
+  const clipRounds = int('clip_rounds', o.clipRounds, 5, 1)!;
   if (clip !== null) checkClipOptions(clip, clipRounds);
-  else if (o.clipRounds !== undefined) throw new InputError('--clip-rounds', 'needs --clip K');
+  else if (o.clipRounds !== undefined) throw new InputError('clip_rounds', 'needs --clip K');
   const rmax = o.rmax ?? null;
-  if (rmax !== null && !(Number.isFinite(rmax) && rmax > 0)) throw new InputError('--rmax', `is ${rmax}; give the largest radius to fit in arcsec (galaxy frame), > 0`);
-  const mask = numberList('--mask', o.mask);
-  if (mask && mask.some((v) => !Number.isInteger(v))) throw new InputError('--mask', `is '${o.mask}'; give comma-separated integer bin ids`);
+  if (rmax !== null && !(Number.isFinite(rmax) && rmax > 0)) throw new InputError('rmax', `is ${rmax}; give the largest radius to fit in arcsec (galaxy frame), > 0`);
+  const mask = numberList('mask', o.mask);
+  if (mask && mask.some((v) => !Number.isInteger(v))) throw new InputError('mask', `is '${o.mask}'; give comma-separated integer bin ids`);
 
   // Kinematics, then the geometry (src/geometry/resolve-geometry.ts: --centre, --pa, auto).
   const raw = readKinematics(o.kinematics, { vsys: o.vsys, mask: mask ? { ids: mask } : undefined });
@@ -269,19 +269,19 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   // PSF and pixel: the options, else the file's metadata.
   // `--psf-sigma none` overrides a PSF in the data file's metadata (a fit without seeing).
   const noPsf = o.psfSigma === 'none';
-  const ps = noPsf ? undefined : numberList('--psf-sigma', o.psfSigma);
-  const pw = numberList('--psf-weight', o.psfWeight);
+  const ps = noPsf ? undefined : numberList('psf_sigma', o.psfSigma);
+  const pw = numberList('psf_weight', o.psfWeight);
   let psf: FitConfig['psf'] = null;
   let psfSource = 'none';
   if (noPsf) {
-    if (pw) throw new InputError('--psf-weight', 'needs --psf-sigma values, not none');
+    if (pw) throw new InputError('psf_weight', 'needs --psf-sigma values, not none');
     psfSource = '--psf-sigma none';
   } else if (ps) {
     const weight = pw ?? ps.map(() => 1);
-    if (weight.length !== ps.length) throw new InputError('--psf-weight', `has ${weight.length} values for ${ps.length} PSF sigmas; give one weight per sigma`);
+    if (weight.length !== ps.length) throw new InputError('psf_weight', `has ${weight.length} values for ${ps.length} PSF sigmas; give one weight per sigma`);
     psf = { sigma: ps, weight };
     psfSource = '--psf-sigma';
-  } else if (pw) throw new InputError('--psf-weight', 'needs --psf-sigma');
+  } else if (pw) throw new InputError('psf_weight', 'needs --psf-sigma');
   else if (kin.meta.psf) {
     psf = { sigma: kin.meta.psf.sigma, weight: kin.meta.psf.weight };
     psfSource = `${o.kinematics} metadata`;
@@ -305,7 +305,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     // The radius in the galaxy frame (after --x0/--y0 and the PA), circular.
     const r = (i: number) => Math.hypot(kin.x[i], kin.y[i]);
     const inside = good.filter((i) => r(i) <= rmax);
-    if (inside.length === 0) throw new InputError('--rmax', `${rmax}" keeps none of the ${good.length} unmasked bins (the nearest is at ${Math.min(...good.map(r)).toPrecision(3)}"); give a larger radius`);
+    if (inside.length === 0) throw new InputError('rmax', `${rmax}" keeps none of the ${good.length} unmasked bins (the nearest is at ${Math.min(...good.map(r)).toPrecision(3)}"); give a larger radius`);
     if (inside.length < good.length) warnings.push(`--rmax ${rmax}": ${good.length - inside.length} bin(s) beyond it left out (rows ${good.filter((i) => r(i) > rmax).map((i) => kin.row[i]).join(', ')})`);
     good.splice(0, good.length, ...inside);
   }
@@ -357,7 +357,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   }
   const tableLine = problem.table ? `table: ${problem.table.table.nNodes} inclination nodes (${problem.table.table.evaluations} exact basis evaluations, ${problem.table.components.length} mass components x ${problem.table.nGroups} anisotropy group(s)), interpolation error <= ${problem.table.table.maxError.toExponential(2)} (tolerance ${tableTol ?? 1e-5}); ${stored ? 'read from the run folder' : `built in ${((performance.now() - tb) / 1000).toFixed(2)} s`}` : null;
   const ndim = problem.names.length;
-  if (walkers < 2 * ndim) throw new InputError('--walkers', `is ${walkers} for ${ndim} parameters; use at least 2 x ${ndim} = ${2 * ndim} (32 is a good default)`);
+  if (walkers < 2 * ndim) throw new InputError('walkers', `is ${walkers} for ${ndim} parameters; use at least 2 x ${ndim} = ${2 * ndim} (32 is a good default)`);
   if (problem.excluded.length > 0) {
     warnings.push(`${problem.excluded.length} bin(s) outside the model grid excluded (rows ${problem.excluded.map((i) => kin.row[good[i]]).join(', ')})`);
   }

@@ -198,7 +198,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     }
 
     const nsteps = sampler.iteration;
-    if (nsteps < 8) throw new InputError('--steps', `the chain has ${nsteps} steps; a summary needs at least 8`);
+    if (nsteps < 8) throw new InputError('steps', `the chain has ${nsteps} steps; a summary needs at least 8`);
     const summary = summarizeFit({
       chain: sampler.backend.chain().subarray(0, nsteps * nw * ndim),
       logProb: sampler.backend.logProb().subarray(0, nsteps * nw),

@@ -164,7 +164,7 @@ export function* inclinationTableRounds(qMin: number, incLo: number, incHi: numb
     nodes = merged;
     const nNew = 2 * n - 1;
     if (maxErr <= tol || nNew > maxNodes) {
-      if (maxErr > tol) throw new InputError('--table-tol', `${tol} not reached with ${nNew} inclination nodes (error ${maxErr.toExponential(2)}); give a larger tolerance`);
+      if (maxErr > tol) throw new InputError('table_tol', `${tol} not reached with ${nNew} inclination nodes (error ${maxErr.toExponential(2)}); give a larger tolerance`);
       const values = new Float64Array(nNew * length);
       nodes.forEach((v, k) => values.set(v, k * length));
       return { qMin, t0, t1, incLo, incHi, nNodes: nNew, length, values, maxError: maxErr, evaluations };
