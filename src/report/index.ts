@@ -7,6 +7,7 @@ import { writeRunReport } from './run-report.ts';
 
 export { writeRunReport, runReportHtml, parseFitLog, REPORT_HTML, type FitLogInfo } from './run-report.ts';
 export { writeSurveyPage, surveyPageHtml, SURVEY_HTML } from './survey-page.ts';
+export { writeValidateReport, validateReportHtml, VALIDATE_REPORT_HTML } from './validate-report.ts';
 
 /**
  * Writes posterior.nc (ArviZ InferenceData) and report.html into a finished run folder (one that

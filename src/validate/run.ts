@@ -271,5 +271,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   writeFileAtomic(files[2], svgToPng(rankSvg));
   writeFileAtomic(files[3], calSvg);
   writeFileAtomic(files[4], svgToPng(calSvg));
+  // report.html: the page of all the above (src/report/validate-report.ts).
+  files.push((await import('../report/validate-report.ts')).writeValidateReport(dir));
   return { dir, report, fitted, reused: n - fitted, files };
 }
