@@ -9,13 +9,28 @@
  * separated by ';' or spaces, or a quoted "0.6,1.8"), mask (bin ids, as psf_sigma).
  * Paths are relative to the manifest's folder (absolute paths are kept).
  *
+ * Optional column `config`: a TOML file of that galaxy's fit options, the keys of `jamfit fit
+ * --config` (src/cli/config-file.ts; paths inside it relative to the file). Precedence, per
+ * option: the row's cells > the galaxy's config file > the batch's command line > the defaults
+ * (the command line is the survey's default, the file the galaxy's own). A row with a config
+ * may leave kinematics, photometry and distance_mpc blank when the file sets kinematics,
+ * photometry and distance. `out`, `seed` and `workers` are the batch's (DIR/<name>, the seed from
+ * --seed and the name, one thread per fit) and are refused in the file.
+ *
  * Everything that is wrong with the manifest itself (a missing or unknown column, a name that is
  * empty, repeated or not a safe folder name, a cell that is not a number) refuses the whole batch
- * before anything is written: these are catalogue typos found in milliseconds. Problems with a
+ * before anything is written: these are catalogue typos found in milliseconds. A galaxy's config
+ * file is part of the catalogue, read here: an unreadable file, an unknown key, a wrong type or a
+ * missing input file it names refuses the batch in one line naming the file, line and key, as
+ * `jamfit fit --config` does. Problems with a
  * galaxy's FILES (missing, malformed) are that galaxy's failure, found when it is fitted.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import { fitOptions } from '../cli/cmd-fit.ts';
+import { readConfigFile } from '../cli/config-file.ts';
+import { parseToml } from '../data/toml.ts';
 import { parseCsv } from '../data/csv.ts';
 import { cellWhere, findColumn, missingColumn, numberColumn, readText, suggestColumn, type Table } from '../data/table.ts';
 import { numberList } from '../run/number-list.ts';
@@ -29,8 +44,10 @@ export interface ManifestEntry {
   kinematics: string;
   photometry: string;
   distanceMpc: number;
-  /** The per-galaxy fit options the optional columns set (only those with a non-blank cell). */
+  /** The per-galaxy fit options the config file and the optional columns set (cells over the file). */
   overrides: Partial<FitOptions>;
+  /** The galaxy's config file (absolute), when its `config` cell is not blank. */
+  config?: string;
 }
 
 const REQUIRED = ['name', 'kinematics', 'photometry', 'distance_mpc'] as const;
@@ -39,6 +56,25 @@ const NUMERIC: Record<string, 'pa' | 'x0' | 'y0' | 'vsys' | 'mbh' | 'pixsize'> =
 /** Optional list columns (numbers) and the FitOptions field each sets (comma-separated text). */
 const LISTS: Record<string, 'psfSigma' | 'psfWeight' | 'mask'> = { psf_sigma: 'psfSigma', psf_weight: 'psfWeight', mask: 'mask' };
 const MASS_MODELS = ['qm', 'light'];
+/** Config-file keys that jamfit batch sets itself, and why. */
+const BATCH_KEYS: Record<string, string> = { out: 'the batch writes each galaxy to --out/<name>', seed: "the batch derives each galaxy's seed from --seed and its name", workers: 'the batch fits each galaxy in one thread (its --workers is galaxies at once)' };
+
+const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * A galaxy's config file as fit options (camelCase, as FitOptions), with kinematics, photometry
+ * and distance kept for blank manifest cells.
+ * @throws InputError `file:line: key 'k': problem` (readConfigFile's, or a key the batch sets).
+ */
+export function readGalaxyConfig(file: string): Partial<FitOptions> {
+  const values = readConfigFile(file, fitOptions);
+  const batchKeys = Object.keys(values).filter((k) => k in BATCH_KEYS);
+  if (batchKeys.length > 0) {
+    const line = parseToml(readFileSync(file, 'utf8')).get(batchKeys[0])?.line;
+    throw new InputError(`${file}:${line}`, `key '${batchKeys[0]}': cannot be set in a galaxy's config file (${BATCH_KEYS[batchKeys[0]]}); remove it`);
+  }
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [camel(k), v])) as Partial<FitOptions>;
+}
 
 /**
  * Names the batch writes beside the galaxies' folders in DIR; a galaxy cannot take them. Compared
@@ -65,7 +101,7 @@ function nonBlank(t: Table, col: number): { rows: number[]; view: Table } {
  */
 export function readManifest(path: string): ManifestEntry[] {
   const t = parseCsv(readText(path), path);
-  const known = [...REQUIRED, ...Object.keys(NUMERIC), ...Object.keys(LISTS), 'mass_model'];
+  const known = [...REQUIRED, ...Object.keys(NUMERIC), ...Object.keys(LISTS), 'mass_model', 'config'];
   for (const n of t.names) {
     if (!known.includes(n.toLowerCase())) {
       const near = suggestColumn([n], known);
@@ -79,9 +115,12 @@ export function readManifest(path: string): ManifestEntry[] {
     return c;
   });
   const text = (c: number, i: number) => (t.columns[c][i] as string).trim();
-  const dist = numberColumn(t, distC, 'the distance in Mpc');
+  const dist = new Float64Array(t.nrows).fill(NaN);
+  const distRows = nonBlank(t, distC);
+  numberColumn(distRows.view, distC, 'the distance in Mpc').forEach((v, k) => (dist[distRows.rows[k]] = v));
   const base = dirname(path);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const configC = col('config');
   const seen = new Map<string, number>();
   const entries: ManifestEntry[] = [];
   for (let i = 0; i < t.nrows; i++) {
@@ -93,9 +132,16 @@ export function readManifest(path: string): ManifestEntry[] {
     if (RESERVED_NAMES.includes(key)) throw new InputError(where, `is '${name}', which jamfit batch writes into --out itself; rename the galaxy`);
     if (seen.has(key)) throw new InputError(where, `'${name}' is also the name on row ${seen.get(key)} (names are compared ignoring case); give each galaxy its own name`);
     seen.set(key, t.rowNumber(i));
-    for (const c of [kinC, photC]) if (text(c, i) === '') throw new InputError(cellWhere(t, i, c), `is empty; give the ${t.names[c]} file of ${name}`);
-    if (!(dist[i] > 0)) throw new InputError(cellWhere(t, i, distC), `is ${dist[i]}; the distance must be > 0 Mpc`);
-    entries.push({ name, row: t.rowNumber(i), kinematics: at(text(kinC, i)), photometry: at(text(photC, i)), distanceMpc: dist[i], overrides: {} });
+    // The config file's options first: the cells below override them.
+    const config = configC >= 0 && text(configC, i) !== '' ? at(text(configC, i)) : undefined;
+    const overrides = config ? readGalaxyConfig(config) : {};
+    const { kinematics: kin, photometry: phot, distance, ...fromFile } = overrides;
+    const orFile = config ? ` (or set it in its config file ${text(configC, i)})` : '';
+    for (const [c, v] of [[kinC, kin], [photC, phot]] as const) if (text(c, i) === '' && v === undefined) throw new InputError(cellWhere(t, i, c), `is empty; give the ${t.names[c]} file of ${name}${orFile}`);
+    const d = text(distC, i) === '' && distance !== undefined ? distance : dist[i];
+    if (!(d > 0)) throw new InputError(cellWhere(t, i, distC), text(distC, i) === '' && distance === undefined ? `is empty; give the distance of ${name} in Mpc${orFile}` : `is ${d}; the distance must be > 0 Mpc`);
+    const file = (c: number, v: string | undefined) => (text(c, i) !== '' ? at(text(c, i)) : v!);
+    entries.push({ name, row: t.rowNumber(i), kinematics: file(kinC, kin), photometry: file(photC, phot), distanceMpc: d, overrides: fromFile, ...(config ? { config } : {}) });
   }
   for (const [column, field] of Object.entries(NUMERIC)) {
     const c = col(column);
