@@ -24,7 +24,7 @@
  * log10_rs = log10(r_s / R_e) in [0, 1.5] (r_s from 1 to 32 R_e: NFW haloes of galaxies have
  * r_s of ~10-50 kpc against R_e of ~1-10 kpc); gamma in [0, 1.6] (a core to a cusp steeper than
  * NFW). Ranges may be narrowed or moved within f_dm [0, 0.99], log10_rs [-2, 3], gamma [0, 2].
- * The surrogate's domain has no halo: checkHaloEngine refuses a halo without the exact JAM.
+ * The surrogate's domain has no halo: its engine refuses one (src/engines/surrogate.ts).
  */
 import { newGridParams } from './grid-model.ts';
 import { InputError } from '../core/errors.ts';
@@ -90,16 +90,6 @@ export const HALO_PRIOR = {
   gamma: { dflt: [0, 1.6], within: [0, 2], option: 'gamma_range' },
 } as const;
 
-/**
- * Refuses a halo on an engine that cannot model it: the surrogate was trained on stars only
- * (mass follows light or q_M), so a halo needs the exact JAM. Call it wherever the engine is chosen.
- * @throws InputError naming --halo when `halo` is not 'none' and `exact` is false.
- */
-export function checkHaloEngine(halo: HaloKind | 'none', exact: boolean): void {
-  if (halo !== 'none' && !exact) {
-    throw new InputError('halo', `${halo} needs the exact JAM (the surrogate's training domain has no dark halo); add --exact`);
-  }
-}
 
 export interface FitPrior {
   /** Parameter names in vector order. */

@@ -75,7 +75,7 @@ test('profiled and marginal M/L recover the truth from noise-free data; both ref
   assert.ok(Math.abs(r.ml / T.ml - 1) < 2e-3, `profiled M/L ${r.ml}`);
   const marg = buildFitProblem(spec({ mlMode: 'marginal' }));
   assert.ok(Math.abs(marg.like.evaluate(T).ml / T.ml - 1) < 5e-3);
-  assert.throws(() => buildFitProblem(spec({ mlMode: 'profile', mbh: 1e8 })), /--ml-mode: profile needs V_rms\^2 proportional to M\/L/);
+  assert.throws(() => buildFitProblem(spec({ mlMode: 'profile', mbh: 1e8 })), /ml_mode: profile needs V_rms\^2 proportional to M\/L/);
 });
 
 test('mass follows light: 3 parameters; the model equals the qm model with q_M replaced by the light', () => {
@@ -111,9 +111,9 @@ test('prior: cos i < every q\' (light and q_M), beta_z < 0.7 eps_intr of the lig
   for (let k = 0; k < N; k++) mc += Math.cos((iso.draw(rng)[1] * Math.PI) / 180);
   // Uniform cos i on [0, 0.6]: mean 0.3, sd of the mean 0.6/sqrt(12 N) = 0.0027; 4 sd.
   assert.ok(Math.abs(mc / N - 0.3) < 0.011, `mean cos i ${mc / N}`);
-  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, incDeg: [30, 90] }), /--inc-range: \[30, 90\] leaves the surrogate's training domain/);
-  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, betaZ: [0, 0.6] }), /--beta-range/);
-  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, ml: [0, 5] }), /--ml-range.*> 0/);
+  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, incDeg: [30, 90] }), /inc_range: \[30, 90\] leaves the surrogate's training domain/);
+  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, betaZ: [0, 0.6] }), /beta_range/);
+  assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: MOCK_LIGHT, ml: [0, 5] }), /ml_range.*> 0/);
   assert.throws(() => fitPrior({ massModel: 'qm', mlMode: 'sample', light: { surf: [1], sigma: [1], qobs: [0.3] }, lightSource: 'flat.csv' }), /^InputError: flat.csv: .*flatter than the surrogate's training domain/);
 });
 

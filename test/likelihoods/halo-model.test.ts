@@ -11,7 +11,7 @@ import { jamVrms, jamVrms2 } from '../../src/jam/jam.ts';
 import { pcPerArcsec } from '../../src/jam/constants.ts';
 import { erf } from '../../src/math/erf.ts';
 import { haloMassModel, type GridParams } from '../../likelihoods/grid-model.ts';
-import { checkHaloEngine, fitPrior } from '../../likelihoods/fit-prior.ts';
+import { fitPrior } from '../../likelihoods/fit-prior.ts';
 import { gnfwMge, mgeMassInSphere } from '../../src/photometry/halo.ts';
 import { mgeHalfLight } from '../../src/photometry/half-light.ts';
 import { qmMassMge } from '../../src/photometry/mge.ts';
@@ -176,11 +176,8 @@ test('prior block: names, default ranges, unpack, and refusals', () => {
     const d = g.draw(rng);
     assert.ok(d[3] >= 0 && d[3] <= 0.9 && d[4] >= 0 && d[4] <= 1.5 && d[5] >= 0.5 && d[5] <= 1.5);
   }
-  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'nfw', fDm: [0, 1] }), /--fdm-range: \[0, 1\] leaves \[0, 0.99\]/);
-  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'gnfw', gamma: [0, 2.5] }), /--gamma-range: \[0, 2.5\] leaves \[0, 2\]/);
-  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'gnfw', log10Rs: [1, 0] }), /--rs-range: is \[1,0\]; give lo,hi with finite lo < hi/);
-  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'einasto' as never }), /--halo: is "einasto"; use none, nfw or gnfw/);
-  assert.throws(() => checkHaloEngine('nfw', false), /^Error|--halo: nfw needs the exact JAM .*add --exact$/);
-  checkHaloEngine('nfw', true);
-  checkHaloEngine('none', false);
+  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'nfw', fDm: [0, 1] }), /fdm_range: \[0, 1\] leaves \[0, 0.99\]/);
+  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'gnfw', gamma: [0, 2.5] }), /gamma_range: \[0, 2.5\] leaves \[0, 2\]/);
+  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'gnfw', log10Rs: [1, 0] }), /rs_range: is \[1,0\]; give lo,hi with finite lo < hi/);
+  assert.throws(() => fitPrior({ massModel: 'light', mlMode: 'sample', light, halo: 'einasto' as never }), /halo: is "einasto"; use none, nfw or gnfw/);
 });

@@ -99,12 +99,12 @@ test('gaussianSums (the sampler\'s fused loop): equals the bin-by-bin sum over 1
 
 test('bad noise options: one line naming the option', () => {
   const bad: [Parameters<typeof noiseModel>[0], RegExp][] = [
-    [{ systematics: 'big' as never, likelihood: 'gaussian' }, /^InputError: --systematics: is 'big'; use fraction, floor, mitzkus, none$/],
-    [{ systematics: 'none', likelihood: 'cauchy' as never }, /^InputError: --likelihood: is 'cauchy'/],
-    [{ systematics: 'none', likelihood: 'student-t', nu: 0 }, /^InputError: --nu: is 0/],
-    [{ systematics: 'none', likelihood: 'gaussian', nu: 3 }, /^InputError: --nu: applies only to --likelihood student-t/],
-    [{ systematics: 'fraction', likelihood: 'gaussian', range: [0, 0.3] }, /^InputError: --sys-range/],
-    [{ systematics: 'none', likelihood: 'gaussian', range: [0.01, 0.3] }, /^InputError: --sys-range: applies only/],
+    [{ systematics: 'big' as never, likelihood: 'gaussian' }, /^InputError: systematics: is 'big'; use fraction, floor, mitzkus, none$/],
+    [{ systematics: 'none', likelihood: 'cauchy' as never }, /^InputError: likelihood: is 'cauchy'/],
+    [{ systematics: 'none', likelihood: 'student-t', nu: 0 }, /^InputError: nu: is 0/],
+    [{ systematics: 'none', likelihood: 'gaussian', nu: 3 }, /^InputError: nu: applies only to --likelihood student-t/],
+    [{ systematics: 'fraction', likelihood: 'gaussian', range: [0, 0.3] }, /^InputError: sys_range/],
+    [{ systematics: 'none', likelihood: 'gaussian', range: [0.01, 0.3] }, /^InputError: sys_range: applies only/],
   ];
   for (const [o, re] of bad) assert.throws(() => noiseModel(o, 10), (err: Error) => re.test(`${err.name}: ${err.message}`) && !err.message.includes('\n'));
 });
@@ -148,8 +148,8 @@ function spec(over: Partial<FitSpec> = {}): FitSpec {
 
 test('fit problem: --ml-mode profile/marginal refused with a sampled term or the Student-t; Mitzkus profile keeps s* and divides chi2 by (2N)^(1/2)', () => {
   for (const [o, re] of [
-    [{ systematics: 'fraction' }, /^--ml-mode: profile solves M\/L analytically .* --systematics fraction samples f_sys/],
-    [{ systematics: 'floor', mlMode: 'marginal' }, /^--ml-mode: marginal .* samples sys_kms/],
+    [{ systematics: 'fraction' }, /^ml_mode: profile solves M\/L analytically .* --systematics fraction samples f_sys/],
+    [{ systematics: 'floor', mlMode: 'marginal' }, /^ml_mode: marginal .* samples sys_kms/],
     [{ systematics: 'none', likelihood: 'student-t' }, /Student-t is not quadratic/],
   ] as [Partial<FitSpec>, RegExp][]) {
     assert.throws(() => buildFitProblem(spec({ mlMode: 'profile', ...o })), (e: Error) => re.test(e.message));
