@@ -93,6 +93,6 @@ test('clipping: 3 injected 10-sigma outliers are clipped (and only they, the mas
   const clean = clipOutliers(spec({ systematics: 'none' }), { k: 4, maxRounds: 5, seed: 1 });
   assert.deepEqual(clean.clipped, []);
   assert.equal(clean.rounds.length, 1);
-  assert.throws(() => clipOutliers(dirty, { k: 0, maxRounds: 5, seed: 1 }), /^InputError: --clip: is 0; give the clipping threshold/);
-  assert.throws(() => clipOutliers(dirty, { k: 3, maxRounds: 0, seed: 1 }), /--clip-rounds: is 0/);
+  assert.throws(() => clipOutliers(dirty, { k: 0, maxRounds: 5, seed: 1 }), /^InputError: clip: is 0; give the clipping threshold/);
+  assert.throws(() => clipOutliers(dirty, { k: 3, maxRounds: 0, seed: 1 }), /clip_rounds: is 0/);
 });
