@@ -55,7 +55,7 @@ export const surrogateEngine: Engine<SurrogatePrepared> = {
     if (s.mbh > 0 || s.mbhRange) throw new InputError('mbh', 'the surrogate has no black hole; use an exact engine (tabulated or direct)');
     if (g.nGroups > 1) throw new InputError('beta_groups', 'the surrogate has one beta_z; use an exact engine (tabulated or direct)');
     if (s.halo) throw new InputError('halo', `${s.halo} needs an exact engine (the surrogate's training domain has no dark halo)`);
-    if ((s.align ?? 'cyl') !== 'cyl') throw new InputError('align', 'sph is computed by the direct engine only (the surrogate is cylindrically aligned)');
+    if ((s.align ?? 'cyl') !== 'cyl') throw new InputError('align', 'the surrogate is cylindrically aligned; use the direct engine for sph');
   },
   grid(g) {
     const { surrogate, galaxy } = read(g);

@@ -93,7 +93,7 @@ export interface FitSpec {
   mbhRange?: [number, number];
   /** The tabulated engine's interpolation tolerance (relative in V_rms^2, default 1e-5). */
   tableTol?: number;
-  /** Velocity-ellipsoid alignment (default 'cyl'); 'sph' with the direct engine only. */
+  /** Velocity-ellipsoid alignment (default 'cyl'); 'sph' with the direct engine (the tabulated one is cylindrical). */
   align?: 'cyl' | 'sph';
   /** The exact Sérsic (n, q') when the photometry is one (the surrogate's features); else null. */
   sersic?: { n: number; qobs: number } | null;
