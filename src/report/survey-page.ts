@@ -76,6 +76,27 @@ export function parseCsvRecords(text: string): string[][] {
 
 const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L', ml_total: 'M/L total', log10_mass_total_msun: 'log10 M/Msun', f_sys: 'f_sys', sys_kms: 'sys (km/s)' };
 
+/** One scatter panel (x, y) of the finished galaxies, e.g. M/L against luminosity. */
+function scatterSvg(pts: [number, number][], xLabel: string, yLabel: string): string {
+  const PW = 420, PH = 260, ml = 56, mt = 16, mb = 40;
+  const parts = [svgOpen(ml + PW + 20, mt + PH + mb, 10), `<desc>${escSvg(yLabel)} against ${escSvg(xLabel)}, one point per finished galaxy.</desc>`];
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  const pad = (lo: number, hi: number): [number, number] => (hi > lo ? [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)] : [lo - 0.5 * (Math.abs(lo) || 1), hi + 0.5 * (Math.abs(hi) || 1)]);
+  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  const sx = linear(x0, x1, ml, ml + PW);
+  const sy = linear(y0, y1, mt + PH, mt);
+  parts.push(`<rect x="${ml}" y="${mt}" width="${PW}" height="${PH}" fill="none" stroke="black"/>`);
+  parts.push(`<g fill="#34495e" fill-opacity="0.6">${pts.map(([x, y]) => `<circle cx="${f1(sx(x))}" cy="${f1(sy(y))}" r="2.2"/>`).join('')}</g>`);
+  for (const t of niceTicks(x0, x1, 5)) parts.push(`<line x1="${f1(sx(t))}" y1="${mt + PH}" x2="${f1(sx(t))}" y2="${mt + PH + 4}" stroke="black"/><text x="${f1(sx(t))}" y="${mt + PH + 15}" text-anchor="middle">${escSvg(fmtTick(t))}</text>`);
+  for (const t of niceTicks(y0, y1, 5)) parts.push(`<line x1="${ml - 4}" y1="${f1(sy(t))}" x2="${ml}" y2="${f1(sy(t))}" stroke="black"/><text x="${ml - 6}" y="${f1(sy(t) + 3)}" text-anchor="end">${escSvg(fmtTick(t))}</text>`);
+  parts.push(`<text x="${f1(ml + PW / 2)}" y="${mt + PH + 32}" text-anchor="middle" font-size="11">${escSvg(xLabel)}</text>`);
+  parts.push(`<text transform="translate(14 ${f1(mt + PH / 2)}) rotate(-90)" text-anchor="middle" font-size="11">${escSvg(yLabel)}</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
 /** Histogram panels of the finished galaxies' medians, one per parameter. */
 function histogramsSvg(params: string[], values: number[][]): string {
   const PW = 220, PH = 120, ml = 40, mt = 26, gapX = 30, gapY = 52, cols = Math.min(4, Math.max(1, params.length));
@@ -247,7 +268,12 @@ export function surveyPageHtml(outDir: string): string {
   const failed = rows.length - done.length;
   const converged = rows.filter((r) => r[ix('converged')] === true).length;
   const withWarnings = rows.filter((r) => r[ix('warnings')]).length;
-  const figs = params.length ? inlineSvg(histogramsSvg(params, params.map((p) => done.map((r) => r[ix(`${p}_median`)] as number))), 'hist') : '';
+  const hist = params.length ? inlineSvg(histogramsSvg(params, params.map((p) => done.map((r) => r[ix(`${p}_median`)] as number))), 'hist') : '';
+  // M/L against luminosity (L = M_total / (M/L)_total), where the table has both.
+  const mlCol = ix('ml_total_median');
+  const massCol = ix('log10_mass_total_msun_median');
+  const pts = mlCol >= 0 && massCol >= 0 ? done.map((r) => [(r[massCol] as number) - Math.log10(r[mlCol] as number), r[mlCol] as number] as [number, number]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0) : [];
+  const figs = hist + (pts.length ? inlineSvg(scatterSvg(pts, 'log10 L / Lsun (= log10 M_total - log10 M/L)', 'M/L total'), 'mlL') : '');
   // JSON in a <script> block: only "</" could end it early.
   const data = JSON.stringify({ columns, params, rows }).replace(/<\//g, '<\\/');
   const head = [

@@ -69,7 +69,7 @@ test('report.html holds summary.json numbers, warnings, figures, and no external
   for (const w of parseFitLog(readFileSync(join(run, 'fit.log'), 'utf8')).warnings) assert.ok(html.includes(w.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;')), w);
 });
 
-test('summary.html: every galaxy in the data block, links to report.html, histograms', () => {
+test('summary.html: every galaxy in the data block, links to report.html, histograms, M/L against luminosity', () => {
   const dir = join(tmp, 'survey');
   writeSyntheticSurvey(dir, 40);
   const html = surveyPageHtml(dir);
@@ -79,6 +79,10 @@ test('summary.html: every galaxy in the data block, links to report.html, histog
   assert.match(html, /40 galaxies: <b>39<\/b> done/);
   assert.ok(html.includes("'/report.html'"));
   assert.equal((html.match(/<text [^>]*font-size="12">/g) ?? []).length, 7, 'one histogram per parameter');
+  // M/L against luminosity: one point per finished galaxy, at log10 L = log10 M - log10 (M/L).
+  const scatter = /<desc>M\/L total against [^<]*<\/desc>[\s\S]*?<\/svg>/.exec(html);
+  assert.ok(scatter, 'the M/L - luminosity panel');
+  assert.equal((scatter![0].match(/<circle /g) ?? []).length, 39);
   assert.throws(() => surveyPageHtml(join(tmp, 'nowhere')), /summary\.csv: missing/);
 });
 
