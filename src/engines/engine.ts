@@ -18,7 +18,9 @@ import type { CheckedPsf } from '../operator/psf.ts';
 import type { FitPrior } from '../../likelihoods/fit-prior.ts';
 import type { GridModel, HaloRanges } from '../../likelihoods/grid-model.ts';
 import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
-import type { FitSpec } from '../run/fit-problem.ts';
+import type { FitProblem, FitSpec } from '../run/fit-problem.ts';
+import type { Evaluator } from '../../samplers/evaluate/evaluator.ts';
+import type { SharedEngine } from '../surrogate/shared-engine.ts';
 
 /** What every engine is given about the galaxy (checked inputs). */
 export interface EngineGalaxy {
@@ -68,4 +70,12 @@ export interface Engine<P = unknown> {
   /** The same preparation over `workers` threads, when the engine can spread it (optional). */
   prepareParallel?(c: EngineContext, workers: number, onProgress?: (done: number, planned: number) => void): Promise<P>;
   model(c: EngineContext, prepared: P): EngineModel;
+  /**
+   * A batched evaluator of the problem's log posterior for the sampler (optional: without one the
+   * sampler calls the problem's logProb per walker, or in worker threads). The surrogate's runs
+   * each half-ensemble as one network call; `prefetch` evaluates positions ahead of their
+   * per-walker use (start draws, posterior predictive check, self-check), and `shared` is the
+   * network call shared between galaxies (jamfit batch --lockstep).
+   */
+  batchEvaluator?(problem: FitProblem, shared?: SharedEngine): Promise<Evaluator & { prefetch(xs: readonly ArrayLike<number>[]): Promise<void> }>;
 }

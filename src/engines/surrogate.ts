@@ -12,6 +12,7 @@ import { outsidePolarGrid } from '../operator/polar-grid.ts';
 import { surrogateGalaxy, surrogateGridArcsec, type SurrogateGalaxy } from '../surrogate/galaxy.ts';
 import { loadSurrogate, SHIPPED_DIR, type Surrogate } from '../surrogate/model-files.ts';
 import type { Engine, EngineGalaxy } from './engine.ts';
+import { surrogateEvaluator } from '../run/surrogate-evaluator.ts';
 
 const surrogates = new Map<string, Surrogate>();
 
@@ -74,4 +75,5 @@ export const surrogateEngine: Engine<SurrogatePrepared> = {
   fingerprint: () => null,
   prepare: (c) => read(c),
   model: (c, p) => ({ kind: 'binned', model: surrogateBinnedModel(p.surrogate, p.galaxy, c.op, c.spec.lightSource) }),
+  batchEvaluator: (problem, shared) => surrogateEvaluator(problem, undefined, shared),
 };

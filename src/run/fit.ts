@@ -36,7 +36,6 @@ import { buildFitProblem, engineOf, preparationFingerprint, prepareInParallel, t
 import { prepareProgress } from '../engines/progress.ts';
 import { renderFitPlots } from './fit-plots.ts';
 import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
-import { surrogateEvaluator } from './surrogate-evaluator.ts';
 import { selfCheck, selfCheckDraws, selfCheckWarning } from './self-check.ts';
 import { writeRunArtifacts } from '../report/index.ts';
 import { clipOutliers, type ClipResult } from './clip.ts';
@@ -140,7 +139,8 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
   const workers = o.workers ?? 1;
   const runJson = join(dir, 'run.json');
   const sampled = existsSync(runJson) ? (JSON.parse(readFileSync(runJson, 'utf8')) as { status: string; converged: boolean | null; stop: string }) : null;
-  const fast = problem.surrogate ? await surrogateEvaluator(problem, undefined, ctx.shared) : null;
+  const batched = ENGINES[problem.engine].batchEvaluator;
+  const fast = batched ? await batched(problem, ctx.shared) : null;
   const evaluator = fast
     ? fast
     : workers > 1 && problem.engine === 'direct'
