@@ -1,8 +1,10 @@
 /**
  * Small HTML building blocks of the reports (run-report.ts, survey-page.ts): escaping, number
  * formatting, inlining an SVG figure (its ids made unique in the page), and the shared CSS
- * (system fonts only, print-friendly). Pure string builders.
+ * (system fonts only, print-friendly), tables, the page head and the page writer.
  */
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
 
 export const escHtml = (s: unknown): string =>
   String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -57,3 +59,35 @@ svg.fig { max-width: 100%; height: auto; display: block; }
   a { color: inherit; text-decoration: none; }
 }
 `;
+
+/** A table cell: the formatted value, its number in data-value (what the survey page sorts by). */
+export const cell = (v: unknown, cls = ''): string => `<td${cls ? ` class="${cls}"` : ''}${typeof v === 'number' ? ` data-value="${escHtml(v)}"` : ''}>${escHtml(fmtNum(v))}</td>`;
+
+/** Key-value rows (empty values left out) as a two-column table. */
+export const kvTable = (rows: [string, unknown][]): string =>
+  `<table class="kv">${rows.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => `<tr><td>${escHtml(k)}</td><td class="mono">${escHtml(typeof v === 'number' ? fmtNum(v, 6) : typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('')}</table>`;
+
+/** An inlined SVG figure with its caption ('' without an SVG). */
+export function figure(svg: string | null, scope: string, caption: string): string {
+  if (!svg) return '';
+  return `<figure class="keep" id="fig-${scope}">${inlineSvg(svg, scope)}<figcaption>${escHtml(caption)}</figcaption></figure>`;
+}
+
+/**
+ * The page's head, up to and including <style>BASE_CSS: every page is self-contained and its
+ * content policy allows no network (inline styles and data: images; inline scripts when asked).
+ * The caller appends any extra CSS and closes with </style></head>.
+ */
+export function pageHead(title: string, o: { script?: boolean } = {}): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; ${o.script ? "script-src 'unsafe-inline'; " : ''}img-src data:">
+<title>${escHtml(title)}</title><style>${BASE_CSS}`;
+}
+
+/** Writes `html` as `<dir>/<name>` atomically (not fsynced: a page is rewritten from the folder's files). @returns the path. */
+export function writePage(dir: string, name: string, html: string): string {
+  const out = join(resolve(dir), name);
+  writeFileAtomic(out, html, { durable: false });
+  return out;
+}

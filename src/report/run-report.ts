@@ -14,7 +14,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import { readNpy } from '../../samplers/backends/npy.ts';
 import { vrmsMapsSvg } from '../plots/bin-map.ts';
@@ -22,7 +21,7 @@ import { cornerSvg } from '../plots/corner.ts';
 import { ppcResidualMapSvg } from '../plots/ppc-plots.ts';
 import { traceSvg } from '../plots/trace-plot.ts';
 import { version } from '../version.ts';
-import { BASE_CSS, escHtml as e, fmtNum, inlineSvg } from './html.ts';
+import { cell, escHtml as e, figure, fmtNum, kvTable, pageHead, writePage } from './html.ts';
 
 export const REPORT_HTML = 'report.html';
 
@@ -76,14 +75,6 @@ function readJsonOpt(p: string): any {
   }
 }
 
-const cell = (v: unknown, cls = '') => `<td${cls ? ` class="${cls}"` : ''}${typeof v === 'number' ? ` data-value="${e(v)}"` : ''}>${e(fmtNum(v))}</td>`;
-const kvTable = (rows: [string, unknown][]) =>
-  `<table class="kv">${rows.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => `<tr><td>${e(k)}</td><td class="mono">${e(typeof v === 'number' ? fmtNum(v, 6) : typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('')}</table>`;
-
-function figure(svg: string | null, scope: string, caption: string): string {
-  if (!svg) return '';
-  return `<figure class="keep" id="fig-${scope}">${inlineSvg(svg, scope)}<figcaption>${e(caption)}</figcaption></figure>`;
-}
 
 /** The HTML of the report (see the module header); `runDir` must hold summary.json. */
 export function runReportHtml(runDir: string): string {
@@ -230,10 +221,7 @@ export function runReportHtml(runDir: string): string {
     ['report written by', `jamfit ${version}, Node.js ${process.version}`],
   ]);
 
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${e(title)}</title><style>${BASE_CSS}</style></head>
+  return `${pageHead(title)}</style></head>
 <body>
 <h1>${e(title)}</h1>
 <p class="muted mono">${e(dir)}</p>
@@ -258,8 +246,5 @@ ${selfCheck}
  * @throws InputError when the folder has no summary.json.
  */
 export function writeRunReport(runDir: string): string {
-  const html = runReportHtml(runDir);
-  const out = join(resolve(runDir), REPORT_HTML);
-  writeFileAtomic(out, html, { durable: false });
-  return out;
+  return writePage(runDir, REPORT_HTML, runReportHtml(runDir));
 }

@@ -15,12 +15,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import { niceTicks, fmtTick } from '../plots/ticks.ts';
 import { esc as escSvg, f1, linear, svgOpen } from '../plots/svg-kit.ts';
 import { version } from '../version.ts';
-import { BASE_CSS, escHtml as e, inlineSvg } from './html.ts';
+import { escHtml as e, inlineSvg, pageHead, writePage } from './html.ts';
 
 export const SURVEY_HTML = 'summary.html';
 
@@ -287,10 +286,7 @@ export function surveyPageHtml(outDir: string): string {
     '<th class="l" data-key="converged">converged</th>',
     '<th class="l" data-key="warnings">warnings / error</th>',
   ].join('');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>jamfit survey ${e(dir.split('/').pop())}</title><style>${BASE_CSS}
+  return `${pageHead(`jamfit survey ${dir.split('/').pop()}`, { script: true })}
 .controls { display: flex; gap: 14px; align-items: center; flex-wrap: wrap; margin: 8px 0; position: sticky; top: 0; background: white; padding: 6px 0; z-index: 2; }
 .controls input[type=search] { width: 320px; padding: 4px 6px; }
 th[data-key] { cursor: pointer; user-select: none; position: sticky; top: 44px; }
@@ -325,8 +321,5 @@ tr.failed td { background: #fff3f3; } .iv { color: var(--muted); font-size: 11.5
  * @throws InputError when outDir has no summary.csv.
  */
 export function writeSurveyPage(outDir: string): string {
-  const html = surveyPageHtml(outDir);
-  const out = join(resolve(outDir), SURVEY_HTML);
-  writeFileAtomic(out, html, { durable: false });
-  return out;
+  return writePage(outDir, SURVEY_HTML, surveyPageHtml(outDir));
 }

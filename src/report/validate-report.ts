@@ -18,10 +18,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import { version } from '../version.ts';
-import { BASE_CSS, escHtml as e, fmtNum, inlineSvg } from './html.ts';
+import { cell, escHtml as e, figure, fmtNum, kvTable, pageHead, writePage } from './html.ts';
 
 export const VALIDATE_REPORT_HTML = 'report.html';
 
@@ -40,15 +39,7 @@ function readJson(p: string, required: boolean): any {
   }
 }
 
-const cell = (v: unknown, cls = '') => `<td${cls ? ` class="${cls}"` : ''}${typeof v === 'number' ? ` data-value="${e(v)}"` : ''}>${e(fmtNum(v))}</td>`;
-const kvTable = (rows: [string, unknown][]) =>
-  `<table class="kv">${rows.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => `<tr><td>${e(k)}</td><td class="mono">${e(typeof v === 'number' ? fmtNum(v, 6) : typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('')}</table>`;
 const verdict = (ok: boolean) => (ok ? '<span class="ok">pass</span>' : '<span class="bad">fail</span>');
-
-function figure(svg: string | null, scope: string, caption: string): string {
-  if (!svg) return '';
-  return `<figure class="keep" id="fig-${scope}">${inlineSvg(svg, scope)}<figcaption>${e(caption)}</figcaption></figure>`;
-}
 
 /** The HTML of a validate folder's report (see the module header); `dir` must hold report.json. */
 export function validateReportHtml(dir: string): string {
@@ -132,10 +123,7 @@ export function validateReportHtml(dir: string): string {
   ]);
   const settings = kvTable(Object.entries(cfg) as [string, unknown][]);
 
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${e(title)}</title><style>${BASE_CSS}</style></head>
+  return `${pageHead(title)}</style></head>
 <body>
 <h1>${e(title)}</h1>
 <p class="muted mono">${e(root)}</p>
@@ -164,8 +152,5 @@ ${mockTable}
  * @throws InputError when the folder has no report.json.
  */
 export function writeValidateReport(dir: string): string {
-  const html = validateReportHtml(dir);
-  const out = join(resolve(dir), VALIDATE_REPORT_HTML);
-  writeFileAtomic(out, html, { durable: false });
-  return out;
+  return writePage(dir, VALIDATE_REPORT_HTML, validateReportHtml(dir));
 }
