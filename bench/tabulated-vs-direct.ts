@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNpy } from '../samplers/backends/npy.ts';
 import { runFit } from '../src/run/fit.ts';
-import { directTwin } from '../src/run/self-check.ts';
+import { directTwin, importanceWeights, selfCheckDraws } from '../src/run/self-check.ts';
+import { posteriorShift } from './importance.ts';
 import { buildFitProblem } from '../src/run/fit-problem.ts';
 import { prepareFit } from '../src/run/fit.ts';
 import type { BenchRow } from './table.ts';
@@ -22,17 +23,6 @@ import type { BenchRow } from './table.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const N6278 = join(ROOT, 'fixtures/ngc6278');
 const DRAWS = Number(process.env.JAMFIT_VS_DIRECT_DRAWS ?? 800);
-
-function wquantile(v: Float64Array, w: Float64Array, q: number): number {
-  const idx = Array.from(v.keys()).sort((a, b) => v[a] - v[b]);
-  const tot = w.reduce((a, b) => a + b, 0);
-  let c = 0;
-  for (const i of idx) {
-    c += w[i];
-    if (c >= q * tot) return v[i];
-  }
-  return v[idx[idx.length - 1]];
-}
 
 export async function run(): Promise<BenchRow[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'jamfit-bench-vsd-'));
@@ -46,23 +36,16 @@ export async function run(): Promise<BenchRow[]> {
     const chain = readNpy(join(o.out, 'chain.npy')).data as Float64Array;
     const nw = 32;
     const keep = chain.subarray(fit.summary.discard * nw * d);
-    const n = keep.length / d;
-    const xs = Array.from({ length: Math.min(DRAWS, n) }, (_, k) => keep.slice(Math.floor(((k + 0.5) * n) / Math.min(DRAWS, n)) * d, (Math.floor(((k + 0.5) * n) / Math.min(DRAWS, n)) + 1) * d));
+    const xs = selfCheckDraws(keep, d, DRAWS);
     const blob = new Float64Array(2);
     const dl = xs.map((x) => direct.logProb(x, blob) - problem.logProb(x, blob));
-    const top = Math.max(...dl);
-    const w = Float64Array.from(dl, (v) => Math.exp(v - top));
-    const ess = w.reduce((a, b) => a + b, 0) ** 2 / w.reduce((a, b) => a + b * b, 0);
-    const ones = new Float64Array(w.length).fill(1);
+    const { w, ess } = importanceWeights(dl);
     rows.push({ name: `NGC 6278 tabulated vs direct: importance-weight ESS / ${xs.length} draws`, value: ess / xs.length, unit: 'fraction', target: '>= 0.95', pass: ess / xs.length >= 0.95 });
     rows.push({ name: 'NGC 6278 tabulated vs direct: max |d ln p| over the draws', value: Math.max(...dl.map(Math.abs)), unit: 'nats' });
     problem.names.forEach((name, j) => {
-      const v = Float64Array.from(xs, (x) => x[j]);
-      const [t16, t50, t84] = [0.16, 0.5, 0.84].map((q) => wquantile(v, ones, q));
-      const [e16, e50, e84] = [0.16, 0.5, 0.84].map((q) => wquantile(v, w, q));
-      const sd = (e84 - e16) / 2;
-      rows.push({ name: `NGC 6278 ${name}: (tabulated - direct median) / direct sd`, value: (t50 - e50) / sd, unit: 'sd', target: '|.| <= 0.05', pass: Math.abs((t50 - e50) / sd) <= 0.05 });
-      rows.push({ name: `NGC 6278 ${name}: 68% width tabulated / direct`, value: (t84 - t16) / (e84 - e16), unit: 'ratio', target: '0.95..1.05', pass: Math.abs((t84 - t16) / (e84 - e16) - 1) <= 0.05 });
+      const { shift, widthRatio } = posteriorShift(xs, w, j);
+      rows.push({ name: `NGC 6278 ${name}: (tabulated - direct median) / direct sd`, value: shift, unit: 'sd', target: '|.| <= 0.05', pass: Math.abs(shift) <= 0.05 });
+      rows.push({ name: `NGC 6278 ${name}: 68% width tabulated / direct`, value: widthRatio, unit: 'ratio', target: '0.95..1.05', pass: Math.abs(widthRatio - 1) <= 0.05 });
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -24,6 +24,8 @@ import { prepareFit, runFit } from '../src/run/fit.ts';
 import { runMock } from '../src/run/mock.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { BenchRow } from './table.ts';
+import { posteriorShift } from './importance.ts';
+import { importanceWeights } from '../src/run/self-check.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLED = join(ROOT, 'fixtures/examples/mock-galaxy');
@@ -37,17 +39,6 @@ const MOCKS = [
   { n: 3, q: 0.6, betaZ: 0.2, qM: 0.55, incDeg: 85, ml: 2 },
   { n: 1.5, q: 0.75, betaZ: -0.1, qM: 0.8, incDeg: 60, ml: 5 },
 ];
-
-function wquantile(v: Float64Array, w: Float64Array, q: number): number {
-  const idx = Array.from(v.keys()).sort((a, b) => v[a] - v[b]);
-  const tot = w.reduce((a, b) => a + b, 0);
-  let c = 0;
-  for (const i of idx) {
-    c += w[i];
-    if (c >= q * tot) return v[i];
-  }
-  return v[idx[idx.length - 1]];
-}
 
 export async function run(): Promise<BenchRow[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'jamfit-vs-exact-'));
@@ -77,24 +68,17 @@ export async function run(): Promise<BenchRow[]> {
       const xs: Float64Array[] = [];
       for (let s = start * nw; s < nsteps * nw; s += thin) xs.push(Float64Array.from(chain.data.subarray(s * ndim, (s + 1) * ndim)));
       const blob = new Float64Array(2);
-      const lw = xs.map((x) => pe.logProb(x, blob) - ps.logProb(x, blob));
-      const mx = Math.max(...lw);
-      const w = Float64Array.from(lw, (v) => Math.exp(v - mx));
-      const ess = w.reduce((a, b) => a + b, 0) ** 2 / w.reduce((a, b) => a + b * b, 0);
-      const one = new Float64Array(xs.length).fill(1);
+      const { w, ess } = importanceWeights(xs.map((x) => pe.logProb(x, blob) - ps.logProb(x, blob)));
       const per: Record<string, { dMedianSigma: number; widthRatio: number }> = {};
       for (let k = 0; k < ndim; k++) {
-        const v = Float64Array.from(xs, (x) => x[k]);
-        const [sLo, sMed, sHi] = [0.16, 0.5, 0.84].map((q) => wquantile(v, one, q));
-        const [eLo, eMed, eHi] = [0.16, 0.5, 0.84].map((q) => wquantile(v, w, q));
-        const sigE = (eHi - eLo) / 2;
-        per[ps.names[k]] = { dMedianSigma: (sMed - eMed) / sigE, widthRatio: (sHi - sLo) / (eHi - eLo) };
+        const { shift, widthRatio } = posteriorShift(xs, w, k);
+        per[ps.names[k]] = { dMedianSigma: shift, widthRatio };
         rows.push({
-          name: `${c.name}: ${ps.names[k]} median shift / sigma (68% width ratio ${((sHi - sLo) / (eHi - eLo)).toFixed(3)})`,
-          value: (sMed - eMed) / sigE,
+          name: `${c.name}: ${ps.names[k]} median shift / sigma (68% width ratio ${widthRatio.toFixed(3)})`,
+          value: shift,
           unit: 'sigma',
           target: '|shift| <= 0.3, width within 20%',
-          pass: Math.abs((sMed - eMed) / sigE) <= 0.3 && Math.abs((sHi - sLo) / (eHi - eLo) - 1) <= 0.2,
+          pass: Math.abs(shift) <= 0.3 && Math.abs(widthRatio - 1) <= 0.2,
         });
       }
       rows.push({ name: `${c.name}: importance weights ESS / draws (exact vs surrogate)`, value: ess / xs.length, unit: 'fraction', target: '>= 0.5 (else the exact estimate is unreliable)', pass: ess / xs.length >= 0.5 });

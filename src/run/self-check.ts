@@ -62,21 +62,31 @@ export function selfCheck(problem: FitProblem, draws: readonly Float64Array[]): 
     const b = direct.logProb(x, blob);
     diffs.push(b - a);
   }
-  const finite = diffs.filter((v) => Number.isFinite(v));
-  const top = finite.length ? Math.max(...finite) : 0;
-  let sw = 0;
-  let sw2 = 0;
-  for (const v of diffs) {
-    const w = Number.isFinite(v) ? Math.exp(v - top) : 0;
-    sw += w;
-    sw2 += w * w;
-  }
+  const { ess } = importanceWeights(diffs);
   return {
     engine: problem.engine,
     draws: k,
     max_abs_dlnl: diffs.reduce((s, v) => Math.max(s, Math.abs(v)), 0),
-    ess_fraction: sw2 > 0 ? (sw * sw) / sw2 / k : 0,
+    ess_fraction: ess / k,
   };
+}
+
+/**
+ * Self-normalised importance weights from log-density differences d_k = ln p_target - ln p_draws
+ * (scaled so that the largest is 1; a non-finite d gets weight 0) and their effective sample size
+ * (sum w)^2 / sum w^2, in (0, draws]; 0 when no weight is finite.
+ */
+export function importanceWeights(d: readonly number[]): { w: Float64Array; ess: number } {
+  let top = -Infinity;
+  for (const v of d) if (Number.isFinite(v)) top = Math.max(top, v);
+  const w = Float64Array.from(d, (v) => (Number.isFinite(v) ? Math.exp(v - top) : 0));
+  let sw = 0;
+  let sw2 = 0;
+  for (const v of w) {
+    sw += v;
+    sw2 += v * v;
+  }
+  return { w, ess: sw2 > 0 ? (sw * sw) / sw2 : 0 };
 }
 
 /** The warning for a self-check past SELF_CHECK_LIMITS, or null. */
