@@ -37,7 +37,7 @@ export * from '../likelihoods/index.ts';
 export { vrms2DirectSph, sphGridFor, type SphOptions } from './jam/sph-los.ts';
 export { vlosDirect, firstMomentGridFor } from './jam/first-moment.ts';
 export { jamVlos } from './jam/first-moment-jam.ts';
-export { buildGridToBinsOdd } from './operator/grid-to-bins-odd.ts';
+export { buildGridToBinsOdd } from './operator/grid-to-bins.ts';
 
 // Engines and the fit without the CLI: a problem (likelihood + prior + posterior) from a
 // JSON-serialisable spec for any engine, the tabulated engine on its own, and whole fits.

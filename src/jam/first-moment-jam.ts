@@ -3,7 +3,7 @@
  * at sky points, through the same evaluation modes as jamVrms2 (src/jam/jam.ts):
  *  - direct (default without PSF and pixel): the line-of-sight integral at each point;
  *  - 'polar': on the elliptical polar grid spanning the points, interpolated with the odd-in-x
- *    variant of the grid -> bins operator (src/operator/grid-to-bins-odd.ts);
+ *    variant of the grid -> bins operator (src/operator/grid-to-bins.ts, parity 'odd');
  *  - PSF and/or pixel: V_bins = W_odd . V(polar grid), the surface-brightness-weighted, seeing- and
  *    pixel-convolved mean velocity (Cappellari 2008 App. A applied to the first moment: the operator
  *    weights by the surface brightness, so it convolves Sigma V and divides by the convolved Sigma),
@@ -15,7 +15,7 @@ import { integrationPolarGrid, pointsMedianQ, pointsPolarGrid, type JamOptions }
 import { prepareModel, type JamParams, type PreparedModel } from './model.ts';
 import type { SphOptions } from './sph-moments.ts';
 import { applyGridToBins, checkPoints, defaultStep } from '../operator/grid-to-bins.ts';
-import { buildGridToBinsOdd } from '../operator/grid-to-bins-odd.ts';
+import { buildGridToBinsOdd } from '../operator/grid-to-bins.ts';
 import { checkPsf } from '../operator/psf.ts';
 
 /**

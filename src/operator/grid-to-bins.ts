@@ -49,6 +49,14 @@ export interface GridToBinsSpec {
   step?: number;
   /** Largest convolution grid allowed (default 4e6 pixels), above which `step` is refused. */
   maxPixels?: number;
+  /**
+   * Symmetry of the field on the grid (default 'even'). The grid holds the first quadrant; an
+   * even field (V_rms^2) is f(x, y) = g(|x|, |y|) on the whole plane, an odd one (the mean
+   * velocity, odd in x and even in y) f(x, y) = sign(x) g(|x|, |y|): every interpolation from
+   * the grid, at a bin or at a convolution pixel (whose centres never lie on x = 0), then
+   * carries sign(x), and a bin on x = 0 gets 0 without PSF and pixel.
+   */
+  parity?: 'even' | 'odd';
 }
 
 export interface GridToBins {
@@ -122,11 +130,15 @@ export function buildGridToBins(spec: GridToBinsSpec): GridToBins {
   const ngrid = grid.lnRad.length * grid.ang.length;
   const centreOutside = outsidePolarGrid(grid, x, y);
   const clampedFraction = new Float64Array(nbins);
+  const odd = spec.parity === 'odd';
+  if (spec.parity !== undefined && spec.parity !== 'even' && !odd) throw new InputError('parity', `is ${JSON.stringify(spec.parity)}; use even or odd`);
 
   if (!psf && pixsize === 0) {
     if (spec.step !== undefined) throw new InputError('step', 'applies only with a PSF or pixsize > 0; remove it');
     for (const b of centreOutside) clampedFraction[b] = 1;
-    return { nbins, ngrid, sparse: polarWeights(grid, x, y), dense: null, convolution: null, clampedFraction, centreOutside };
+    const sparse = polarWeights(grid, x, y);
+    if (odd) for (let b = 0; b < nbins; b++) for (let t = 0; t < 4; t++) sparse.weight[4 * b + t] *= Math.sign(x[b]);
+    return { nbins, ngrid, sparse, dense: null, convolution: null, clampedFraction, centreOutside };
   }
 
   const step = spec.step ?? defaultStep(psf, pixsize);
@@ -195,11 +207,13 @@ export function buildGridToBins(spec: GridToBinsSpec): GridToBins {
         if (ix < 0 || ix >= nx) continue;
         const coef = pv * sb[iy * nx + ix];
         if (coef === 0) continue;
-        const xc = Math.abs(conv.x0 + ix * step);
+        const xs = conv.x0 + ix * step;
+        const xc = Math.abs(xs);
         const ay = Math.abs(yc);
         const rr = Math.hypot(xc, ay);
         bilinearAt(lnR, ecc, Math.log(rr), Math.atan2(ay, xc), pIdx, pWt, 0);
-        for (let t = 0; t < 4; t++) W[row + pIdx[t]] += coef * pWt[t];
+        const sc = odd && xs < 0 ? -coef : coef;
+        for (let t = 0; t < 4; t++) W[row + pIdx[t]] += sc * pWt[t];
         total += coef;
         if (!(rr >= rLo && rr <= rHi)) clamped += coef;
       }
@@ -207,6 +221,11 @@ export function buildGridToBins(spec: GridToBinsSpec): GridToBins {
     clampedFraction[b] = total > 0 ? clamped / total : 0;
   }
   return { nbins, ngrid, sparse: null, dense: W, convolution: conv, clampedFraction, centreOutside };
+}
+
+/** The operator of a field odd in x and even in y (the mean velocity): buildGridToBins with parity 'odd'. */
+export function buildGridToBinsOdd(spec: GridToBinsSpec): GridToBins {
+  return buildGridToBins({ ...spec, parity: 'odd' });
 }
 
 /**
