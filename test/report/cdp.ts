@@ -135,7 +135,20 @@ export class Browser {
     } catch {
       // already gone
     }
-    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
-    rmSync(this.profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing the profile after Browser.close returns;
+    // wait for the main process to exit, then retry the removal (CI once hit ENOTEMPTY here).
+    const exited = this.proc.exitCode !== null || this.proc.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((r) => this.proc.once('exit', () => r()));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      this.proc.kill('SIGKILL');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    }
+    try {
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch {
+      // a leftover temporary profile is harmless; a failed clean-up must not fail the tests
+    }
   }
 }
