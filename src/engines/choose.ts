@@ -1,8 +1,9 @@
 /**
  * `--engine auto|surrogate|tabulated|direct` (and the older `--exact`) to one engine for a galaxy.
  * auto: the surrogate where its training domain can hold the model (the qm mass model without a
- * black hole, a halo or anisotropy groups), else the exact engine: tabulated for mass-follows-
- * light models (any black hole, halo, groups), direct otherwise (qm with a halo or black hole).
+ * black hole, a halo or anisotropy groups), else the exact engine: tabulated for cylindrically
+ * aligned models (mass following the light with any black hole, halo, groups; qm with a black hole
+ * or groups), direct otherwise (qm with a halo, --align sph).
  * `--exact` means the exact engine auto would pick for an exact fit.
  */
 import { InputError } from '../../core/errors.ts';
@@ -19,9 +20,9 @@ export interface EngineNeeds {
   align?: 'cyl' | 'sph';
 }
 
-/** The exact engine for a model: tabulated where it tabulates it (mass follows light), else direct. */
+/** The exact engine for a model: tabulated where it tabulates it (cyl; not qm with a halo), else direct. */
 export function exactEngineFor(n: EngineNeeds): EngineName {
-  return n.massModel === 'light' && n.align !== 'sph' ? 'tabulated' : 'direct';
+  return n.align !== 'sph' && !(n.massModel === 'qm' && n.halo !== 'none') ? 'tabulated' : 'direct';
 }
 
 /**
@@ -42,6 +43,6 @@ export function chooseEngine(requested: string | undefined, exact: boolean, n: E
     if (n.massModel !== 'qm') throw new InputError('mass_model', `${n.massModel} is not what the surrogate was trained on (qm); use --engine tabulated or direct`);
   }
   if (engine !== 'direct' && n.align === 'sph') throw new InputError('align', `sph is computed by the direct engine only (${engine} is cylindrically aligned); use --engine direct or auto`);
-  if (engine === 'tabulated' && n.massModel !== 'light') throw new InputError('engine', "tabulated tabulates mass-follows-light models (--mass-model light); use --engine direct for qm");
+  if (engine === 'tabulated' && n.massModel === 'qm' && n.halo !== 'none') throw new InputError('engine', 'tabulated does not tabulate the qm mass model with a halo (its halo is normalised on the light); use --engine direct or --mass-model light');
   return engine;
 }

@@ -64,5 +64,5 @@ export function tabulatedVsDirect(spec: FitSpec, draws: number, seed = 1): { wor
     const b = dir.like.modelVrms(p);
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] / b[i]) ** 2 - 1));
   }
-  return { worst, nodes: tab.table!.table.nNodes, maxError: tab.table!.table.maxError, buildSeconds, label: tab.modelLabel };
+  return { worst, nodes: tab.table!.nodes, maxError: tab.table!.maxError, buildSeconds, label: tab.modelLabel };
 }

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ngc6278Spec, randomGalaxySpec, tabulatedVsDirect } from './tabulated-helpers.ts';
-import { buildInclinationTable, deprojectionLimitDeg, errorMeasure, incOfT, stencilAt, STENCIL, tOfInc } from '../../src/engines/tabulated/table.ts';
+import { buildTablePatch, deprojectionLimitDeg, errorMeasure, incOfT, stencilAt, STENCIL, tOfInc } from '../../src/engines/tabulated/table.ts';
 import { anisotropyGroups, buildFitProblem, prepareInParallel } from '../../src/run/fit-problem.ts';
 import { prepareModel } from '../../src/jam/model.ts';
 import { vrms2Direct } from '../../src/jam/direct.ts';
@@ -101,12 +101,12 @@ test('the interpolation variable: t <-> i round trip; the deprojection limit; st
 test('the adaptive build halves the spacing until the midpoint check meets the tolerance, and reports the error it measured', () => {
   // A one-bin, one-component "basis" whose P is a known smooth function of the inclination.
   const q = 0.6;
-  const basis = (inc: number) => Float64Array.of(1 + 0.5 * Math.sin((3 * inc * Math.PI) / 180) ** 2 / intrinsic(q, inc), 0);
-  const loose = buildInclinationTable(basis, q, deprojectionLimitDeg(q) + 1e-6, 90, { tol: 1e-3, nGroups: 1, nComps: 1, nbins: 1, bRange: [0.7, 1.7] });
-  const tight = buildInclinationTable(basis, q, deprojectionLimitDeg(q) + 1e-6, 90, { tol: 1e-8, nGroups: 1, nComps: 1, nbins: 1, bRange: [0.7, 1.7] });
+  const basis = ({ incDeg: inc }: { incDeg: number }) => Float64Array.of(1 + 0.5 * Math.sin((3 * inc * Math.PI) / 180) ** 2 / intrinsic(q, inc), 0);
+  const loose = buildTablePatch(basis, q, deprojectionLimitDeg(q) + 1e-6, 90, undefined, { tol: 1e-3, nGroups: 1, nComps: 1, nbins: 1, bRange: [0.7, 1.7] });
+  const tight = buildTablePatch(basis, q, deprojectionLimitDeg(q) + 1e-6, 90, undefined, { tol: 1e-8, nGroups: 1, nComps: 1, nbins: 1, bRange: [0.7, 1.7] });
   assert.ok(tight.nNodes > loose.nNodes, `${tight.nNodes} > ${loose.nNodes}`);
   assert.ok(loose.maxError <= 1e-3 && tight.maxError <= 1e-8);
-  assert.throws(() => buildInclinationTable(basis, q, 60, 90, { tol: 1e-17, maxNodes: 50, nGroups: 1, nComps: 1, nbins: 1, bRange: [0.7, 1.7] }), /table_tol: 1e-17 not reached/);
+  assert.throws(() => buildTablePatch(basis, q, 60, 90, undefined, { tol: 1e-17, maxNodes: 50, nGroups: 1, nComps: 1, nbins: 1, bRange: [0.7, 1.7] }), /table_tol: 1e-17 not reached/);
 });
 
 function intrinsic(q: number, inc: number): number {
@@ -121,16 +121,17 @@ test('anisotropy groups: Gaussians by sigma; radii that are not increasing or le
   assert.throws(() => anisotropyGroups({ sigma: [0.5, 1, 3] }, [5]), /group 2/);
 });
 
-test('the tabulated engine refuses what it does not tabulate (qm mass model) naming the field', () => {
-  assert.throws(() => buildFitProblem(ngc6278Spec({ massModel: 'qm', engine: 'tabulated' })), /mass_model/);
+test('the tabulated engine refuses what it does not tabulate (qm with a halo; sph) naming the field', () => {
+  assert.throws(() => buildFitProblem(ngc6278Spec({ massModel: 'qm', halo: 'nfw', engine: 'tabulated' })), /^InputError: halo|halo/);
+  assert.throws(() => buildFitProblem(ngc6278Spec({ align: 'sph', engine: 'tabulated' })), /align/);
 });
 
 test('the parallel table build (2 piscina threads) gives the serial table to the last bit, and buildFitProblem then reuses it', async () => {
   const spec = { ...randomGalaxySpec(4, 6, 0.6, {}, 6, 3), engine: 'tabulated' as const };
   const serial = buildFitProblem(spec).table!;
   const parallel = (await prepareInParallel({ ...spec, source: 'parallel' }, 2)) as typeof serial;
-  assert.equal(parallel.table.nNodes, serial.table.nNodes);
-  assert.deepEqual(parallel.table.values, serial.table.values);
+  assert.equal(parallel.nodes, serial.nodes);
+  assert.deepEqual(parallel.patches.map((p) => p.values), serial.patches.map((p) => p.values));
   const again = buildFitProblem({ ...spec, source: 'parallel' });
   assert.equal(again.table, parallel, 'the remembered preparation, not a rebuilt one');
 });

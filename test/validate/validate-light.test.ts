@@ -136,8 +136,6 @@ test('a validate.json without mass_model and engine (older jamfit) means qm and 
 
 const o = (name: string) => join(root, `bad-${name}`);
 const cases: [string, string[], RegExp][] = [
-  ['--engine tabulated --mass-model qm', ['--n', '1', '--engine', 'tabulated', '--mass-model', 'qm', '--out', o('tq')], /^jamfit validate: --engine: tabulated tabulates mass-follows-light models \(--mass-model light\)/],
-  ['--engine tabulated (qm by default)', ['--n', '1', '--engine', 'tabulated', '--out', o('t')], /^jamfit validate: --engine: tabulated tabulates mass-follows-light models/],
   ['--engine surrogate --mass-model light', ['--n', '1', '--engine', 'surrogate', '--mass-model', 'light', '--out', o('sl')], /^jamfit validate: --mass-model: light is not what the surrogate was trained on/],
   ['--engine fast', ['--n', '1', '--engine', 'fast', '--out', o('f')], /^jamfit validate: --engine: is 'fast'; use auto, surrogate, tabulated, direct/],
   ['--mass-model disk', ['--n', '1', '--mass-model', 'disk', '--out', o('d')], /^jamfit validate: --mass-model: is 'disk'; use qm or light/],

@@ -19,6 +19,8 @@ export interface MassComponent {
   name: string;
   /** The Gaussians at unit amplitude: surf in Msun/pc^2, sigma arcsec, qobs. */
   mge: Mge;
+  /** The `qm` mass model's stars: every q' is replaced by the basis's q_M. */
+  followsQm?: boolean;
 }
 
 /** Everything the basis of a galaxy depends on besides the inclination. */
@@ -43,14 +45,20 @@ export function basisLength(s: BasisSpec): number {
 
 /**
  * The basis at inclination `incDeg` (degrees; every Gaussian must deproject: DomainError
- * otherwise), laid out [g][c][part][bin] with part 0 = P, 1 = Q; units (km/s)^2 per unit
+ * otherwise) and, for components that follow it, mass flattening `qM` (observed q' of the mass,
+ * (0, 1]), laid out [g][c][part][bin] with part 0 = P, 1 = Q; units (km/s)^2 per unit
  * amplitude (M/L for the stars, Msun for a black hole of unit-mass Gaussian, ...).
  */
-export function binBasis(s: BasisSpec, incDeg: number): Float64Array {
+export function binBasis(s: BasisSpec, incDeg: number, qM?: number): Float64Array {
   const scale = pcPerArcsec(s.distanceMpc);
   const lum = deprojectMge(s.light, incDeg, scale, 'photometry');
-  const cat = (f: (m: Mge) => ArrayLike<number>) => Float64Array.from(s.components.flatMap((c) => Array.from(f(c.mge))));
-  const pot = deprojectMge({ surf: cat((m) => m.surf), sigma: cat((m) => m.sigma), qobs: cat((m) => m.qobs) }, incDeg, scale, 'mass');
+  const cat = (f: (c: MassComponent) => ArrayLike<number>) => Float64Array.from(s.components.flatMap((c) => Array.from(f(c))));
+  const qobs = (c: MassComponent): ArrayLike<number> => {
+    if (!c.followsQm) return c.mge.qobs;
+    if (!(qM! > 0 && qM! <= 1)) throw new RangeError(`binBasis: component ${c.name} follows q_M but q_M is ${qM}`);
+    return Array.from(c.mge.qobs, () => qM!);
+  };
+  const pot = deprojectMge({ surf: cat((c) => c.mge.surf), sigma: cat((c) => c.mge.sigma), qobs: cat(qobs) }, incDeg, scale, 'mass');
   const comp = s.components.flatMap((c, i) => Array.from(c.mge.surf, () => i));
   const { x, y } = s.grid;
   let rMax = 0;

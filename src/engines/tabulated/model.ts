@@ -1,10 +1,11 @@
 /**
  * The tabulated exact JAM of one galaxy: basis maps in bin space (basis.ts) tabulated in
- * inclination (table.ts), combined per call as
- *     V2_bins(p) = sum_{nodes n} w_n(i) sum_{g, c} a_c(p) (P_gcn + b_g(p) Q_gcn)
- * with the Lagrange weights w_n of the 6 nodes around i, b_g = 1/(1 - beta_z,g) per anisotropy
- * group and the amplitudes a_c of the mass components:
- *   stars      a = M/L (mass follows light: the light MGE is the stellar mass per unit M/L);
+ * inclination, and for the `qm` mass model in q_M too (table.ts), combined per call as
+ *     V2_bins(p) = sum_{nodes n} w_n(i[, q_M]) sum_{g, c} a_c(p) (P_gcn + b_g(p) Q_gcn)
+ * with the Lagrange weights w_n of the 6 (6 x 6) nodes around the point, b_g = 1/(1 - beta_z,g)
+ * per anisotropy group and the amplitudes a_c of the mass components:
+ *   stars      a = M/L (mass follows light: the light MGE is the stellar mass per unit M/L; `qm`:
+ *              the light's surf and sigma with every q' = q_M, the table's second axis);
  *   black hole a = M_BH in Msun (a round Gaussian of sigma 0.01", as src/jam/model.ts; not scaled
  *              by M/L);
  *   halo       one component per fixed dispersion of the galaxy's halo MGE (likelihoods/grid-model.ts
@@ -23,7 +24,7 @@ import type { BinnedModel } from '../../../likelihoods/vrms-grid.ts';
 import type { HaloKind } from '../../photometry/halo.ts';
 import { basisLength, binBasis, type MassComponent } from './basis.ts';
 import { fileURLToPath } from 'node:url';
-import { buildInclinationTable, buildInclinationTableAsync, deprojectionLimitDeg, incOfT, STENCIL, stencilAt, tOfInc, type InclinationTable } from './table.ts';
+import { buildTablePatch, buildTablePatchAsync, deprojectionLimitDeg, incOfT, STENCIL, stencil, tOfInc, vOfQm, type QmAxis, type TablePatch, type TablePoint } from './table.ts';
 import { mgeMassInSphere } from '../../photometry/halo.ts';
 
 /** The black hole's Gaussian dispersion, arcsec (src/jam/model.ts default rbh). */
@@ -52,6 +53,11 @@ export interface TabulatedSpec {
   nodes?: number;
   /** The prior's halo ranges (haloMassModel tabulates the halo's weights over them). */
   haloRanges?: HaloRanges;
+  /**
+   * The `qm` mass model: the prior's q_M range (the stars' mass is the light with every q' = q_M,
+   * a second table axis); absent: mass follows light.
+   */
+  qmRange?: readonly [number, number];
 }
 
 export interface TabulatedTable {
@@ -59,7 +65,12 @@ export interface TabulatedTable {
   components: string[];
   nGroups: number;
   nbins: number;
-  table: InclinationTable;
+  /** Patches in increasing inclination (one; a qm table may need two: table.ts). */
+  patches: TablePatch[];
+  /** Over the patches: nodes, exact basis evaluations, the largest error bound. */
+  nodes: number;
+  evaluations: number;
+  maxError: number;
 }
 
 interface Layout {
@@ -72,7 +83,7 @@ interface Layout {
 
 function layout(s: TabulatedSpec): Layout {
   const light = s.light;
-  const components: MassComponent[] = [{ name: 'stars', mge: light }];
+  const components: MassComponent[] = [{ name: 'stars', mge: light, ...(s.qmRange ? { followsQm: true } : {}) }];
   let iBh = -1;
   if (s.mbh > 0 || s.sampledMbh) {
     const sPc = RBH_ARCSEC * pcPerArcsec(s.distanceMpc);
@@ -95,18 +106,63 @@ function checkSpec(s: TabulatedSpec): void {
   for (let k = 0; k < s.group.length; k++) if (!(s.group[k] >= 0 && s.group[k] < s.nGroups)) throw new InputError('beta_groups', `Gaussian ${k} is in group ${s.group[k]}, outside 0..${s.nGroups - 1}`);
   const tol = s.tol ?? 1e-5;
   if (!(tol >= 1e-9 && tol <= 0.1)) throw new InputError('table_tol', `is ${tol}; give a relative tolerance in [1e-9, 0.1]`);
+  if (s.qmRange) {
+    const [lo, hi] = s.qmRange;
+    if (!(lo > 0 && hi <= 1 && hi > lo)) throw new InputError('qm_range', `is [${lo}, ${hi}]; give 0 < lo < hi <= 1`);
+    if (s.halo !== 'none') throw new InputError('halo', `${s.halo} with the qm mass model: the tabulated engine's halo is normalised on the light's mass; use the direct engine`);
+  }
 }
 
-/** The qMin and covered inclination range of a spec. */
-function coverage(s: TabulatedSpec): { qMin: number; incLo: number; incHi: number } {
+interface PatchPlan {
+  incLo: number;
+  incHi: number;
+  axis?: QmAxis;
+  /** The q' whose t = ln sqrt(q'^2 - cos^2 i) is the patch's first axis (table.ts). */
+  qRef: number;
+}
+
+/**
+ * The patches that cover the prior: its inclinations where the light deprojects (and, in qm,
+ * where q_M = q_hi does), and in qm its q_M from the lower curve to q_hi, split where the prior's
+ * q_lo meets the mass's deprojection limit (table.ts header). Each patch's t is that of the q'
+ * whose deprojection limit starts it (near there the maps vary fastest, smoothly in that t only):
+ * the light's flattest Gaussian, or, on the patch above the split, the mass at q_lo (there the
+ * lower curve u = ln sqrt(q_lo^2 - cos^2 i) is t itself).
+ */
+function coverage(s: TabulatedSpec): PatchPlan[] {
   let qMin = Infinity;
   for (let k = 0; k < s.light.qobs.length; k++) qMin = Math.min(qMin, s.light.qobs[k]);
   const lim = deprojectionLimitDeg(qMin);
-  // A hair above the limit: the basis must deproject there (deprojectMge's own tolerance is 1e-12).
-  const incLo = Math.max(s.incRange[0], lim + 1e-7);
+  // A hair above a limit: the basis must deproject there (deprojectMge's own tolerance is 1e-12).
+  let incLo = Math.max(s.incRange[0], lim + 1e-7);
   const incHi = s.incRange[1];
+  if (s.qmRange) incLo = Math.max(incLo, deprojectionLimitDeg(s.qmRange[1]) + 1e-7);
   if (!(incHi > incLo)) throw new InputError('inc_deg', `the prior's inclinations [${s.incRange[0]}, ${s.incRange[1]}] all lie below the deprojection limit ${lim.toFixed(3)} deg of q' = ${qMin}`);
-  return { qMin, incLo, incHi };
+  if (!s.qmRange) return [{ incLo, incHi, qRef: qMin }];
+  const [qLo, qHi] = s.qmRange;
+  const axis = (lower: QmAxis['lower']): QmAxis => ({ kind: 'qm', lower, qLo, qHi });
+  // Below iX the prior's q_lo does not deproject, so the mass's limit bounds q_M from below.
+  const iX = deprojectionLimitDeg(qLo);
+  if (iX <= incLo + 1e-6) return [{ incLo, incHi, axis: axis('prior'), qRef: qMin }];
+  if (iX >= incHi - 1e-6) return [{ incLo, incHi, axis: axis('limit'), qRef: qMin }];
+  return [{ incLo, incHi: iX, axis: axis('limit'), qRef: qMin }, { incLo: iX, incHi, axis: axis('prior'), qRef: qLo }];
+}
+
+function tableOf(lay: Layout, s: TabulatedSpec, patches: TablePatch[]): TabulatedTable {
+  return {
+    components: lay.components.map((c) => c.name),
+    nGroups: s.nGroups,
+    nbins: s.op.nbins,
+    patches,
+    nodes: patches.reduce((a, p) => a + p.nNodes * p.nV, 0),
+    evaluations: patches.reduce((a, p) => a + p.evaluations, 0),
+    maxError: Math.max(...patches.map((p) => p.maxError)),
+  };
+}
+
+function tableOptions(s: TabulatedSpec, lay: Layout, onProgress?: (done: number, planned: number) => void) {
+  const b = (beta: number) => 1 / (1 - beta);
+  return { tol: s.tol, nGroups: s.nGroups, nComps: lay.components.length, nbins: s.op.nbins, bRange: [b(s.betaRange[0]), b(Math.min(s.betaRange[1], 0.99))] as [number, number], onProgress };
 }
 
 /**
@@ -117,19 +173,17 @@ function coverage(s: TabulatedSpec): { qMin: number; incLo: number; incHi: numbe
 export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number, planned: number) => void): TabulatedTable {
   checkSpec(s);
   const lay = layout(s);
-  const { qMin, incLo, incHi } = coverage(s);
+  const plans = coverage(s);
   const bs = { light: s.light, group: s.group, nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes };
-  const b = (beta: number) => 1 / (1 - beta);
-  const table = buildInclinationTable((inc) => binBasis(bs, inc), qMin, incLo, incHi, {
-    tol: s.tol,
-    nGroups: s.nGroups,
-    nComps: lay.components.length,
-    nbins: s.op.nbins,
-    bRange: [b(s.betaRange[0]), b(Math.min(s.betaRange[1], 0.99))],
-    onProgress,
+  let before = 0;
+  const patches = plans.map((pl) => {
+    const progress = onProgress && ((d: number, p: number) => onProgress(before + d, before + p));
+    const patch = buildTablePatch((p) => binBasis(bs, p.incDeg, p.qM), pl.qRef, pl.incLo, pl.incHi, pl.axis, tableOptions(s, lay, progress));
+    before += patch.evaluations;
+    if (patch.length !== basisLength(bs)) throw new RangeError('buildTabulatedTable: basis length changed');
+    return patch;
   });
-  if (table.length !== basisLength(bs)) throw new RangeError('buildTabulatedTable: basis length changed');
-  return { components: lay.components.map((c) => c.name), nGroups: s.nGroups, nbins: s.op.nbins, table };
+  return tableOf(lay, s, patches);
 }
 
 /**
@@ -140,24 +194,27 @@ export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number
 export async function buildTabulatedTableParallel(s: TabulatedSpec, workers: number, onProgress?: (done: number, planned: number) => void): Promise<TabulatedTable> {
   checkSpec(s);
   const lay = layout(s);
-  const { qMin, incLo, incHi } = coverage(s);
+  const plans = coverage(s);
   const bs = { light: s.light, group: Array.from(s.group), nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes };
-  const b = (beta: number) => 1 / (1 - beta);
   const { Piscina } = await import('piscina');
   const pool = new Piscina({ filename: fileURLToPath(new URL('./worker.mjs', import.meta.url)), minThreads: workers, maxThreads: workers });
   try {
-    const table = await buildInclinationTableAsync(
-      async (incs) => {
-        // Contiguous chunks, one per thread: the spec (with W) crosses once per thread and round.
-        const size = Math.ceil(incs.length / workers);
-        const chunks = Array.from({ length: Math.ceil(incs.length / size) }, (_, k) => incs.slice(k * size, (k + 1) * size));
-        const parts: Float64Array[][] = await Promise.all(chunks.map((c) => pool.run({ spec: bs, incs: c })));
-        return parts.flat();
-      },
-      qMin, incLo, incHi,
-      { tol: s.tol, nGroups: s.nGroups, nComps: lay.components.length, nbins: s.op.nbins, bRange: [b(s.betaRange[0]), b(Math.min(s.betaRange[1], 0.99))], onProgress },
-    );
-    return { components: lay.components.map((c) => c.name), nGroups: s.nGroups, nbins: s.op.nbins, table };
+    const many = async (pts: TablePoint[]) => {
+      // Contiguous chunks, one per thread: the spec (with W) crosses once per thread and round.
+      const size = Math.ceil(pts.length / workers);
+      const chunks = Array.from({ length: Math.ceil(pts.length / size) }, (_, k) => pts.slice(k * size, (k + 1) * size));
+      const parts: Float64Array[][] = await Promise.all(chunks.map((c) => pool.run({ spec: bs, points: c })));
+      return parts.flat();
+    };
+    const patches: TablePatch[] = [];
+    let before = 0;
+    for (const pl of plans) {
+      const progress = onProgress && ((d: number, p: number) => onProgress(before + d, before + p));
+      const patch = await buildTablePatchAsync(many, pl.qRef, pl.incLo, pl.incHi, pl.axis, tableOptions(s, lay, progress));
+      before += patch.evaluations;
+      patches.push(patch);
+    }
+    return tableOf(lay, s, patches);
   } finally {
     await pool.destroy();
   }
@@ -181,32 +238,50 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
   if (t.components.length !== nC || t.nGroups !== s.nGroups || t.nbins !== s.op.nbins) {
     throw new InputError('table', `has ${t.components.length} components, ${t.nGroups} groups and ${t.nbins} bins; this galaxy needs ${nC}, ${s.nGroups} and ${s.op.nbins}: rebuild it`);
   }
-  const tab = t.table;
+  const patches = t.patches;
   const nb = t.nbins;
   const G = s.nGroups;
-  const T = tab.values;
-  const w = new Float64Array(STENCIL);
+  const wT = new Float64Array(STENCIL);
+  const wV = new Float64Array(STENCIL);
   const amp = new Float64Array(nC);
   const bg = new Float64Array(G);
-  const maxTerms = STENCIL * G * nC * 2 + 4;
+  const maxTerms = STENCIL * STENCIL * G * nC * 2 + 4;
   const offs = new Int32Array(maxTerms);
   const coef = new Float64Array(maxTerms);
   const haloIndex = new Map<number, number>();
   lay.halo?.sigmas.forEach((sig, j) => haloIndex.set(sig, j));
   // The stars' mass inside the sphere of R_e (f_DM's denominator) depends on the inclination
-  // only: tabulated on the same nodes and interpolated with the same weights (it is smooth in t;
-  // the direct engine computes it at every call, mgeMassInSphere).
-  const starsInReNodes = lay.halo ? Float64Array.from({ length: tab.nNodes }, (_, n) => mgeMassInSphere(s.light, incOfT(tab.qMin, tab.t0 + ((tab.t1 - tab.t0) * n) / (tab.nNodes - 1)), lay.halo!.reArcsec)) : null;
-  const mass = s.halo !== 'none' ? ` + ${s.halo.toUpperCase()} halo (${lay.halo!.sigmas.length} Gaussians)` : '';
+  // only: tabulated on the t nodes and interpolated with the same weights (it is smooth in t; the
+  // direct engine computes it at every call, mgeMassInSphere). Light mass model only (checkSpec).
+  const starsInReNodes = lay.halo
+    ? patches.map((tab) => Float64Array.from({ length: tab.nNodes }, (_, n) => mgeMassInSphere(s.light, incOfT(tab.qMin, tab.t0 + ((tab.t1 - tab.t0) * n) / (tab.nNodes - 1)), lay.halo!.reArcsec)))
+    : null;
+  const mass = s.qmRange ? 'qm' : 'light';
+  const halo = s.halo !== 'none' ? ` + ${s.halo.toUpperCase()} halo (${lay.halo!.sigmas.length} Gaussians)` : '';
   const bh = s.sampledMbh ? ', M_BH sampled' : s.mbh > 0 ? `, M_BH ${s.mbh.toExponential(3)} Msun` : '';
+  const grid = patches.map((p) => (p.nV > 1 ? `${p.nNodes} x ${p.nV}` : `${p.nNodes}`)).join(' + ');
+  const incLo = patches[0].incLo;
+  const incHi = patches[patches.length - 1].incHi;
   return {
     nbins: nb,
     linearInMl: !s.sampledMbh && s.mbh === 0,
-    label: `tabulated exact JAM (light mass model${mass}${bh}${G > 1 ? `, ${G} anisotropy groups` : ''}), ${tab.nNodes} inclination nodes over ${tab.incLo.toFixed(2)}..${tab.incHi.toFixed(2)} deg, interpolation error <= ${tab.maxError.toExponential(1)}`,
+    label: `tabulated exact JAM (${mass} mass model${halo}${bh}${G > 1 ? `, ${G} anisotropy groups` : ''}), ${grid} ${s.qmRange ? '(inclination x q_M)' : 'inclination'} nodes over ${incLo.toFixed(2)}..${incHi.toFixed(2)} deg, interpolation error <= ${t.maxError.toExponential(1)}`,
     vrms2Bins(p: GridParams, out: Float64Array): Float64Array {
+      let ip = 0;
+      while (ip < patches.length - 1 && p.incDeg > patches[ip].incHi) ip++;
+      const tab = patches[ip];
       const tt = tOfInc(tab.qMin, p.incDeg);
       if (!Number.isFinite(tt)) throw new DomainError('inc_deg', `is ${p.incDeg}; the light cannot be deprojected there`);
-      const s0 = stencilAt(tab, tt, w);
+      const sT = stencil(tab.t0, tab.t1, tab.nNodes, tt, wT);
+      if (sT < 0) throw new DomainError('inc_deg', `is ${p.incDeg}, outside the table's range [${incLo}, ${incHi}] deg`);
+      let sV = 0;
+      let nWV = 1;
+      if (tab.axis) {
+        const v = vOfQm(tab.axis, p.incDeg, p.qM);
+        sV = Number.isFinite(v) ? stencil(0, 1, tab.nV, v, wV) : -1;
+        if (sV < 0) throw new DomainError('q_m', `is ${p.qM} at inc_deg ${p.incDeg}, outside the table (the prior's q_M range, where the mass deprojects)`);
+        nWV = STENCIL;
+      } else wV[0] = 1;
       for (let g = 0; g < G; g++) {
         const beta = G > 1 && p.betaGroups ? p.betaGroups[g] : p.betaZ;
         if (!(beta < 1)) throw new DomainError('beta_z', `is ${beta}; beta_z must be < 1`);
@@ -222,7 +297,8 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
       }
       if (lay.halo) {
         let starsInRe = 0;
-        for (let m = 0; m < STENCIL; m++) starsInRe += w[m] * starsInReNodes![s0 + m];
+        const nodes = starsInReNodes![ip];
+        for (let m = 0; m < STENCIL; m++) starsInRe += wT[m] * nodes[sT + m];
         const h = lay.halo(s.light, p, starsInRe);
         if (h.haloInRe > 0) {
           for (let k = 0; k < h.mge.sigma.length; k++) {
@@ -234,18 +310,23 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
       }
       // The (node, group, component, part) maps with non-zero weight, then one pass over the bins
       // that adds four maps at a time (the output is read and written a quarter as often).
+      const T = tab.values;
       let K = 0;
       for (let m = 0; m < STENCIL; m++) {
-        const base = (s0 + m) * tab.length;
-        for (let g = 0; g < G; g++) {
-          for (let c = 0; c < nC; c++) {
-            const a = amp[c];
-            if (a === 0) continue;
-            const iP = base + (g * nC + c) * 2 * nb;
-            offs[K] = iP;
-            coef[K++] = w[m] * a;
-            offs[K] = iP + nb;
-            coef[K++] = w[m] * a * bg[g];
+        for (let l = 0; l < nWV; l++) {
+          const wml = wT[m] * wV[l];
+          if (wml === 0) continue;
+          const base = ((sT + m) * tab.nV + sV + l) * tab.length;
+          for (let g = 0; g < G; g++) {
+            for (let c = 0; c < nC; c++) {
+              const a = amp[c];
+              if (a === 0) continue;
+              const iP = base + (g * nC + c) * 2 * nb;
+              offs[K] = iP;
+              coef[K++] = wml * a;
+              offs[K] = iP + nb;
+              coef[K++] = wml * a * bg[g];
+            }
           }
         }
       }

@@ -28,6 +28,20 @@
  * the prior excludes and does not set the scale).
  * Each component is measured against its own map, so the bound holds for any amplitudes (all
  * components add positive V_rms^2).
+ *
+ * A second axis (the `qm` mass model: the mass MGE is the light's with every q' replaced by q_M).
+ * The mass Gaussians' q_M enters eq. 28 exactly as the light's q' does, through
+ * s_M = sqrt(q_M^2 - cos^2 i), so the maps are smooth in u = ln s_M by the argument above. The
+ * prior's region is not a rectangle in (t, u): at inclination i, q_M runs from a lower bound to
+ * q_hi, and the lower bound is the prior's q_lo where that deprojects, else the mass's own
+ * deprojection limit q_M = hypot(cos i, 0.05 sin i). Each table patch maps u linearly onto
+ * v in [0, 1] between a lower curve (the prior's, or the limit's: each smooth in t) and the upper
+ * one; where the prior's curve crosses the limit's inside the inclination range, the range is
+ * split there into two patches, so no patch interpolates across the kink. The interpolation is the
+ * tensor product of the 6-node stencils in t and v. Adaptivity per axis: the error measure at the
+ * t-midpoints (at every v node) and at the v-midpoints (at every t node); an axis whose error
+ * exceeds tol/2 is refined, and the patch is accepted when both are below tol/2 (the reported
+ * bound is their sum, the usual estimate of a tensor-product rule's error).
  */
 import { DomainError, InputError } from '../../../core/errors.ts';
 
@@ -41,19 +55,35 @@ const LAGRANGE_DEN = Float64Array.from({ length: STENCIL }, (_, m) => {
   return d;
 });
 
-export interface InclinationTable {
-  /** q' of the flattest luminous Gaussian: t = ln sqrt(qMin^2 - cos^2 i). */
+/**
+ * The second axis of a `qm` table patch: v in [0, 1] maps linearly onto u = ln sqrt(q_M^2 - cos^2 i)
+ * between the lower curve (`lower`: 'prior', q_M = qLo; 'limit', the mass's deprojection limit)
+ * and q_M = qHi.
+ */
+export interface QmAxis {
+  kind: 'qm';
+  lower: 'prior' | 'limit';
+  qLo: number;
+  qHi: number;
+}
+
+/** One patch of a table over an inclination range (see the module header). */
+export interface TablePatch {
+  /** The patch's reference q' (the light's flattest, or the mass's q_lo): t = ln sqrt(qMin^2 - cos^2 i). */
   qMin: number;
-  /** Node range and count (uniform in t). */
+  /** Node range and count in t (uniform). */
   t0: number;
   t1: number;
-  /** Inclinations covered, degrees (= the range asked for). */
+  /** Inclinations covered, degrees. */
   incLo: number;
   incHi: number;
   nNodes: number;
+  /** Nodes along the second axis (1 without one). */
+  nV: number;
+  axis?: QmAxis;
   /** Values per node (basisLength). */
   length: number;
-  /** nNodes x length, node-major. */
+  /** nNodes x nV x length, t-major. */
   values: Float64Array;
   /** The largest error measure at the last check (see the module header). */
   maxError: number;
@@ -61,7 +91,12 @@ export interface InclinationTable {
   evaluations: number;
 }
 
+/** A point where the build needs the exact basis: inclination (deg) and, on a qm patch, q_M. */
+export type TablePoint = { incDeg: number; qM?: number };
+
 const DEG = Math.PI / 180;
+/** Intrinsic q of the mass's deprojection limit (src/jam/deproject.ts), with a hair of margin. */
+const Q_LIMIT2 = 0.05 * 0.05 * (1 + 1e-8);
 
 /** t of an inclination for the flattest q' (NaN where it cannot be deprojected: s^2 <= 0). */
 export function tOfInc(qMin: number, incDeg: number): number {
@@ -76,19 +111,46 @@ export function incOfT(qMin: number, t: number): number {
   return Math.acos(Math.sqrt(Math.max(c2, 0))) / DEG;
 }
 
+/** [u_lo, u_hi] of a qm axis at inclination incDeg (u = ln sqrt(q_M^2 - cos^2 i)). */
+function qmBounds(a: QmAxis, incDeg: number): [number, number] {
+  const c = Math.cos(incDeg * DEG);
+  const c2 = c * c;
+  const lim = Q_LIMIT2 * (1 - c2);
+  const lo2 = a.lower === 'limit' ? lim : Math.max(a.qLo * a.qLo - c2, lim);
+  return [0.5 * Math.log(lo2), 0.5 * Math.log(a.qHi * a.qHi - c2)];
+}
+
+/** q_M at (incDeg, v) of a qm axis. */
+export function qmOfV(a: QmAxis, incDeg: number, v: number): number {
+  if (v === 1) return a.qHi;
+  const [lo, hi] = qmBounds(a, incDeg);
+  const c = Math.cos(incDeg * DEG);
+  return Math.min(a.qHi, Math.sqrt(Math.exp(2 * (lo + v * (hi - lo))) + c * c));
+}
+
+/** v of q_M at incDeg on a qm axis (NaN where q_M cannot be deprojected). */
+export function vOfQm(a: QmAxis, incDeg: number, qM: number): number {
+  const [lo, hi] = qmBounds(a, incDeg);
+  const c = Math.cos(incDeg * DEG);
+  const s2 = qM * qM - c * c;
+  return s2 > 0 ? (0.5 * Math.log(s2) - lo) / (hi - lo) : NaN;
+}
+
 /**
- * Lagrange weights of the 6-node stencil for t, written into `w`; returns the first node index.
- * t outside [t0, t1] by more than 1e-9 of the span throws DomainError naming inc_deg.
+ * Lagrange weights of the 6-node stencil at x on `n` uniform nodes over [x0, x1], written into
+ * `w`; returns the first node index, or -1 when x lies outside [x0, x1] by more than 1e-9 of the
+ * span (n = 1: one weight of 1).
  */
-export function stencilAt(tab: Pick<InclinationTable, 't0' | 't1' | 'nNodes' | 'incLo' | 'incHi'>, t: number, w: Float64Array): number {
-  const { t0, t1, nNodes } = tab;
-  const h = (t1 - t0) / (nNodes - 1);
-  const pos = (t - t0) / h;
-  if (!(pos >= -1e-9 && pos <= nNodes - 1 + 1e-9)) {
-    throw new DomainError('inc_deg', `is outside the table's range [${tab.incLo}, ${tab.incHi}] deg`);
+export function stencil(x0: number, x1: number, n: number, x: number, w: Float64Array): number {
+  if (n === 1) {
+    w[0] = 1;
+    return 0;
   }
+  const h = (x1 - x0) / (n - 1);
+  const pos = (x - x0) / h;
+  if (!(pos >= -1e-9 && pos <= n - 1 + 1e-9)) return -1;
   let s0 = Math.floor(pos) - (STENCIL / 2 - 1);
-  s0 = Math.max(0, Math.min(nNodes - STENCIL, s0));
+  s0 = Math.max(0, Math.min(n - STENCIL, s0));
   const xi = pos - s0;
   // w_m = prod_{l != m} (xi - l) / (m - l): the full product over (xi - l) divided by (xi - m),
   // except at a node, where the weights are exactly 0 / 1.
@@ -106,10 +168,20 @@ export function stencilAt(tab: Pick<InclinationTable, 't0' | 't1' | 'nNodes' | '
   return s0;
 }
 
+/**
+ * The t-stencil of a patch at t (see stencil).
+ * @throws DomainError naming inc_deg outside the patch.
+ */
+export function stencilAt(tab: Pick<TablePatch, 't0' | 't1' | 'nNodes' | 'incLo' | 'incHi'>, t: number, w: Float64Array): number {
+  const s0 = stencil(tab.t0, tab.t1, tab.nNodes, t, w);
+  if (s0 < 0) throw new DomainError('inc_deg', `is outside the table's range [${tab.incLo}, ${tab.incHi}] deg`);
+  return s0;
+}
+
 export interface TableOptions {
   /** Target of the error measure (default 1e-5). */
   tol?: number;
-  /** Most nodes before giving up with an InputError (default 769). */
+  /** Most nodes per axis before giving up with an InputError (default 769). */
   maxNodes?: number;
   /** Layout of one basis for the error measure: groups, components, bins. */
   nGroups: number;
@@ -122,72 +194,107 @@ export interface TableOptions {
 }
 
 /**
- * The build as a sequence of rounds (one implementation for the serial and the parallel driver):
- * the generator yields the inclinations (degrees) whose exact basis it needs next, all
- * independent, and is resumed with their bases in the same order; it returns the table.
- * See buildInclinationTable for the arguments and errors.
+ * Node positions live on one integer lattice per axis, index / LATTICE of the span, so that a
+ * point keeps its key (and its exact coordinates) when the spacing halves: n - 1 = 6 x 2^m nodes
+ * intervals for m <= 20.
  */
-export function* inclinationTableRounds(qMin: number, incLo: number, incHi: number, o: TableOptions): Generator<number[], InclinationTable, Float64Array[]> {
+const LATTICE = 6 * 2 ** 20;
+
+/**
+ * The build of one patch as a sequence of rounds (one implementation for the serial and the
+ * parallel driver): the generator yields the points whose exact basis it needs next, all
+ * independent, and is resumed with their bases in the same order; it returns the patch.
+ * See buildTablePatch for the arguments and errors.
+ */
+export function* patchRounds(qMin: number, incLo: number, incHi: number, axis: QmAxis | undefined, o: TableOptions): Generator<TablePoint[], TablePatch, Float64Array[]> {
   const tol = o.tol ?? 1e-5;
   const maxNodes = o.maxNodes ?? 769;
   const t0 = tOfInc(qMin, incLo);
   const t1 = tOfInc(qMin, incHi);
   if (!(Number.isFinite(t0) && Number.isFinite(t1) && t1 > t0)) throw new InputError('inc_deg', `range [${incLo}, ${incHi}] cannot be tabulated for q'_min = ${qMin}`);
-  let n = 7;
-  let evaluations = n;
-  let nodes: Float64Array[] = yield Array.from({ length: n }, (_, k) => incOfT(qMin, t0 + ((t1 - t0) * k) / (n - 1)));
-  const length = nodes[0].length;
+  const known = new Map<number, Float64Array>();
+  const key = (it: number, iv: number) => it * (LATTICE + 1) + iv;
+  const tAt = (it: number) => (it === LATTICE ? t1 : t0 + ((t1 - t0) * it) / LATTICE);
+  // The ends exactly: the lattice's last t is t1, so incOfT(t1) recovers incHi to rounding only.
+  const incAt = (it: number) => (it === 0 ? incLo : it === LATTICE ? incHi : incOfT(qMin, tAt(it)));
+  const point = (it: number, iv: number): TablePoint => {
+    const inc = incAt(it);
+    return axis ? { incDeg: inc, qM: qmOfV(axis, inc, iv / LATTICE) } : { incDeg: inc };
+  };
+  let nT = 7;
+  let nV = axis ? 7 : 1;
+  let evaluations = 0;
+  let length = 0;
   const w = new Float64Array(STENCIL);
   for (;;) {
-    const h = (t1 - t0) / (n - 1);
-    const ts = Array.from({ length: n - 1 }, (_, k) => t0 + (k + 0.5) * h);
-    const mids: Float64Array[] = yield ts.map((t) => incOfT(qMin, t));
-    evaluations += n - 1;
-    const tab = { t0, t1, nNodes: n, incLo, incHi };
-    let maxErr = 0;
+    const sT = LATTICE / (nT - 1);
+    const sV = nV > 1 ? LATTICE / (nV - 1) : 0;
+    const want: [number, number][] = [];
+    for (let k = 0; k < nT; k++) for (let l = 0; l < nV; l++) want.push([k * sT, l * sV]);
+    const tMid: [number, number][] = [];
+    for (let k = 0; k < nT - 1; k++) for (let l = 0; l < nV; l++) tMid.push([k * sT + sT / 2, l * sV]);
+    const vMid: [number, number][] = [];
+    if (nV > 1) for (let k = 0; k < nT; k++) for (let l = 0; l < nV - 1; l++) vMid.push([k * sT, l * sV + sV / 2]);
+    const missing = [...want, ...tMid, ...vMid].filter(([a, b]) => !known.has(key(a, b)));
+    if (missing.length) {
+      const got: Float64Array[] = yield missing.map(([a, b]) => point(a, b));
+      missing.forEach(([a, b], j) => known.set(key(a, b), got[j]));
+      evaluations += missing.length;
+      length = got[0].length;
+    }
     const approx = new Float64Array(length);
-    ts.forEach((t, k) => {
-      const s0 = stencilAt(tab, t, w);
+    const interp = (along: 't' | 'v', k: number, l: number): number => {
+      // Interpolate along one axis at a midpoint, from the nodes on its line.
+      const n = along === 't' ? nT : nV;
+      const s0 = stencil(0, n - 1, n, (along === 't' ? k : l) + 0.5, w);
       approx.fill(0);
       for (let m = 0; m < STENCIL; m++) {
-        const v = nodes[s0 + m];
+        const v = along === 't' ? known.get(key((s0 + m) * sT, l * sV))! : known.get(key(k * sT, (s0 + m) * sV))!;
         const wm = w[m];
         for (let j = 0; j < length; j++) approx[j] += wm * v[j];
       }
-      maxErr = Math.max(maxErr, errorMeasure(mids[k], approx, o));
-    });
-    const merged: Float64Array[] = [];
-    for (let k = 0; k < n; k++) {
-      merged.push(nodes[k]);
-      if (k < n - 1) merged.push(mids[k]);
+      const exact = along === 't' ? known.get(key(k * sT + sT / 2, l * sV))! : known.get(key(k * sT, l * sV + sV / 2))!;
+      return errorMeasure(exact, approx, o);
+    };
+    let errT = 0;
+    for (let k = 0; k < nT - 1; k++) for (let l = 0; l < nV; l++) errT = Math.max(errT, interp('t', k, l));
+    let errV = 0;
+    for (let k = 0; k < nT && nV > 1; k++) for (let l = 0; l < nV - 1; l++) errV = Math.max(errV, interp('v', k, l));
+    const limit = axis ? tol / 2 : tol;
+    const refineT = errT > limit;
+    const refineV = axis !== undefined && errV > limit;
+    if (!refineT && !refineV) {
+      // Accept, keeping the checked t-midpoints as nodes (the bound is the coarser grid's).
+      const nT2 = 2 * nT - 1;
+      const sT2 = sT / 2;
+      const values = new Float64Array(nT2 * nV * length);
+      for (let k = 0; k < nT2; k++) for (let l = 0; l < nV; l++) values.set(known.get(key(k * sT2, l * sV))!, (k * nV + l) * length);
+      return { qMin, t0, t1, incLo, incHi, nNodes: nT2, nV, ...(axis ? { axis } : {}), length, values, maxError: errT + errV, evaluations };
     }
-    nodes = merged;
-    const nNew = 2 * n - 1;
-    if (maxErr <= tol || nNew > maxNodes) {
-      if (maxErr > tol) throw new InputError('table_tol', `${tol} not reached with ${nNew} inclination nodes (error ${maxErr.toExponential(2)}); give a larger tolerance`);
-      const values = new Float64Array(nNew * length);
-      nodes.forEach((v, k) => values.set(v, k * length));
-      return { qMin, t0, t1, incLo, incHi, nNodes: nNew, length, values, maxError: maxErr, evaluations };
+    if (refineT) nT = 2 * nT - 1;
+    if (refineV) nV = 2 * nV - 1;
+    if (nT > maxNodes || nV > maxNodes) {
+      throw new InputError('table_tol', `${tol} not reached with ${nT} x ${nV} nodes (error ${Math.max(errT, errV).toExponential(2)}); give a larger tolerance`);
     }
-    n = nNew;
   }
 }
 
 /**
- * Builds the table of `basis(incDeg)` over [incLo, incHi] (degrees; incLo above the
- * deprojection limit of qMin) to the tolerance (see the module header), one basis at a time.
- * @throws InputError naming --table-tol when maxNodes is not enough (a tolerance too tight for
+ * Builds one patch of `basis(point)` over [incLo, incHi] (degrees; incLo above the deprojection
+ * limit of qMin) and, with `axis`, over its q_M range, to the tolerance (module header), one basis
+ * at a time.
+ * @throws InputError naming table_tol when maxNodes is not enough (a tolerance too tight for
  *   double precision or a broken basis).
  */
-export function buildInclinationTable(basis: (incDeg: number) => Float64Array, qMin: number, incLo: number, incHi: number, o: TableOptions): InclinationTable {
-  const rounds = inclinationTableRounds(qMin, incLo, incHi, o);
+export function buildTablePatch(basis: (p: TablePoint) => Float64Array, qMin: number, incLo: number, incHi: number, axis: QmAxis | undefined, o: TableOptions): TablePatch {
+  const rounds = patchRounds(qMin, incLo, incHi, axis, o);
   let done = 0;
   let r = rounds.next();
   while (!r.done) {
-    const incs = r.value;
-    const planned = done + incs.length;
-    r = rounds.next(incs.map((i) => {
-      const v = basis(i);
+    const pts = r.value;
+    const planned = done + pts.length;
+    r = rounds.next(pts.map((p) => {
+      const v = basis(p);
       o.onProgress?.(++done, planned);
       return v;
     }));
@@ -196,11 +303,11 @@ export function buildInclinationTable(basis: (incDeg: number) => Float64Array, q
 }
 
 /**
- * The same table with each round's bases computed by `basisMany` (e.g. spread over worker
- * threads); equal to buildInclinationTable's to the last bit when basisMany returns the same bases.
+ * The same patch with each round's bases computed by `basisMany` (e.g. spread over worker
+ * threads); equal to buildTablePatch's to the last bit when basisMany returns the same bases.
  */
-export async function buildInclinationTableAsync(basisMany: (incs: number[]) => Promise<Float64Array[]>, qMin: number, incLo: number, incHi: number, o: TableOptions): Promise<InclinationTable> {
-  const rounds = inclinationTableRounds(qMin, incLo, incHi, o);
+export async function buildTablePatchAsync(basisMany: (pts: TablePoint[]) => Promise<Float64Array[]>, qMin: number, incLo: number, incHi: number, axis: QmAxis | undefined, o: TableOptions): Promise<TablePatch> {
+  const rounds = patchRounds(qMin, incLo, incHi, axis, o);
   let done = 0;
   let r = rounds.next();
   while (!r.done) {
