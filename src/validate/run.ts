@@ -168,28 +168,28 @@ function readRecord(path: string, seed: number, k: number, L: number): Calibrati
 
 /** Runs (or continues) a validation; see the module header. @throws InputError naming the option or file. */
 export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<ValidateOutcome> {
-  const n = int('--n', o.n, undefined, 1);
-  if (n === undefined) throw new InputError('--n', 'missing; give the number of mock galaxies, e.g. --n 400');
-  const seed = int('--seed', o.seed, 1, 0)!;
+  const n = int('n', o.n, undefined, 1);
+  if (n === undefined) throw new InputError('n', 'missing; give the number of mock galaxies, e.g. --n 400');
+  const seed = int('seed', o.seed, 1, 0)!;
   const massModel = o.massModel ?? 'qm';
-  if (!(VALIDATE_MASS_MODELS as readonly string[]).includes(massModel)) throw new InputError('--mass-model', `is '${massModel}'; use ${VALIDATE_MASS_MODELS.join(' or ')}`);
+  if (!(VALIDATE_MASS_MODELS as readonly string[]).includes(massModel)) throw new InputError('mass_model', `is '${massModel}'; use ${VALIDATE_MASS_MODELS.join(' or ')}`);
   const mm = massModel as ValidateMassModel;
   // The fits' engine, for every mock alike (no halo, black hole or anisotropy groups): refused
   // here, before anything is written, when it cannot fit this mass model.
   const engine = chooseEngine(o.engine, o.exact === true, { massModel: mm, halo: 'none', blackHole: false, groups: false });
   const columns = validateColumns(mm);
-  const walkers = int('--walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
-  const steps = int('--steps', o.steps, undefined, 10) ?? null;
-  const maxSteps = int('--max-steps', o.maxSteps, 20000, 100)!;
-  const L = int('--draws', o.draws, 99, 1)!;
-  const rankBins = int('--rank-bins', o.rankBins, undefined, 2);
-  if (rankBins !== undefined && (L + 1) % rankBins !== 0) throw new InputError('--rank-bins', `is ${rankBins}; it must divide --draws + 1 = ${L + 1} so that every bin holds as many ranks`);
-  const workers = int('--workers', o.workers, 1, 1)!;
+  const walkers = int('walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
+  const steps = int('steps', o.steps, undefined, 10) ?? null;
+  const maxSteps = int('max_steps', o.maxSteps, 20000, 100)!;
+  const L = int('draws', o.draws, 99, 1)!;
+  const rankBins = int('rank_bins', o.rankBins, undefined, 2);
+  if (rankBins !== undefined && (L + 1) % rankBins !== 0) throw new InputError('rank_bins', `is ${rankBins}; it must divide --draws + 1 = ${L + 1} so that every bin holds as many ranks`);
+  const workers = int('workers', o.workers, 1, 1)!;
   // The summary keeps at least half the chain (fit-summary.ts): L draws must fit in it.
-  if (steps !== null && Math.ceil(steps / 2) * walkers < L) throw new InputError('--draws', `is ${L}, more than the ${Math.ceil(steps / 2) * walkers} samples a chain of --steps ${steps} x --walkers ${walkers} keeps after burn-in; lower --draws or run longer`);
-  if (!o.out) throw new InputError('--out', 'missing; give the validation folder, e.g. --out runs/validate');
+  if (steps !== null && Math.ceil(steps / 2) * walkers < L) throw new InputError('draws', `is ${L}, more than the ${Math.ceil(steps / 2) * walkers} samples a chain of --steps ${steps} x --walkers ${walkers} keeps after burn-in; lower --draws or run longer`);
+  if (!o.out) throw new InputError('out', 'missing; give the validation folder, e.g. --out runs/validate');
   const dir = o.out;
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('--out', `${dir} is a file; give a folder (created if missing)`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('out', `${dir} is a file; give a folder (created if missing)`);
   const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, mass_model: mm, engine, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
   checkConfig(dir, cfg);
   writeFileAtomic(join(dir, 'validate.json'), JSON.stringify(cfg, null, 2) + '\n');
