@@ -27,6 +27,7 @@
  * The surrogate's domain has no halo: its engine refuses one (src/engines/surrogate.ts).
  */
 import { newGridParams } from './grid-model.ts';
+import { PARAMETERS } from './parameters.ts';
 import { InputError } from '../core/errors.ts';
 import { intrinsicQ } from '../src/jam/deproject.ts';
 import { luminosityWeightedQ } from '../src/photometry/mge.ts';
@@ -73,23 +74,25 @@ export interface FitPriorOptions {
   gamma?: readonly [number, number];
 }
 
-/** Default halo prior ranges (uniform) and the limits a user range must stay within; see the module header. */
 /**
  * The exact engines' limits: physics only (intrinsic q >= 0.05 through the constraints, beta_z < 1,
- * any inclination that deprojects the light), not the surrogate's training box.
+ * any inclination that deprojects the light), not the surrogate's training box. The box entries
+ * of the sampled parameters are their `limits` in likelihoods/parameters.ts.
  */
 export const EXACT_LIMITS: TrainingDomain = {
-  box: { n: [0.1, 20], q_L: [0.05, 1], q_M: [0.05, 1], beta_z: [-5, 0.99], inc_deg: [1, 90] },
+  box: { n: [0.1, 20], q_L: [0.05, 1], q_M: PARAMETERS.q_m.limits!, beta_z: PARAMETERS.beta_z.limits!, inc_deg: PARAMETERS.inc_deg.limits! },
   betaEpsFactor: TRAINING_DOMAIN_V1.betaEpsFactor,
   qIntrMin: TRAINING_DOMAIN_V1.qIntrMin,
 };
 
-export const HALO_PRIOR = {
-  f_dm: { dflt: [0, 0.9], within: [0, 0.99], option: 'fdm_range' },
-  log10_rs: { dflt: [0, 1.5], within: [-2, 3], option: 'rs_range' },
-  gamma: { dflt: [0, 1.6], within: [0, 2], option: 'gamma_range' },
-} as const;
+const haloEntry = (n: 'f_dm' | 'log10_rs' | 'gamma') => ({ dflt: PARAMETERS[n].prior!, within: PARAMETERS[n].limits!, option: PARAMETERS[n].option });
 
+/** Default halo prior ranges (uniform), the limits a user range must stay within and the range's option (from likelihoods/parameters.ts). */
+export const HALO_PRIOR = {
+  f_dm: haloEntry('f_dm'),
+  log10_rs: haloEntry('log10_rs'),
+  gamma: haloEntry('gamma'),
+} as const;
 
 export interface FitPrior {
   /** Parameter names in vector order. */
@@ -151,14 +154,15 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   const what = lim === TRAINING_DOMAIN_V1 ? "the surrogate's training domain" : "the model's domain";
   const inc = o.inc ?? 'uniform';
   if (inc !== 'uniform' && inc !== 'isotropic') throw new InputError('prior_inc', `is ${JSON.stringify(inc)}; use uniform or isotropic`);
-  const beta = range('beta_range', o.betaZ, dom.box.beta_z, lim.box.beta_z, what);
-  const qm = range('qm_range', o.qM, dom.box.q_M, lim.box.q_M, what);
-  const incR = range('inc_range', o.incDeg, dom.box.inc_deg, lim.box.inc_deg, what);
+  const P = PARAMETERS;
+  const beta = range(P.beta_z.option, o.betaZ, dom.box.beta_z, lim.box.beta_z, what);
+  const qm = range(P.q_m.option, o.qM, dom.box.q_M, lim.box.q_M, what);
+  const incR = range(P.inc_deg.option, o.incDeg, dom.box.inc_deg, lim.box.inc_deg, what);
   const nGroups = o.betaGroups ?? 1;
   if (!(Number.isInteger(nGroups) && nGroups >= 1 && nGroups <= 10)) throw new InputError('beta_groups', `gives ${nGroups} groups; give 1 to 10`);
-  const mbhR = o.log10Mbh ? range('mbh_range', o.log10Mbh, o.log10Mbh, [0, 12], 'log10 M_BH in') : null;
-  const ml = range('ml_range', o.ml, [0.1, 10], null);
-  if (!(ml[0] > 0)) throw new InputError('ml_range', `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
+  const mbhR = o.log10Mbh ? range(P.log10_mbh.option, o.log10Mbh, o.log10Mbh, P.log10_mbh.limits, 'log10 M_BH in') : null;
+  const ml = range(P.log10_ml.option, o.ml, P.log10_ml.prior!, null);
+  if (!(ml[0] > 0)) throw new InputError(P.log10_ml.option, `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
   const src = o.lightSource ?? 'photometry';
   const q = Float64Array.from(o.light.qobs);
   const qLight = luminosityWeightedQ(o.light);

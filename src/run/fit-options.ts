@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import { PARAMETERS } from '../../likelihoods/parameters.ts';
 import { numberList } from './number-list.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
 import type { IncPrior } from '../../likelihoods/fit-prior.ts';
@@ -205,9 +206,11 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   if (!(mbh >= 0 && Number.isFinite(mbh))) throw new InputError('mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   if (o.pixsize !== undefined && !(o.pixsize >= 0)) throw new InputError('pixsize', `is ${o.pixsize}; give the pixel side in arcsec, >= 0`);
   const halo = oneOf('halo', o.halo, ['none', 'nfw', 'gnfw'] as const, 'none');
-  const mbhRange = pair('mbh_range', o.mbhRange) ?? null;
-  if (mbhRange && o.mbh !== undefined) throw new InputError('mbh_range', 'samples the black-hole mass; drop --mbh (a fixed mass) or this range');
-  if (mbhRange && !(mbhRange[0] >= 0 && mbhRange[1] <= 12 && mbhRange[0] < mbhRange[1])) throw new InputError('mbh_range', `is ${mbhRange.join(',')}; give lo,hi of log10(M_BH/Msun) within [0, 12], lo < hi`);
+  const P = PARAMETERS;
+  const mbhRange = pair(P.log10_mbh.option, o.mbhRange) ?? null;
+  if (mbhRange && o.mbh !== undefined) throw new InputError(P.log10_mbh.option, 'samples the black-hole mass; drop --mbh (a fixed mass) or this range');
+  const [mbhLo, mbhHi] = P.log10_mbh.limits!;
+  if (mbhRange && !(mbhRange[0] >= mbhLo && mbhRange[1] <= mbhHi && mbhRange[0] < mbhRange[1])) throw new InputError(P.log10_mbh.option, `is ${mbhRange.join(',')}; give lo,hi of log10(M_BH/Msun) within [${mbhLo}, ${mbhHi}], lo < hi`);
   const betaGroups = numberList('beta_groups', o.betaGroups) ?? null;
   if (betaGroups) {
     for (let r = 0; r < betaGroups.length; r++) {
@@ -223,22 +226,23 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   }
   const selfCheck = int('self_check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;
   const ranges: FitSpec['ranges'] = {};
-  const br = pair('beta_range', o.betaRange);
-  const qr = pair('qm_range', o.qmRange);
-  const ir = pair('inc_range', o.incRange);
-  const mr = pair('ml_range', o.mlRange);
+  const br = pair(P.beta_z.option, o.betaRange);
+  const qr = pair(P.q_m.option, o.qmRange);
+  const ir = pair(P.inc_deg.option, o.incRange);
+  const mr = pair(P.log10_ml.option, o.mlRange);
   if (br) ranges.beta_z = br;
   if (qr) {
-    if (massModel !== 'qm') throw new InputError('qm_range', 'applies only to --mass-model qm (mass follows light has no q_M)');
+    if (massModel !== 'qm') throw new InputError(P.q_m.option, 'applies only to --mass-model qm (mass follows light has no q_M)');
     ranges.q_m = qr;
   }
   if (ir) ranges.inc_deg = ir;
   if (mr) {
-    if (mlMode !== 'sample') throw new InputError('ml_range', `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
+    if (mlMode !== 'sample') throw new InputError(P.log10_ml.option, `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
     ranges.ml = mr;
   }
-  const haloRanges = [['fdm_range', o.fdmRange, 'f_dm'], ['rs_range', o.rsRange, 'log10_rs'], ['gamma_range', o.gammaRange, 'gamma']] as const;
-  for (const [opt, v, key] of haloRanges) {
+  const haloRanges = [[o.fdmRange, 'f_dm'], [o.rsRange, 'log10_rs'], [o.gammaRange, 'gamma']] as const;
+  for (const [v, key] of haloRanges) {
+    const opt = P[key].option;
     const r = pair(opt, v);
     if (!r) continue;
     if (halo === 'none' || (key === 'gamma' && halo !== 'gnfw')) throw new InputError(opt, `applies only to --halo ${key === 'gamma' ? 'gnfw' : 'nfw or gnfw'}`);
@@ -246,7 +250,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   }
   const systematics = oneOf('systematics', o.systematics, SYSTEMATICS, 'fraction');
   const likelihood = oneOf('likelihood', o.likelihood, LIKELIHOODS, 'gaussian');
-  const sysRange = pair('sys_range', o.sysRange) ?? null;
+  const sysRange = pair(P.log10_f_sys.option, o.sysRange) ?? null;
   const clip = o.clip ?? null;
   const clipRounds = int('clip_rounds', o.clipRounds, 5, 1)!;
   if (clip !== null) checkClipOptions(clip, clipRounds);

@@ -24,6 +24,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
+import { reportedName, toReported } from '../../likelihoods/parameters.ts';
 import { chooseEngine } from '../engines/choose.ts';
 import type { EngineName } from '../engines/names.ts';
 import { coverageTarpSvg, rankHistogramsSvg } from '../plots/calibration.ts';
@@ -123,7 +124,7 @@ function checkConfig(dir: string, cfg: ValidateConfig): void {
 function makeMock(draw: MockDraw, mockDir: string): void {
   const truthPath = join(mockDir, 'truth.json');
   // truth.json's parameters: the columns in summary.json's names (ml, not log10_ml), in order.
-  const params: Record<string, number> = Object.fromEntries(draw.columns.map((c, d) => (c === 'log10_ml' ? ['ml', 10 ** draw.truth[d]] : [c, draw.truth[d]])));
+  const params: Record<string, number> = Object.fromEntries(draw.columns.map((c, d) => [reportedName(c), toReported(c, draw.truth[d])]));
   if (existsSync(truthPath)) {
     let t: MockTruthFile;
     try {
