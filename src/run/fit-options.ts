@@ -65,6 +65,9 @@ export interface FitOptions {
   steps?: number;
   maxSteps?: number;
   mlMode?: string;
+  /** Inclination prior: 'uniform' (in degrees, the default) or 'isotropic' (uniform in cos i). */
+  incPrior?: string;
+  /** @deprecated The old name of incPrior (`--prior-inc`); refused together with a different incPrior. */
   priorInc?: string;
   betaRange?: string;
   qmRange?: string;
@@ -144,6 +147,7 @@ export interface FitConfig {
   steps: number | null;
   max_steps: number;
   ml_mode: MlMode;
+  /** The inclination prior (incPrior); the key keeps its first name so that older run folders resume. */
   prior_inc: IncPrior;
   ranges: FitSpec['ranges'];
   /** Dark halo of the mass model (none, nfw, gnfw). */
@@ -195,7 +199,11 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   if (!(o.distance > 0)) throw new InputError('distance', `is ${o.distance}; the distance must be > 0 Mpc`);
   const massModel = oneOf('mass_model', o.massModel, ['qm', 'light'] as const, 'qm');
   const mlMode = oneOf('ml_mode', o.mlMode, ['sample', 'profile', 'marginal'] as const, 'sample');
-  const priorInc = oneOf('prior_inc', o.priorInc, ['uniform', 'isotropic'] as const, 'uniform');
+  // --inc-prior defaults to uniform on the command line, so only a different value conflicts.
+  if (o.priorInc !== undefined && o.incPrior !== undefined && o.incPrior !== 'uniform' && o.incPrior !== o.priorInc) {
+    throw new InputError('prior_inc', `is the old name of --inc-prior, which says '${o.incPrior}'; give --inc-prior only`);
+  }
+  const incPrior = oneOf(o.priorInc !== undefined ? 'prior_inc' : 'inc_prior', o.priorInc ?? o.incPrior, ['uniform', 'isotropic'] as const, 'uniform');
   const seed = int('seed', o.seed, 1, 0)!;
   const walkers = int('walkers', o.walkers, 32, 1)!;
   const steps = int('steps', o.steps, undefined, 10) ?? null;
@@ -328,7 +336,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     psf,
     pixsize,
     mlMode,
-    incPrior: priorInc,
+    incPrior,
     ranges,
     engine,
     ...(betaGroups ? { betaGroups } : {}),
@@ -391,7 +399,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     steps,
     max_steps: maxSteps,
     ml_mode: mlMode,
-    prior_inc: priorInc,
+    prior_inc: incPrior,
     ranges,
     halo,
     systematics,
@@ -421,7 +429,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     `photometry: ${o.photometry} (${phot.kind}, ${light.surf.length} Gaussians, q' ${Math.min(...light.qobs)}..${Math.max(...light.qobs)}, light-weighted q' ${problem.prior.qLight.toFixed(4)})`,
     ...(tableLine ? [tableLine] : []),
     `model: ${problem.modelLabel}; grid r ${Math.exp(problem.grid.lnRad[0]).toPrecision(3)}..${Math.exp(problem.grid.lnRad[problem.grid.lnRad.length - 1]).toPrecision(4)}" q_med ${problem.grid.qMed}; W ${problem.op.dense ? 'dense (PSF/pixel)' : 'sparse (bilinear)'}`,
-    `parameters: ${problem.names.join(', ')}; prior ranges ${problem.names.map((n, k) => `${n} [${problem.prior.lo[k]}, ${problem.prior.hi[k]}]`).join(', ')}; inclination prior ${priorInc}; M/L ${mlMode}${mlMode === 'marginal' ? ' (flat in sqrt(M/L))' : mlMode === 'sample' ? ' (log-uniform)' : ''}`,
+    `parameters: ${problem.names.join(', ')}; prior ranges ${problem.names.map((n, k) => `${n} [${problem.prior.lo[k]}, ${problem.prior.hi[k]}]`).join(', ')}; inclination prior ${incPrior}; M/L ${mlMode}${mlMode === 'marginal' ? ' (flat in sqrt(M/L))' : mlMode === 'sample' ? ' (log-uniform)' : ''}`,
     `noise: ${problem.noise.label}${clip !== null ? `; clipping bins beyond ${clip} total errors, up to ${clipRounds} rounds` : ''}${rmax !== null ? `; bins within ${rmax}" only` : ''}`,
     ...(kin.meta.notes ?? []).map((n) => `reader note: ${n}`),
   ];

@@ -166,7 +166,7 @@ function problemContext(spec: FitSpec, engine: Engine<any>) {
     log10Mbh: spec.mbhRange,
     massModel: spec.massModel,
     mlMode: spec.mlMode,
-    inc: spec.incPrior,
+    incPrior: spec.incPrior,
     betaZ: spec.ranges.beta_z,
     qM: spec.ranges.q_m,
     incDeg: spec.ranges.inc_deg,

@@ -120,7 +120,7 @@ export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number
   const { qMin, incLo, incHi } = coverage(s);
   const bs = { light: s.light, group: s.group, nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes };
   const b = (beta: number) => 1 / (1 - beta);
-  const table = buildInclinationTable((inc) => binBasis(bs, inc), qMin, incLo, incHi, {
+  const table = buildInclinationTable((incDeg) => binBasis(bs, incDeg), qMin, incLo, incHi, {
     tol: s.tol,
     nGroups: s.nGroups,
     nComps: lay.components.length,
