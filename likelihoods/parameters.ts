@@ -1,9 +1,9 @@
 /**
  * The one table of a fit's sampled parameters: for each name of the prior vector (fit-prior.ts)
  * or the systematics term (systematics.ts), its plot label, unit, reported (physical) form, default
- * prior range, the range a user may choose, and the option that sets the range. Summaries, plots,
- * reports, posterior.nc, warnings and the validation read it here, so that a parameter's
- * conventions live in one place.
+ * prior range, the range a user may choose, and the option that sets the range. The prior, the
+ * noise model, summaries, plots, reports, warnings and the validation read it here (posterior.nc
+ * takes its names from summary.json), so that a parameter's conventions live in one place.
  *
  * Ranges are in the units the option takes: M/L and the systematic term in their physical units
  * (their priors are log-uniform), everything else in the sampled units (log10 M_BH/Msun,
