@@ -26,7 +26,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { InputError } from '../../core/errors.ts';
-import { prepareFit, type FitOptions } from '../run/fit.ts';
+import { prepareFit, type FitOptions } from '../fit/fit.ts';
 import { fitGalaxy, finishedMarker, type GalaxyResult, type GalaxyTask } from './fit-galaxy.ts';
 import { readManifest, type ManifestEntry } from './manifest.ts';
 import { createBatchProgress } from './progress.ts';

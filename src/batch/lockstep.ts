@@ -12,8 +12,8 @@
  * compare tables within one path.
  */
 import { InputError } from '../../core/errors.ts';
-import { cachedSurrogate } from '../run/fit-problem.ts';
-import type { FitOptions } from '../run/fit.ts';
+import { cachedSurrogate } from '../fit/fit-problem.ts';
+import type { FitOptions } from '../fit/fit.ts';
 import { nativeTfInstalled } from '../surrogate/backends.ts';
 import { bestEngine, createEngine } from '../surrogate/engine.ts';
 import { foldMlp } from '../surrogate/folded.ts';

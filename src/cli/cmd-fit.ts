@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.ts';
-import { runFit, type FitIO, type FitOutcome } from '../run/fit.ts';
+import { runFit, type FitIO, type FitOutcome } from '../fit/fit.ts';
 import { defineCommand } from './command.ts';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { join } from 'node:path';

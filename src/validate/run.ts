@@ -1,6 +1,6 @@
 /**
  * `jamfit validate`: N mock galaxies with truths from the prior (src/validate/draw.ts), their
- * mocks from the exact JAM (src/run/mock.ts), a fit of each (src/run/fit.ts, figures off), and
+ * mocks from the exact JAM (src/run/mock.ts), a fit of each (src/fit/fit.ts, figures off), and
  * the calibration report (src/validate/report.ts) with its two figures. `--mass-model` (qm by
  * default, or light: mass follows light) sets the mocks' model, the fits' model and the
  * calibrated columns (draw.ts validateColumns); `--engine` / `--exact` pick the fits' engine
@@ -29,7 +29,7 @@ import { chooseEngine } from '../engines/choose.ts';
 import type { EngineName } from '../engines/names.ts';
 import { coverageTarpSvg, rankHistogramsSvg } from '../plots/calibration.ts';
 import { svgToPng } from '../plots/png.ts';
-import { runFit } from '../run/fit.ts';
+import { runFit } from '../fit/fit.ts';
 import { runMock, type MockTruthFile } from '../run/mock.ts';
 import { version } from '../version.ts';
 import { drawMock, priorSd, validateColumns, VALIDATE_MASS_MODELS, VALIDATE_SETUP, type MockDraw, type ValidateMassModel } from './draw.ts';

@@ -9,7 +9,7 @@
  *    quantiles commute with the monotonic 10^x, their medians and intervals are 10^(those of the
  *    column). `correlation` is that of the SAMPLED columns (log10 where a parameter scales
  *    multiplicatively), in `names` order.
- *  - `noise`, `ppc` (src/run/ppc.ts) and `clipping` (src/run/clip.ts) are filled in by the run.
+ *  - `noise`, `ppc` (src/fit/ppc.ts) and `clipping` (src/fit/clip.ts) are filled in by the run.
  *  - With M/L profiled or marginalised, ml is not a parameter: `derived.ml` summarises the
  *    per-sample best (profile) or E[sqrt(M/L)]^2 (marginal) M/L carried in the blobs.
  *  - discard: ceil(3 max tau) steps when tau is estimable and below a third of the chain, else
@@ -73,9 +73,9 @@ export interface FitSummary {
   mass_model: string;
   /** The noise model: systematic term, residual distribution, error inflation, a one-line description. */
   noise?: { systematics: string; likelihood: string; nu: number | null; inflation: number; total_error: string };
-  /** Posterior predictive check (src/run/ppc.ts; ppc.json has it bin by bin). */
+  /** Posterior predictive check (src/fit/ppc.ts; ppc.json has it bin by bin). */
   ppc?: PpcSummary;
-  /** The engine against the direct exact JAM at a few posterior draws (src/run/self-check.ts). */
+  /** The engine against the direct exact JAM at a few posterior draws (src/fit/self-check.ts). */
   self_check?: SelfCheck;
   /** The tabulated engine's table: nodes, exact evaluations, interpolation error bound. */
   table?: { nodes: number; evaluations: number; max_error: number; tolerance: number; components: number; groups: number };

@@ -3,7 +3,7 @@
  * post-burn-in samples (src/plots/corner.ts; M/L shown linearly, sampled as log10) and the data /
  * model / residual V_rms maps of the used bins with the light's isophotes (src/plots/bin-map.ts),
  * and, when the data have V and sigma, their maps beside V_rms (velocity.*), each as SVG and
- * PNG, written atomically; with the posterior predictive check (src/run/ppc.ts)
+ * PNG, written atomically; with the posterior predictive check (src/fit/ppc.ts)
  * its residual map in total errors (ppc_residuals) and the major/minor-axis profiles with the
  * posterior band (ppc_axes), src/plots/ppc-plots.ts. Pure rendering plus file writes.
  */

@@ -1,14 +1,14 @@
 /**
- * `jamfit fit`'s options and their resolution (src/run/fit.ts runs the fit): FitOptions as the
+ * `jamfit fit`'s options and their resolution (src/fit/fit.ts runs the fit): FitOptions as the
  * command parses them, and prepareFit, which validates every option, reads and checks the
- * kinematics and photometry, chooses the engine and builds the problem (src/run/fit-problem.ts)
+ * kinematics and photometry, chooses the engine and builds the problem (src/fit/fit-problem.ts)
  * before anything is written. FitConfig is what config.json stores.
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import { PARAMETERS } from '../../likelihoods/parameters.ts';
-import { numberList } from './number-list.ts';
+import { numberList } from '../run/number-list.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
 import type { IncPrior } from '../../likelihoods/fit-prior.ts';
 import { chooseEngine } from '../engines/choose.ts';
