@@ -8,7 +8,7 @@ import { readKinematics } from '../src/data/kinematics.ts';
 import { orientKinematics } from '../src/data/kinematics-build.ts';
 import { readPhotometry } from '../src/data/photometry.ts';
 import { jamVrms2 } from '../src/jam/jam.ts';
-import { buildFitProblem } from '../src/run/fit-problem.ts';
+import { buildFitProblem } from '../src/fit/fit-problem.ts';
 
 const kin = orientKinematics(readKinematics('fixtures/ngc6278/gauss_hermite_kins.ecsv'), { paDeg: -54 });
 const phot = readPhotometry('fixtures/ngc6278/mge.ecsv');

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../samplers/rng.ts';
-import { buildFitProblem } from '../src/run/fit-problem.ts';
-import { prepareFit } from '../src/run/fit.ts';
+import { buildFitProblem } from '../src/fit/fit-problem.ts';
+import { prepareFit } from '../src/fit/fit.ts';
 import type { BenchRow } from './table.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -1,7 +1,7 @@
 /**
  * Comparing an engine's posterior with the exact one from the same draws (bench/vs-exact.ts,
  * bench/tabulated-vs-direct.ts): the exact posterior is the draws importance-weighted by
- * p_exact / p_engine (src/run/self-check.ts importanceWeights); per parameter, the median shift in
+ * p_exact / p_engine (src/fit/self-check.ts importanceWeights); per parameter, the median shift in
  * units of the exact 68% half-width and the ratio of the 68% widths.
  */
 

@@ -29,8 +29,8 @@ import { Rng } from '../samplers/rng.ts';
 import { readKinematics } from '../src/data/kinematics.ts';
 import { readPhotometry } from '../src/data/photometry.ts';
 import { sersicToMge } from '../src/photometry/sersic-mge.ts';
-import { buildFitProblem, type FitSpec } from '../src/run/fit-problem.ts';
-import { interval } from '../src/run/fit-summary.ts';
+import { buildFitProblem, type FitSpec } from '../src/fit/fit-problem.ts';
+import { interval } from '../src/fit/fit-summary.ts';
 import { MOCK_DISTANCE, MOCK_LIGHT, MOCK_TRUTH, mockBins, mockVrms } from '../test/run/mock.ts';
 
 const nmock = Number(process.argv[2] ?? 10);

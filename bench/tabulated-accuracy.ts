@@ -7,7 +7,7 @@
  * `--tabulated-draws N` changes the 1,000. test/engines/tabulated.test.ts runs the same
  * comparison with fewer draws in the test suite.
  */
-import type { FitSpec } from '../src/run/fit-problem.ts';
+import type { FitSpec } from '../src/fit/fit-problem.ts';
 import { ngc6278Spec, randomGalaxySpec, tabulatedVsDirect } from '../test/engines/tabulated-helpers.ts';
 import type { BenchRow } from './table.ts';
 

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNpy } from '../samplers/backends/npy.ts';
-import { runFit } from '../src/run/fit.ts';
-import { directTwin, importanceWeights, selfCheckDraws } from '../src/run/self-check.ts';
+import { runFit } from '../src/fit/fit.ts';
+import { directTwin, importanceWeights, selfCheckDraws } from '../src/fit/self-check.ts';
 import { posteriorShift } from './importance.ts';
-import { buildFitProblem } from '../src/run/fit-problem.ts';
-import { prepareFit } from '../src/run/fit.ts';
+import { buildFitProblem } from '../src/fit/fit-problem.ts';
+import { prepareFit } from '../src/fit/fit.ts';
 import type { BenchRow } from './table.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../samplers/rng.ts';
-import { buildFitProblem } from '../src/run/fit-problem.ts';
+import { buildFitProblem } from '../src/fit/fit-problem.ts';
 import { ngc6278Spec } from '../test/engines/tabulated-helpers.ts';
 import type { BenchRow } from './table.ts';
 

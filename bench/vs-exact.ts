@@ -19,13 +19,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNpy } from '../samplers/backends/npy.ts';
-import { buildFitProblem } from '../src/run/fit-problem.ts';
-import { prepareFit, runFit } from '../src/run/fit.ts';
+import { buildFitProblem } from '../src/fit/fit-problem.ts';
+import { prepareFit, runFit } from '../src/fit/fit.ts';
 import { runMock } from '../src/run/mock.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { BenchRow } from './table.ts';
 import { posteriorShift } from './importance.ts';
-import { importanceWeights } from '../src/run/self-check.ts';
+import { importanceWeights } from '../src/fit/self-check.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLED = join(ROOT, 'fixtures/examples/mock-galaxy');

@@ -27,6 +27,7 @@
  * The surrogate's domain has no halo: its engine refuses one (src/engines/surrogate.ts).
  */
 import { newGridParams } from './grid-model.ts';
+import { PARAMETERS } from './parameters.ts';
 import { InputError } from '../core/errors.ts';
 import { intrinsicQ } from '../src/jam/deproject.ts';
 import { luminosityWeightedQ } from '../src/photometry/mge.ts';
@@ -41,9 +42,11 @@ export type IncPrior = 'uniform' | 'isotropic';
 export interface FitPriorOptions {
   massModel: MassModel;
   mlMode: MlMode;
-  /** Default 'uniform' (in degrees). */
+  /** Inclination prior: 'uniform' in degrees (the default) or 'isotropic' (uniform in cos i). */
+  incPrior?: IncPrior;
+  /** @deprecated The old name of incPrior. */
   inc?: IncPrior;
-  /** [lo, hi] ranges; defaults: the training domain's box, M/L [0.1, 10]. */
+  /** [lo, hi] ranges (incDeg in degrees); defaults: the training domain's box, M/L [0.1, 10]. */
   betaZ?: readonly [number, number];
   qM?: readonly [number, number];
   incDeg?: readonly [number, number];
@@ -73,23 +76,25 @@ export interface FitPriorOptions {
   gamma?: readonly [number, number];
 }
 
-/** Default halo prior ranges (uniform) and the limits a user range must stay within; see the module header. */
 /**
  * The exact engines' limits: physics only (intrinsic q >= 0.05 through the constraints, beta_z < 1,
- * any inclination that deprojects the light), not the surrogate's training box.
+ * any inclination that deprojects the light), not the surrogate's training box. The box entries
+ * of the sampled parameters are their `limits` in likelihoods/parameters.ts.
  */
 export const EXACT_LIMITS: TrainingDomain = {
-  box: { n: [0.1, 20], q_L: [0.05, 1], q_M: [0.05, 1], beta_z: [-5, 0.99], inc_deg: [1, 90] },
+  box: { n: [0.1, 20], q_L: [0.05, 1], q_M: PARAMETERS.q_m.limits!, beta_z: PARAMETERS.beta_z.limits!, inc_deg: PARAMETERS.inc_deg.limits! },
   betaEpsFactor: TRAINING_DOMAIN_V1.betaEpsFactor,
   qIntrMin: TRAINING_DOMAIN_V1.qIntrMin,
 };
 
-export const HALO_PRIOR = {
-  f_dm: { dflt: [0, 0.9], within: [0, 0.99], option: 'fdm_range' },
-  log10_rs: { dflt: [0, 1.5], within: [-2, 3], option: 'rs_range' },
-  gamma: { dflt: [0, 1.6], within: [0, 2], option: 'gamma_range' },
-} as const;
+const haloEntry = (n: 'f_dm' | 'log10_rs' | 'gamma') => ({ dflt: PARAMETERS[n].prior!, within: PARAMETERS[n].limits!, option: PARAMETERS[n].option });
 
+/** Default halo prior ranges (uniform), the limits a user range must stay within and the range's option (from likelihoods/parameters.ts). */
+export const HALO_PRIOR = {
+  f_dm: haloEntry('f_dm'),
+  log10_rs: haloEntry('log10_rs'),
+  gamma: haloEntry('gamma'),
+} as const;
 
 export interface FitPrior {
   /** Parameter names in vector order. */
@@ -149,16 +154,17 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   const dom = o.domain ?? TRAINING_DOMAIN_V1;
   const lim = o.limits ?? dom;
   const what = lim === TRAINING_DOMAIN_V1 ? "the surrogate's training domain" : "the model's domain";
-  const inc = o.inc ?? 'uniform';
-  if (inc !== 'uniform' && inc !== 'isotropic') throw new InputError('prior_inc', `is ${JSON.stringify(inc)}; use uniform or isotropic`);
-  const beta = range('beta_range', o.betaZ, dom.box.beta_z, lim.box.beta_z, what);
-  const qm = range('qm_range', o.qM, dom.box.q_M, lim.box.q_M, what);
-  const incR = range('inc_range', o.incDeg, dom.box.inc_deg, lim.box.inc_deg, what);
+  const incPrior = o.incPrior ?? o.inc ?? 'uniform';
+  if (incPrior !== 'uniform' && incPrior !== 'isotropic') throw new InputError('inc_prior', `is ${JSON.stringify(incPrior)}; use uniform or isotropic`);
+  const P = PARAMETERS;
+  const beta = range(P.beta_z.option, o.betaZ, dom.box.beta_z, lim.box.beta_z, what);
+  const qm = range(P.q_m.option, o.qM, dom.box.q_M, lim.box.q_M, what);
+  const incRange = range(P.inc_deg.option, o.incDeg, dom.box.inc_deg, lim.box.inc_deg, what);
   const nGroups = o.betaGroups ?? 1;
   if (!(Number.isInteger(nGroups) && nGroups >= 1 && nGroups <= 10)) throw new InputError('beta_groups', `gives ${nGroups} groups; give 1 to 10`);
-  const mbhR = o.log10Mbh ? range('mbh_range', o.log10Mbh, o.log10Mbh, [0, 12], 'log10 M_BH in') : null;
-  const ml = range('ml_range', o.ml, [0.1, 10], null);
-  if (!(ml[0] > 0)) throw new InputError('ml_range', `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
+  const mbhR = o.log10Mbh ? range(P.log10_mbh.option, o.log10Mbh, o.log10Mbh, P.log10_mbh.limits, 'log10 M_BH in') : null;
+  const ml = range(P.log10_ml.option, o.ml, P.log10_ml.prior!, null);
+  if (!(ml[0] > 0)) throw new InputError(P.log10_ml.option, `[${ml[0]}, ${ml[1]}]: M/L must be > 0 (the prior is log-uniform)`);
   const src = o.lightSource ?? 'photometry';
   const q = Float64Array.from(o.light.qobs);
   const qLight = luminosityWeightedQ(o.light);
@@ -168,8 +174,8 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   let qMin = Infinity;
   for (const v of q) qMin = Math.min(qMin, v);
   const qIntrMin = dom.qIntrMin;
-  if (!(intrinsicQ(qMin, incR[1]) >= qIntrMin)) {
-    throw new InputError(src, `its flattest Gaussian (q' = ${qMin}) cannot be deprojected at any inclination of the prior (<= ${incR[1]} deg); check the MGE`);
+  if (!(intrinsicQ(qMin, incRange[1]) >= qIntrMin)) {
+    throw new InputError(src, `its flattest Gaussian (q' = ${qMin}) cannot be deprojected at any inclination of the prior (<= ${incRange[1]} deg); check the MGE`);
   }
   const sampleMl = o.mlMode === 'sample';
   const hasQm = o.massModel === 'qm';
@@ -177,24 +183,24 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   const betaNames = nGroups === 1 ? ['beta_z'] : Array.from({ length: nGroups }, (_, g) => `beta_z_${g + 1}`);
   const rep = <T,>(v: T) => betaNames.map(() => v);
   const names = [...betaNames, ...(hasQm ? ['q_m'] : []), 'inc_deg', ...(sampleMl ? ['log10_ml'] : []), ...(mbhR ? ['log10_mbh'] : []), ...hb.names];
-  const lo = Float64Array.from([...rep(beta[0]), ...(hasQm ? [qm[0]] : []), incR[0], ...(sampleMl ? [Math.log10(ml[0])] : []), ...(mbhR ? [mbhR[0]] : []), ...hb.lo]);
-  const hi = Float64Array.from([...rep(beta[1]), ...(hasQm ? [qm[1]] : []), incR[1], ...(sampleMl ? [Math.log10(ml[1])] : []), ...(mbhR ? [mbhR[1]] : []), ...hb.hi]);
+  const lo = Float64Array.from([...rep(beta[0]), ...(hasQm ? [qm[0]] : []), incRange[0], ...(sampleMl ? [Math.log10(ml[0])] : []), ...(mbhR ? [mbhR[0]] : []), ...hb.lo]);
+  const hi = Float64Array.from([...rep(beta[1]), ...(hasQm ? [qm[1]] : []), incRange[1], ...(sampleMl ? [Math.log10(ml[1])] : []), ...(mbhR ? [mbhR[1]] : []), ...hb.hi]);
   const iQm = hasQm ? nGroups : -1;
-  const iInc = nGroups + (hasQm ? 1 : 0);
-  const iMl = sampleMl ? iInc + 1 : -1;
-  const iMbh = mbhR ? iInc + 1 + (sampleMl ? 1 : 0) : -1;
+  const iIncDeg = nGroups + (hasQm ? 1 : 0);
+  const iMl = sampleMl ? iIncDeg + 1 : -1;
+  const iMbh = mbhR ? iIncDeg + 1 + (sampleMl ? 1 : 0) : -1;
   const iHalo = names.length - hb.names.length;
-  const isotropic = inc === 'isotropic';
+  const isotropic = incPrior === 'isotropic';
 
   function logPrior(x: ArrayLike<number>): number {
     for (let k = 0; k < lo.length; k++) if (!(x[k] >= lo[k] && x[k] <= hi[k])) return -Infinity;
-    const i = x[iInc];
+    const incDeg = x[iIncDeg];
     // The light's flattest Gaussian sets the lowest inclination it can be seen at.
-    if (!(intrinsicQ(qMin, i) >= qIntrMin)) return -Infinity;
-    if (hasQm && !(intrinsicQ(x[iQm], i) >= qIntrMin)) return -Infinity;
-    const betaMax = dom.betaEpsFactor * (1 - intrinsicQ(qLight, i));
+    if (!(intrinsicQ(qMin, incDeg) >= qIntrMin)) return -Infinity;
+    if (hasQm && !(intrinsicQ(x[iQm], incDeg) >= qIntrMin)) return -Infinity;
+    const betaMax = dom.betaEpsFactor * (1 - intrinsicQ(qLight, incDeg));
     for (let g = 0; g < nGroups; g++) if (!(x[g] < betaMax)) return -Infinity;
-    return isotropic ? Math.log(Math.sin(i * DEG)) : 0;
+    return isotropic ? Math.log(Math.sin(incDeg * DEG)) : 0;
   }
 
   function unpack(x: ArrayLike<number>, out: GridParams = newGridParams()): GridParams {
@@ -206,7 +212,7 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
       out.betaGroups = bg;
     } else out.betaGroups = undefined;
     out.qM = hasQm ? x[iQm] : 1;
-    out.incDeg = x[iInc];
+    out.incDeg = x[iIncDeg];
     out.ml = iMl >= 0 ? 10 ** x[iMl] : 1;
     out.mbh = iMbh >= 0 ? 10 ** x[iMbh] : undefined;
     // The halo's parameters, or none (the same `out` may be reused across prior types).
@@ -218,20 +224,20 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
 
   function draw(rng: Rng): Float64Array {
     const x = new Float64Array(names.length);
-    const cLo = Math.cos(incR[1] * DEG);
-    const cHi = Math.cos(incR[0] * DEG);
+    const cLo = Math.cos(incRange[1] * DEG);
+    const cHi = Math.cos(incRange[0] * DEG);
     for (let t = 0; t < 100000; t++) {
       for (let k = 0; k < x.length; k++) x[k] = lo[k] + (hi[k] - lo[k]) * rng.uniform();
-      if (isotropic) x[iInc] = Math.acos(cLo + (cHi - cLo) * rng.uniform()) / DEG;
+      if (isotropic) x[iIncDeg] = Math.acos(cLo + (cHi - cLo) * rng.uniform()) / DEG;
       if (logPrior(x) > -Infinity) return x;
     }
     throw new InputError('prior', `no point of the prior satisfies cos i < q' and beta_z < ${dom.betaEpsFactor} eps_intr for this photometry; widen --inc-range or --beta-range`);
   }
 
   const constraints = [
-    ...(hasQm ? [{ name: `intrinsic q of the mass (from q_M and i) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(x[iQm], x[iInc]) - qIntrMin }] : []),
-    { name: `intrinsic q of the light's flattest Gaussian (q' ${+qMin.toPrecision(4)}) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(qMin, x[iInc]) - qIntrMin },
-    ...betaNames.map((bn, g) => ({ name: `${bn} < ${dom.betaEpsFactor} eps_intr of the light (q' ${+qLight.toPrecision(4)})`, slack: (x: ArrayLike<number>) => dom.betaEpsFactor * (1 - intrinsicQ(qLight, x[iInc])) - x[g] })),
+    ...(hasQm ? [{ name: `intrinsic q of the mass (from q_M and i) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(x[iQm], x[iIncDeg]) - qIntrMin }] : []),
+    { name: `intrinsic q of the light's flattest Gaussian (q' ${+qMin.toPrecision(4)}) >= ${qIntrMin}`, slack: (x: ArrayLike<number>) => intrinsicQ(qMin, x[iIncDeg]) - qIntrMin },
+    ...betaNames.map((bn, g) => ({ name: `${bn} < ${dom.betaEpsFactor} eps_intr of the light (q' ${+qLight.toPrecision(4)})`, slack: (x: ArrayLike<number>) => dom.betaEpsFactor * (1 - intrinsicQ(qLight, x[iIncDeg])) - x[g] })),
   ];
   return { names, lo, hi, qLight, logPrior, unpack, draw, constraints };
 }

@@ -5,7 +5,7 @@
  *
  * Two paths give the same numbers (float32 weights either way):
  *  - batched (the sampler's): an engine (onnxruntime when present) runs MLP and W for a whole
- *    half-ensemble in one call (src/run/surrogate-evaluator.ts) and hands each walker's row to
+ *    half-ensemble in one call (src/fit/surrogate-evaluator.ts) and hands each walker's row to
  *    `setRow` before that walker's log-probability is taken;
  *  - direct (start draws, the best model, tests): with no row set, the plain-JS forward
  *    (runFoldedJs) computes the one model synchronously.

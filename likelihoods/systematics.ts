@@ -34,16 +34,17 @@ import { lnGamma } from '../src/math/special.ts';
 import { betaCdf } from '../samplers/diagnostics/beta.ts';
 import type { Rng } from '../samplers/rng.ts';
 import type { FitPrior } from './fit-prior.ts';
+import { PARAMETERS } from './parameters.ts';
 
 export const SYSTEMATICS = ['fraction', 'floor', 'mitzkus', 'none'] as const;
 export type Systematics = (typeof SYSTEMATICS)[number];
 export const LIKELIHOODS = ['gaussian', 'student-t'] as const;
 export type LikelihoodKind = (typeof LIKELIHOODS)[number];
 
-/** Prior range of the fractional floor f_sys (log-uniform). */
-export const F_SYS_RANGE: readonly [number, number] = [0.001, 0.5];
-/** Prior range of the constant floor, km/s (log-uniform). */
-export const SYS_KMS_RANGE: readonly [number, number] = [0.1, 100];
+/** Prior range of the fractional floor f_sys (log-uniform; likelihoods/parameters.ts). */
+export const F_SYS_RANGE: readonly [number, number] = PARAMETERS.log10_f_sys.prior!;
+/** Prior range of the constant floor, km/s (log-uniform; likelihoods/parameters.ts). */
+export const SYS_KMS_RANGE: readonly [number, number] = PARAMETERS.log10_sys_kms.prior!;
 /** Default degrees of freedom of the Student-t likelihood (see the module header). */
 export const DEFAULT_NU = 4;
 
@@ -108,7 +109,8 @@ export function noiseModel(o: NoiseOptions, nbins: number): NoiseModel {
     if (!(r.length === 2 && r[0] > 0 && r[1] > r[0] && Number.isFinite(r[1]))) {
       throw new InputError('sys_range', `is ${JSON.stringify(r)}; give lo,hi with 0 < lo < hi (the prior is log-uniform)`);
     }
-    param = sys === 'fraction' ? { column: 'log10_f_sys', name: 'f_sys', unit: '', lo: r[0], hi: r[1] } : { column: 'log10_sys_kms', name: 'sys_kms', unit: 'km/s', lo: r[0], hi: r[1] };
+    const p = sys === 'fraction' ? PARAMETERS.log10_f_sys : PARAMETERS.log10_sys_kms;
+    param = { column: p.name, name: p.reported, unit: p.unit, lo: r[0], hi: r[1] };
   }
   const inflation = sys === 'mitzkus' ? Math.pow(2 * nbins, 0.25) : 1;
   const cT = t ? lnGamma((nu + 1) / 2) - lnGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) : 0;

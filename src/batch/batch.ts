@@ -26,7 +26,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { InputError } from '../../core/errors.ts';
-import { prepareFit, type FitOptions } from '../run/fit.ts';
+import { prepareFit, type FitOptions } from '../fit/fit.ts';
 import { fitGalaxy, finishedMarker, type GalaxyResult, type GalaxyTask } from './fit-galaxy.ts';
 import { readManifest, type ManifestEntry } from './manifest.ts';
 import { createBatchProgress } from './progress.ts';
@@ -196,17 +196,17 @@ export function lockstepLine(st: LockstepStats): string {
  */
 export async function runBatch(o: BatchOptions, io: BatchIO, env: Record<string, string | undefined> = process.env): Promise<BatchOutcome> {
   const t0 = performance.now();
-  if (!o.out) throw new InputError('--out', 'missing; give the survey folder, e.g. --out runs/survey');
+  if (!o.out) throw new InputError('out', 'missing; give the survey folder, e.g. --out runs/survey');
   const plots = o.plots ?? 'none';
-  if (plots !== 'none' && plots !== 'all') throw new InputError('--plots', `is '${plots}'; use none or all`);
+  if (plots !== 'none' && plots !== 'all') throw new InputError('plots', `is '${plots}'; use none or all`);
   const workers = o.workers ?? availableParallelism();
-  if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError('--workers', `is ${workers}; give the number of galaxies to fit at once, an integer >= 1`);
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError('workers', `is ${workers}; give the number of galaxies to fit at once, an integer >= 1`);
   const seed = o.seed ?? 1;
-  if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('--seed', `is ${seed}; give an integer >= 0`);
+  if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('seed', `is ${seed}; give an integer >= 0`);
   const lockstep = resolveLockstep(o.lockstep, o.fit ?? {});
   const shard = resolveShard(o.shard, o.shardCount, env);
   const dir = resolve(o.out);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('--out', `${o.out} is a file; give a folder`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('out', `${o.out} is a file; give a folder`);
   const entries = readManifest(o.manifest);
   const mine = entries.filter((_, k) => inShard(k, shard));
   const tasks = mine.map((e) => galaxyTask(e, dir, seed, plots === 'all', o.fit ?? {}));

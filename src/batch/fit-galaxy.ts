@@ -1,5 +1,5 @@
 /**
- * One galaxy of a batch: its `jamfit fit` run folder at DIR/<name>/ (src/run/fit.ts runFit, with
+ * One galaxy of a batch: its `jamfit fit` run folder at DIR/<name>/ (src/fit/fit.ts runFit, with
  * one likelihood thread, no sampling bar), then the marker DIR/<name>/batch.json.
  *
  * The marker is the batch's notion of "finished": it is written (atomically) only after runFit
@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { JamfitError } from '../../core/errors.ts';
-import { runFit, type FitContext, type FitOptions } from '../run/fit.ts';
+import { runFit, type FitContext, type FitOptions } from '../fit/fit.ts';
 
 /** The marker's file name inside a galaxy's run folder. */
 export const MARKER = 'batch.json';

@@ -12,8 +12,8 @@
  * compare tables within one path.
  */
 import { InputError } from '../../core/errors.ts';
-import { cachedSurrogate } from '../run/fit-problem.ts';
-import type { FitOptions } from '../run/fit.ts';
+import { cachedSurrogate } from '../fit/fit-problem.ts';
+import type { FitOptions } from '../fit/fit.ts';
 import { nativeTfInstalled } from '../surrogate/backends.ts';
 import { bestEngine, createEngine } from '../surrogate/engine.ts';
 import { foldMlp } from '../surrogate/folded.ts';
@@ -50,10 +50,10 @@ export function resolveLockstep(v: string | number | undefined, fit: Partial<Fit
     why = 'auto: tfjs-node-gpu is installed';
   } else {
     group = Number(s);
-    if (!(Number.isInteger(group) && group >= 2)) throw new InputError('--lockstep', `is '${s}'; give auto, off, or the number of galaxies sharing each network call (an integer >= 2)`);
+    if (!(Number.isInteger(group) && group >= 2)) throw new InputError('lockstep', `is '${s}'; give auto, off, or the number of galaxies sharing each network call (an integer >= 2)`);
     why = '--lockstep';
   }
-  if (fit.exact) throw new InputError('--lockstep', 'shares the surrogate network between galaxies; --exact fits have none (drop --lockstep or --exact)');
+  if (fit.exact) throw new InputError('lockstep', 'shares the surrogate network between galaxies; --exact fits have none (drop --lockstep or --exact)');
   return { group, gpu, why };
 }
 

@@ -34,7 +34,7 @@ import { parseToml } from '../data/toml.ts';
 import { parseCsv } from '../data/csv.ts';
 import { cellWhere, findColumn, missingColumn, numberColumn, readText, suggestColumn, type Table } from '../data/table.ts';
 import { numberList } from '../run/number-list.ts';
-import type { FitOptions } from '../run/fit.ts';
+import type { FitOptions } from '../fit/fit.ts';
 
 /** One galaxy of the manifest. */
 export interface ManifestEntry {

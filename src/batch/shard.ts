@@ -45,8 +45,8 @@ function checked(index: number, count: number, source: string, where: string, hi
 export function resolveShard(shard: string | undefined, shardCount: number | undefined, env: Record<string, string | undefined>): Shard {
   if (shard !== undefined) {
     const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(shard);
-    if (!m) throw new InputError('--shard', `is '${shard}'; give i/N, e.g. --shard 0/4 (shards 0..N-1)`);
-    return checked(Number(m[1]), Number(m[2]), '--shard', '--shard');
+    if (!m) throw new InputError('shard', `is '${shard}'; give i/N, e.g. --shard 0/4 (shards 0..N-1)`);
+    return checked(Number(m[1]), Number(m[2]), '--shard', 'shard');
   }
   const slurm = env.SLURM_ARRAY_TASK_ID;
   if (slurm !== undefined && slurm !== '') {
@@ -63,16 +63,18 @@ export function resolveShard(shard: string | undefined, shardCount: number | und
   if (k8s !== undefined && k8s !== '') {
     const index = whole('JOB_COMPLETION_INDEX', k8s, 'the completion index (an integer)');
     let count = shardCount;
-    let where = '--shard-count';
+    // `where` names the parameter for the error; `from` is what the user set, for the message text.
+    let where = 'shard_count';
+    let from = '--shard-count';
     if (count === undefined && env.JAMFIT_SHARD_COUNT) {
       count = whole('JAMFIT_SHARD_COUNT', env.JAMFIT_SHARD_COUNT, 'the number of shards (the job\'s completions)');
-      where = 'JAMFIT_SHARD_COUNT';
+      where = from = 'JAMFIT_SHARD_COUNT';
     }
-    if (count === undefined) throw new InputError('--shard-count', 'is needed with JOB_COMPLETION_INDEX; give the indexed job\'s completions (or set JAMFIT_SHARD_COUNT)');
+    if (count === undefined) throw new InputError('shard_count', 'is needed with JOB_COMPLETION_INDEX; give the indexed job\'s completions (or set JAMFIT_SHARD_COUNT)');
     if (!Number.isInteger(count)) throw new InputError(where, `is ${count}; give an integer`);
-    return checked(index, count, 'JOB_COMPLETION_INDEX', 'JOB_COMPLETION_INDEX', ` (the count from ${where})`);
+    return checked(index, count, 'JOB_COMPLETION_INDEX', 'JOB_COMPLETION_INDEX', ` (the count from ${from})`);
   }
-  if (shardCount !== undefined) throw new InputError('--shard-count', 'applies only with JOB_COMPLETION_INDEX set; use --shard i/N otherwise');
+  if (shardCount !== undefined) throw new InputError('shard_count', 'applies only with JOB_COMPLETION_INDEX set; use --shard i/N otherwise');
   return { index: 0, count: 1, source: 'none' };
 }
 

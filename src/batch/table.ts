@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import { bool, float64, int32, utf8, type DataType } from '@uwdata/flechette';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
-import type { FitSummary, Interval } from '../run/fit-summary.ts';
+import type { FitSummary, Interval } from '../fit/fit-summary.ts';
 import { MARKER, type Marker } from './fit-galaxy.ts';
 
 export type Cell = string | number | boolean | null;

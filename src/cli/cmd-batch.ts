@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.ts';
 import { runBatch } from '../batch/batch.ts';
-import type { FitOptions } from '../run/fit.ts';
+import type { FitOptions } from '../fit/fit.ts';
 import type { OptionSpec } from './args.ts';
 import { defineCommand } from './command.ts';
 import { fitOptions } from './cmd-fit.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { runFit } from '../run/fit.ts';
+import { runFit } from '../fit/fit.ts';
 import { reportFit } from './cmd-fit.ts';
 import { defineCommand } from './command.ts';
 

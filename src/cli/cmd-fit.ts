@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.ts';
-import { runFit, type FitIO, type FitOutcome } from '../run/fit.ts';
+import { runFit, type FitIO, type FitOutcome } from '../fit/fit.ts';
 import { defineCommand } from './command.ts';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { join } from 'node:path';
@@ -32,7 +32,8 @@ const options = {
   steps: { type: 'number', description: 'steps (default: run until N > 50 tau, up to --max-steps)' },
   'max-steps': { type: 'number', description: 'cap on steps without --steps', default: 20000 },
   'ml-mode': { type: 'string', description: 'M/L: sample (log-uniform prior), profile, or marginal (flat in sqrt(M/L))', default: 'sample' },
-  'prior-inc': { type: 'string', description: 'inclination prior: uniform (in degrees) or isotropic (uniform in cos i)', default: 'uniform' },
+  'inc-prior': { type: 'string', description: 'inclination prior: uniform (in degrees) or isotropic (uniform in cos i)', default: 'uniform' },
+  'prior-inc': { type: 'string', description: 'deprecated name of --inc-prior' },
   'beta-range': { type: 'string', description: 'beta_z prior range lo,hi (default the training domain)' },
   'qm-range': { type: 'string', description: 'q_M prior range lo,hi (default the training domain)' },
   'inc-range': { type: 'string', description: 'inclination prior range lo,hi, deg (default the training domain)' },
@@ -87,6 +88,7 @@ export const fitCommand = defineCommand({
         steps: a.steps,
         maxSteps: a['max-steps'],
         mlMode: a['ml-mode'],
+        incPrior: a['inc-prior'],
         priorInc: a['prior-inc'],
         betaRange: a['beta-range'],
         qmRange: a['qm-range'],

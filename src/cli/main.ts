@@ -62,20 +62,35 @@ export async function main(argv: string[], io = defaultIO()): Promise<number> {
 export type { IO } from './command.ts';
 
 /**
- * Library errors name parameters (`mass_model`, `table_tol`, `beta_groups`); at the command line
- * the user typed flags, so a parameter that is one of the command's options is shown as that flag
- * (`--mass-model`). Files, rows and names that are no option stay as they are.
+ * Library errors name parameters (`mass_model`, `table_tol`, `beta_groups`, `psf_sigma[1]`); at the
+ * command line the user typed flags, so a parameter that is one of the command's options is shown
+ * as that flag (`--mass-model`, `--psf-sigma[1]`). Files, rows and names that are no option of
+ * this command stay as they are.
+ *
+ * @param e - the error; `e.where` is a snake_case parameter name, optionally with one `[k]` index
+ * @param options - the command's option specs, keyed by flag without the leading `--`
+ * @returns the one-line message the CLI prints (without the `jamfit <command>: ` prefix)
  */
 export function asFlag(e: InputError, options: OptionSpecs): string {
-  const w = e.where;
-  if (w.startsWith('-') || !/^[a-z][a-z0-9_]*$/.test(w)) return e.message;
-  const kebab = w.replace(/_/g, '-');
-  const flag = kebab in options ? kebab : PARAMETER_FLAGS[w] !== undefined && PARAMETER_FLAGS[w] in options ? PARAMETER_FLAGS[w] : null;
-  return flag ? `--${flag}${e.message.slice(w.length)}` : e.message;
+  const m = /^([a-z][a-z0-9_]*)(\[\d+\])?$/.exec(e.where);
+  if (!m) return e.message;
+  const name = m[1];
+  const kebab = name.replace(/_/g, '-');
+  const flag = kebab in options ? kebab : PARAMETER_FLAGS[name] !== undefined && PARAMETER_FLAGS[name] in options ? PARAMETER_FLAGS[name] : null;
+  return flag ? `--${flag}${e.message.slice(name.length)}` : e.message;
 }
 
-/** Parameters whose flag is not their name in kebab case. */
-const PARAMETER_FLAGS: Record<string, string> = { distance_mpc: 'distance', inc_deg: 'inc-range', q_m: 'qm-range', log10_mbh: 'mbh-range' };
+/**
+ * Parameters whose flag is not their name in kebab case. One table for every command: a name is
+ * only turned into a flag the command has.
+ */
+const PARAMETER_FLAGS: Record<string, string> = {
+  distance_mpc: 'distance',
+  inc_deg: 'inc-range',
+  q_m: 'qm-range',
+  log10_mbh: 'mbh-range',
+  val_fraction: 'val',
+};
 
 function defaultIO(): IO {
   return { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };

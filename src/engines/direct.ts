@@ -2,7 +2,7 @@
  * The direct engine: the exact JAM evaluated at every call on the galaxy's grid
  * (likelihoods/grid-model.ts exactJamGridModel: eq. 28 of Cappellari 2008, or the spherically
  * aligned solution of Cappellari 2020 with `align: 'sph'`). Nothing to prepare; the reference
- * every other engine is checked against (src/run/self-check.ts).
+ * every other engine is checked against (src/fit/self-check.ts).
  */
 import { InputError } from '../../core/errors.ts';
 import { EXACT_LIMITS } from '../../likelihoods/fit-prior.ts';

@@ -9,7 +9,7 @@
  *    says how, so that a killed fit resumes without preparing again);
  *  - gives the model the likelihood evaluates: grid values (W applied by the likelihood) or binned
  *    values (W applied inside, as the surrogate's fused network and the tabulated maps do).
- * buildFitProblem (src/run/fit-problem.ts) drives these steps in this order for every engine.
+ * buildFitProblem (src/fit/fit-problem.ts) drives these steps in this order for every engine.
  */
 import type { TrainingDomain } from '../surrogate/domain.ts';
 import type { PolarGrid } from '../operator/polar-grid.ts';
@@ -18,7 +18,7 @@ import type { CheckedPsf } from '../operator/psf.ts';
 import type { FitPrior } from '../../likelihoods/fit-prior.ts';
 import type { GridModel, HaloRanges } from '../../likelihoods/grid-model.ts';
 import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
-import type { FitProblem, FitSpec } from '../run/fit-problem.ts';
+import type { FitProblem, FitSpec } from '../fit/fit-problem.ts';
 import type { Evaluator } from '../../samplers/evaluate/evaluator.ts';
 import type { SharedEngine } from '../surrogate/shared-engine.ts';
 

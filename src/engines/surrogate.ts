@@ -1,7 +1,7 @@
 /**
  * The surrogate as an Engine (engine.ts): the CNN reads the photometry once per galaxy (or the
  * Sérsic parameters are taken exactly), the MLP and the operator W give binned V_rms^2 per call
- * (likelihoods/surrogate-model.ts; batched by src/run/surrogate-evaluator.ts). Its grid is the
+ * (likelihoods/surrogate-model.ts; batched by src/fit/surrogate-evaluator.ts). Its grid is the
  * network's theta-log r grid in R_e (0.02..4 R_e): bins beyond the outer ring are excluded; its
  * prior limits are the training domain (src/surrogate/domain.ts).
  */
@@ -12,7 +12,7 @@ import { outsidePolarGrid } from '../operator/polar-grid.ts';
 import { surrogateGalaxy, surrogateGridArcsec, type SurrogateGalaxy } from '../surrogate/galaxy.ts';
 import { loadSurrogate, SHIPPED_DIR, type Surrogate } from '../surrogate/model-files.ts';
 import type { Engine, EngineGalaxy } from './engine.ts';
-import { surrogateEvaluator } from '../run/surrogate-evaluator.ts';
+import { surrogateEvaluator } from '../fit/surrogate-evaluator.ts';
 
 const surrogates = new Map<string, Surrogate>();
 

@@ -68,19 +68,19 @@ export interface ResolvedGeometry {
 function parsePa(pa: number | string | undefined): number | 'auto' | undefined {
   if (pa === undefined) return undefined;
   if (typeof pa === 'number') {
-    if (!Number.isFinite(pa)) throw new InputError('--pa', `is ${pa}; give the position angle in degrees (counter-clockwise from +y) or auto`);
+    if (!Number.isFinite(pa)) throw new InputError('pa', `is ${pa}; give the position angle in degrees (counter-clockwise from +y) or auto`);
     return pa;
   }
   const t = pa.trim();
   if (t.toLowerCase() === 'auto') return 'auto';
   const v = Number(t);
-  if (t === '' || !Number.isFinite(v)) throw new InputError('--pa', `is '${pa}'; give the position angle in degrees (counter-clockwise from +y) or auto`);
+  if (t === '' || !Number.isFinite(v)) throw new InputError('pa', `is '${pa}'; give the position angle in degrees (counter-clockwise from +y) or auto`);
   return v;
 }
 
 function parseCentre(req: GeometryRequest): [number, number] | 'auto' | undefined {
   const legacy = req.x0 !== undefined || req.y0 !== undefined;
-  if (req.centre !== undefined && legacy) throw new InputError('--centre', 'was given with --x0/--y0; give the centre once, as --centre X,Y (or auto)');
+  if (req.centre !== undefined && legacy) throw new InputError('centre', 'was given with --x0/--y0; give the centre once, as --centre X,Y (or auto)');
   if (legacy) {
     for (const [n, v] of [['--x0', req.x0], ['--y0', req.y0]] as const) {
       if (v !== undefined && !Number.isFinite(v)) throw new InputError(n, `is ${v}; give the centre in arcsec`);
@@ -93,7 +93,7 @@ function parseCentre(req: GeometryRequest): [number, number] | 'auto' | undefine
   const parts = t.split(',').map((p) => p.trim());
   const v = parts.map(Number);
   if (parts.length !== 2 || parts.some((p) => p === '') || v.some((x) => !Number.isFinite(x))) {
-    throw new InputError('--centre', `is '${req.centre}'; give X,Y in arcsec (input coordinates), e.g. --centre -1.5,0, or auto`);
+    throw new InputError('centre', `is '${req.centre}'; give X,Y in arcsec (input coordinates), e.g. --centre -1.5,0, or auto`);
   }
   return [v[0], v[1]];
 }
@@ -129,7 +129,7 @@ function axisDifference(a: number, b: number): number {
 
 /** Resolves centre and PA (module comment). `k` is in input coordinates (not yet oriented). */
 export function resolveGeometry(k: Kinematics, req: GeometryRequest): ResolvedGeometry {
-  if (k.meta.frame !== 'input') throw new InputError('--centre', `${k.source} is already in the galaxy frame; the geometry is resolved once`);
+  if (k.meta.frame !== 'input') throw new InputError('centre', `${k.source} is already in the galaxy frame; the geometry is resolved once`);
   const paReq = parsePa(req.pa);
   const centreReq = parseCentre(req);
   const lines: string[] = [];
@@ -167,14 +167,14 @@ export function resolveGeometry(k: Kinematics, req: GeometryRequest): ResolvedGe
     centre = sym.centre;
     centreErr = sym.err;
     centreMethod = `--centre auto: point symmetry of the ${mapName} map (${sym.nUsed} bins, search from the ${peak ? 'flux peak' : 'origin'}), bootstrap error (${nmc} realisations)`;
-    checkInside(k, centre, '--centre');
+    checkInside(k, centre, 'centre');
     lines.push(
       `geometry: centre (${fmt(sym.centre[0])} ± ${fmt(sym.err[0])}, ${fmt(sym.centre[1])} ± ${fmt(sym.err[1])}) arcsec from the ${mapName} point symmetry (S_min ${fmt(sym.statMin)}, ${sym.nUsed} bins)`,
     );
   } else if (centreReq) {
     centre = centreReq;
     centreMethod = req.centre !== undefined ? 'given (--centre)' : 'given (--x0/--y0)';
-    checkInside(k, centre, req.centre !== undefined ? '--centre' : '--x0');
+    checkInside(k, centre, req.centre !== undefined ? 'centre' : 'x0');
   } else {
     centre = [0, 0];
     centreMethod = 'default (0, 0): the file\'s origin';
@@ -189,7 +189,7 @@ export function resolveGeometry(k: Kinematics, req: GeometryRequest): ResolvedGe
   let paSource: string;
   let pa: KinematicPaResult | null = null;
   if (paReq === 'auto') {
-    if (!k.v || !k.vErr) throw new InputError('--pa', `auto needs the mean velocity V, but ${k.source} gives V_rms only; give --pa DEG`);
+    if (!k.v || !k.vErr) throw new InputError('pa', `auto needs the mean velocity V, but ${k.source} gives V_rms only; give --pa DEG`);
     pa = kinematicPa({ x: k.x, y: k.y, v: k.v, vErr: k.vErr, good }, { centre, nmc, seed });
     paDeg = pa.paDeg;
     paSource = '--pa auto (kinematic, Krajnović et al. 2006)';

@@ -220,7 +220,7 @@ export function symmetryCentre(map: SymmetricMap, opts: SymmetryCentreOptions = 
     if (!onEdge && !boundary(best)) break;
     // Against the inadmissible (poorly paired) region too: no centre inside the data.
     if (move === 4 || boundary(best)) {
-      throw new InputError('--centre', `the map is most symmetric at the edge of the search (or of the region pairing enough bins), near (${best.centre[0].toFixed(2)}, ${best.centre[1].toFixed(2)}) arcsec; give --centre X,Y`);
+      throw new InputError('centre', `the map is most symmetric at the edge of the search (or of the region pairing enough bins), near (${best.centre[0].toFixed(2)}, ${best.centre[1].toFixed(2)}) arcsec; give --centre X,Y`);
     }
     const h = (np - 1) / 2;
     gx += (best.a - h) * step;

@@ -176,9 +176,9 @@ export function losFirstMoment(model: PreparedModel, g: FirstMomentGrid, xPc: Ar
   const o = resolveSphOptions(opts);
   const lum = model.lumDeproj;
   const nLum = lum.q.length;
-  const inc = (model.incDeg * Math.PI) / 180;
-  const si = Math.sin(inc);
-  const ci = Math.cos(inc);
+  const incRad = (model.incDeg * Math.PI) / 180;
+  const si = Math.sin(incRad);
+  const ci = Math.cos(incRad);
   const inv2s2 = Float64Array.from(lum.sigmaPc, (s) => 1 / (2 * s * s));
   const inv2s2q2 = Float64Array.from(lum.sigmaPc, (s, k) => 1 / (2 * s * s * lum.q[k] * lum.q[k]));
   let sMaxLum = 0;

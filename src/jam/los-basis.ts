@@ -58,9 +58,9 @@ export function prepareBasisKernel(
   nodes = 48,
   rMaxPc = 0,
 ): BasisKernel {
-  const inc = (incDeg * Math.PI) / 180;
-  const cos2 = Math.cos(inc) ** 2;
-  const sin2 = Math.sin(inc) ** 2;
+  const incRad = (incDeg * Math.PI) / 180;
+  const cos2 = Math.cos(incRad) ** 2;
+  const sin2 = Math.sin(incRad) ** 2;
   const nLum = lum.q.length;
   const nPot = pot.q.length;
   const rules = Array.from({ length: nPot }, (_, j) => {

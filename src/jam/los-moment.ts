@@ -106,9 +106,9 @@ export function prepareLosKernel(
   nodes = 48,
   rMaxPc = 0,
 ): LosKernel {
-  const inc = (incDeg * Math.PI) / 180;
-  const cos2 = Math.cos(inc) ** 2;
-  const sin2 = Math.sin(inc) ** 2;
+  const incRad = (incDeg * Math.PI) / 180;
+  const cos2 = Math.cos(incRad) ** 2;
+  const sin2 = Math.sin(incRad) ** 2;
   const nLum = lum.q.length;
   const nPot = pot.q.length;
   const rules = Array.from({ length: nPot }, (_, j) => (needsGrading(pot, j, rMaxPc) ? graded(rMaxPc / pot.sigmaPc[j], nodes) : transformedRule(nodes)));
@@ -182,9 +182,9 @@ export function losSecondMomentAdaptive(
   yPc: number,
   epsrel = 1e-10,
 ): number {
-  const inc = (incDeg * Math.PI) / 180;
-  const cos2 = Math.cos(inc) ** 2;
-  const sin2 = Math.sin(inc) ** 2;
+  const incRad = (incDeg * Math.PI) / 180;
+  const cos2 = Math.cos(incRad) ** 2;
+  const sin2 = Math.sin(incRad) ** 2;
   const x2 = xPc * xPc;
   const y2 = yPc * yPc;
   const f = (u: number) => {

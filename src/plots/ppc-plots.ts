@@ -1,5 +1,5 @@
 /**
- * The posterior predictive check's pictures (src/run/ppc.ts numbers in, SVG strings out):
+ * The posterior predictive check's pictures (src/fit/ppc.ts numbers in, SVG strings out):
  *  - `ppcResidualMapSvg`: the residual (data - model) / sigma_total of the best model, on the
  *    diverging scale [-3, 3] (saturated = a 3-sigma miss), and chi^2 per bin on [0, 9]; bins
  *    clipped out of the fit are drawn grey;

@@ -15,6 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import { parameterLabel, toReported } from '../../likelihoods/parameters.ts';
 import { readNpy } from '../../samplers/backends/npy.ts';
 import { vrmsMapsSvg } from '../plots/bin-map.ts';
 import { cornerSvg } from '../plots/corner.ts';
@@ -25,7 +26,6 @@ import { cell, escHtml as e, figure, fmtNum, kvTable, pageHead, writePage } from
 
 export const REPORT_HTML = 'report.html';
 
-const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L', f_sys: 'f_sys', sys_kms: 'sys (km/s)', ml_total: 'M/L total', log10_mass_total_msun: 'log10 M_total / Msun' };
 
 export interface FitLogInfo {
   command: string | null;
@@ -97,10 +97,10 @@ export function runReportHtml(runDir: string): string {
   const paramRows = names.map((n, d) => {
     const q = summary.parameters?.[n] ?? {};
     const sampled = columns[d] && columns[d] !== n ? `<span class="muted"> (sampled as ${e(columns[d])})</span>` : '';
-    return `<tr data-param="${e(n)}"><td class="l">${e(LABELS[n] ?? n)}${sampled}</td>${cell(q.median)}${cell(q.lo68)}${cell(q.hi68)}${cell(q.lo95)}${cell(q.hi95)}${cell(diag.tau?.[d])}${cell(diag.rhat?.[d], rhatCls(diag.rhat?.[d]))}${cell(diag.ess?.[d])}</tr>`;
+    return `<tr data-param="${e(n)}"><td class="l">${e(parameterLabel(n))}${sampled}</td>${cell(q.median)}${cell(q.lo68)}${cell(q.hi68)}${cell(q.lo95)}${cell(q.hi95)}${cell(diag.tau?.[d])}${cell(diag.rhat?.[d], rhatCls(diag.rhat?.[d]))}${cell(diag.ess?.[d])}</tr>`;
   });
   const derivedRows = Object.entries(summary.derived ?? {}).map(
-    ([n, q]: [string, any]) => `<tr data-derived="${e(n)}"><td class="l">${e(LABELS[n] ?? n)} <span class="muted">(derived)</span></td>${cell(q.median)}${cell(q.lo68)}${cell(q.hi68)}${cell(q.lo95)}${cell(q.hi95)}<td></td><td></td><td></td></tr>`,
+    ([n, q]: [string, any]) => `<tr data-derived="${e(n)}"><td class="l">${e(parameterLabel(n))} <span class="muted">(derived)</span></td>${cell(q.median)}${cell(q.lo68)}${cell(q.hi68)}${cell(q.lo95)}${cell(q.hi95)}<td></td><td></td><td></td></tr>`,
   );
   const paramTable = `<table id="parameters"><thead><tr><th class="l">parameter</th><th>median</th><th>68% lo</th><th>68% hi</th><th>95% lo</th><th>95% hi</th><th>tau</th><th>R-hat</th><th>ESS (bulk)</th></tr></thead><tbody>${[...paramRows, ...derivedRows].join('')}</tbody></table>`;
   const sampler = kvTable([
@@ -148,14 +148,14 @@ export function runReportHtml(runDir: string): string {
       chain = null; // a chain shorter than summary.json says: no trace plot, the rest stands
     }
   }
-  const unlog = columns.map((c, d) => (c !== names[d] ? (v: number) => 10 ** v : null));
+  const unlog = columns.map((c, d) => (c !== names[d] ? (v: number) => toReported(c, v) : null));
   let corner = svgFile('corner.svg');
   if (!corner && chain && summary.nsteps - summary.discard >= 2) {
     const n = (summary.nsteps - summary.discard) * summary.nwalkers;
     const shown = Float64Array.from(chain.subarray(summary.discard * summary.nwalkers * nd, summary.nsteps * summary.nwalkers * nd));
     for (let i = 0; i < n; i++) for (let d = 0; d < nd; d++) if (unlog[d]) shown[i * nd + d] = unlog[d]!(shown[i * nd + d]);
     try {
-      corner = cornerSvg({ samples: shown, ndim: nd, names, labels: names.map((c) => LABELS[c] ?? c) }, { title: name });
+      corner = cornerSvg({ samples: shown, ndim: nd, names, labels: names.map(parameterLabel) }, { title: name });
     } catch {
       corner = null;
     }
@@ -185,7 +185,7 @@ export function runReportHtml(runDir: string): string {
   let trace: string | null = null;
   if (chain) {
     try {
-      trace = traceSvg({ chain, nsteps: summary.nsteps, nwalkers: summary.nwalkers, ndim: nd, labels: names.map((c) => LABELS[c] ?? c), discard: summary.discard, transform: unlog }, { title: `${name}: walkers` });
+      trace = traceSvg({ chain, nsteps: summary.nsteps, nwalkers: summary.nwalkers, ndim: nd, labels: names.map(parameterLabel), discard: summary.discard, transform: unlog }, { title: `${name}: walkers` });
     } catch {
       trace = null;
     }

@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import { parameterLabel } from '../../likelihoods/parameters.ts';
 import { niceTicks, fmtTick } from '../plots/ticks.ts';
 import { esc as escSvg, f1, linear, svgOpen } from '../plots/svg-kit.ts';
 import { version } from '../version.ts';
@@ -73,7 +74,8 @@ export function parseCsvRecords(text: string): string[][] {
   return rows.filter((r) => !(r.length === 1 && r[0] === ''));
 }
 
-const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L', ml_total: 'M/L total', log10_mass_total_msun: 'log10 M/Msun', f_sys: 'f_sys', sys_kms: 'sys (km/s)' };
+// The survey's narrow columns take a shorter label of the total mass than likelihoods/parameters.ts.
+const label = (p: string): string => (p === 'log10_mass_total_msun' ? 'log10 M/Msun' : parameterLabel(p));
 
 /** One scatter panel (x, y) of the finished galaxies, e.g. M/L against luminosity. */
 function scatterSvg(pts: [number, number][], xLabel: string, yLabel: string): string {
@@ -105,7 +107,7 @@ function histogramsSvg(params: string[], values: number[][]): string {
   params.forEach((p, k) => {
     const v = values[k].filter(Number.isFinite).sort((a, b) => a - b);
     const x0 = ml + (k % cols) * (PW + gapX), y0 = mt + Math.floor(k / cols) * (PH + gapY);
-    parts.push(`<text x="${f1(x0 + PW / 2)}" y="${f1(y0 - 8)}" text-anchor="middle" font-size="12">${escSvg(LABELS[p] ?? p)} (${v.length})</text>`);
+    parts.push(`<text x="${f1(x0 + PW / 2)}" y="${f1(y0 - 8)}" text-anchor="middle" font-size="12">${escSvg(label(p))} (${v.length})</text>`);
     parts.push(`<rect x="${x0}" y="${y0}" width="${PW}" height="${PH}" fill="none" stroke="black"/>`);
     if (!v.length) return;
     let lo = v[0], hi = v[v.length - 1];
@@ -278,7 +280,7 @@ export function surveyPageHtml(outDir: string): string {
   const head = [
     '<th class="l" data-key="name">name</th>',
     '<th class="l" data-key="status">status</th>',
-    ...params.map((p) => `<th data-key="${e(p)}_median" title="median [68% interval]">${e(LABELS[p] ?? p)}</th>`),
+    ...params.map((p) => `<th data-key="${e(p)}_median" title="median [68% interval]">${e(label(p))}</th>`),
     '<th data-key="chi2_per_bin">chi2 / bin</th>',
     '<th data-key="ppc_p" title="posterior predictive p-value">PPC p</th>',
     '<th data-key="rhat_max">R-hat max</th>',

@@ -19,13 +19,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import { parameterLabel } from '../../likelihoods/parameters.ts';
 import { version } from '../version.ts';
 import { cell, escHtml as e, figure, fmtNum, kvTable, pageHead, writePage } from './html.ts';
 
 export const VALIDATE_REPORT_HTML = 'report.html';
 
-const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L' };
-const label = (n: string) => LABELS[n] ?? n;
+const label = parameterLabel;
 
 function readJson(p: string, required: boolean): any {
   if (!existsSync(p)) {

@@ -139,56 +139,56 @@ function readBins(path: string): { x: number[]; y: number[] } {
   return { x, y };
 }
 
-/** Computes the mock (no file touched). @throws InputError naming the option or file. */
+/** Computes the mock (no file touched). @throws InputError naming the parameter (snake_case: inc_deg, psf_sigma[k]) or file. */
 export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsCsv: string; photometry: { name: string; data: string | Uint8Array } } {
-  if (!o.photometry) throw new InputError('--photometry', 'missing; give the Sérsic .json or MGE .ecsv/.csv photometry');
-  if (!o.out) throw new InputError('--out', 'missing; give the output folder, e.g. --out mocks/galaxy1');
-  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new InputError('--out', `${o.out} is a file; give a folder (created if missing)`);
+  if (!o.photometry) throw new InputError('photometry', 'missing; give the Sérsic .json or MGE .ecsv/.csv photometry');
+  if (!o.out) throw new InputError('out', 'missing; give the output folder, e.g. --out mocks/galaxy1');
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new InputError('out', `${o.out} is a file; give a folder (created if missing)`);
   const massModel = (o.massModel ?? 'qm') as MassModel;
-  if (massModel !== 'qm' && massModel !== 'light') throw new InputError('--mass-model', `is '${o.massModel}'; use qm or light`);
-  const betaZ = req('--beta-z', o.betaZ, 'beta_z = 1 - sigma_z^2/sigma_R^2, < 1');
-  const incDeg = req('--inc-deg', o.incDeg, 'the inclination in degrees, in (0, 90]');
-  if (!(incDeg > 0 && incDeg <= 90)) throw new InputError('--inc-deg', `is ${incDeg}; the inclination must lie in (0, 90] degrees (90 = edge-on)`);
-  const ml = req('--ml', o.ml, 'the stellar mass-to-light ratio, > 0');
-  if (!(ml > 0)) throw new InputError('--ml', `is ${ml}; the mass-to-light ratio must be > 0`);
-  const distance = req('--distance', o.distance, 'the distance in Mpc, > 0');
-  if (!(distance > 0)) throw new InputError('--distance', `is ${distance}; the distance must be > 0 Mpc`);
+  if (massModel !== 'qm' && massModel !== 'light') throw new InputError('mass_model', `is '${o.massModel}'; use qm or light`);
+  const betaZ = req('beta_z', o.betaZ, 'beta_z = 1 - sigma_z^2/sigma_R^2, < 1');
+  const incDeg = req('inc_deg', o.incDeg, 'the inclination in degrees, in (0, 90]');
+  if (!(incDeg > 0 && incDeg <= 90)) throw new InputError('inc_deg', `is ${incDeg}; the inclination must lie in (0, 90] degrees (90 = edge-on)`);
+  const ml = req('ml', o.ml, 'the stellar mass-to-light ratio, > 0');
+  if (!(ml > 0)) throw new InputError('ml', `is ${ml}; the mass-to-light ratio must be > 0`);
+  const distance = req('distance', o.distance, 'the distance in Mpc, > 0');
+  if (!(distance > 0)) throw new InputError('distance', `is ${distance}; the distance must be > 0 Mpc`);
   const mbh = o.mbh ?? 0;
-  if (!(Number.isFinite(mbh) && mbh >= 0)) throw new InputError('--mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
+  if (!(Number.isFinite(mbh) && mbh >= 0)) throw new InputError('mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   let qM = 1;
   if (massModel === 'qm') {
-    qM = req('--q-m', o.qM, "q_M, the mass MGE's observed axial ratio, in (0, 1] (mass model qm)");
-    if (!(qM > 0 && qM <= 1)) throw new InputError('--q-m', `is ${qM}; q_M must lie in (0, 1]`);
-  } else if (o.qM !== undefined) throw new InputError('--q-m', 'applies only to --mass-model qm (mass follows light has no q_M); remove it');
+    qM = req('q_m', o.qM, "q_M, the mass MGE's observed axial ratio, in (0, 1] (mass model qm)");
+    if (!(qM > 0 && qM <= 1)) throw new InputError('q_m', `is ${qM}; q_M must lie in (0, 1]`);
+  } else if (o.qM !== undefined) throw new InputError('q_m', 'applies only to --mass-model qm (mass follows light has no q_M); remove it');
   const seed = o.seed ?? 1;
-  if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('--seed', `is ${seed}; give an integer >= 0`);
+  if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('seed', `is ${seed}; give an integer >= 0`);
 
   // Noise.
-  if (o.noiseFrac !== undefined && o.snr !== undefined) throw new InputError('--snr', 'and --noise-frac both given; give one of them');
+  if (o.noiseFrac !== undefined && o.snr !== undefined) throw new InputError('snr', 'and --noise-frac both given; give one of them');
   const noiseFrac = o.snr === undefined ? (o.noiseFrac ?? 0.05) : undefined;
-  if (noiseFrac !== undefined && !(noiseFrac > 0 && noiseFrac <= 1)) throw new InputError('--noise-frac', `is ${noiseFrac}; give the error as a fraction of V_rms in (0, 1] (the fit needs errors > 0)`);
-  if (o.snr !== undefined && !(o.snr > 0 && Number.isFinite(o.snr))) throw new InputError('--snr', `is ${o.snr}; give the S/N of the faintest bin, > 0`);
+  if (noiseFrac !== undefined && !(noiseFrac > 0 && noiseFrac <= 1)) throw new InputError('noise_frac', `is ${noiseFrac}; give the error as a fraction of V_rms in (0, 1] (the fit needs errors > 0)`);
+  if (o.snr !== undefined && !(o.snr > 0 && Number.isFinite(o.snr))) throw new InputError('snr', `is ${o.snr}; give the S/N of the faintest bin, > 0`);
 
   // PSF and pixel.
-  const ps = numberList('--psf-sigma', o.psfSigma);
-  const pw = numberList('--psf-weight', o.psfWeight);
+  const ps = numberList('psf_sigma', o.psfSigma);
+  const pw = numberList('psf_weight', o.psfWeight);
   let psf: { sigma: number[]; weight: number[] } | null = null;
   if (ps) {
     const weight = pw ?? ps.map(() => 1);
-    if (weight.length !== ps.length) throw new InputError('--psf-weight', `has ${weight.length} values for ${ps.length} PSF sigmas; give one weight per sigma`);
+    if (weight.length !== ps.length) throw new InputError('psf_weight', `has ${weight.length} values for ${ps.length} PSF sigmas; give one weight per sigma`);
     let c;
     try {
       c = checkPsf({ sigma: ps, weight });
     } catch (e) {
-      // checkPsf names psf.sigma[k] / psf.weight[k]; the user typed the options.
+      // checkPsf names the field psf.sigma[k] / psf.weight[k]; the caller passed psf_sigma / psf_weight.
       const m = e instanceof InputError ? /^psf\.(sigma|weight)(\[\d+\])?$/.exec(e.where) : null;
-      if (m && e instanceof InputError) throw new InputError(`--psf-${m[1]}${m[2] ?? ''}`, e.message.slice(e.where.length + 2));
+      if (m && e instanceof InputError) throw new InputError(`psf_${m[1]}${m[2] ?? ''}`, e.message.slice(e.where.length + 2));
       throw e;
     }
     psf = { sigma: Array.from(c.sigma), weight: Array.from(c.weight) };
-  } else if (pw) throw new InputError('--psf-weight', 'needs --psf-sigma');
+  } else if (pw) throw new InputError('psf_weight', 'needs --psf-sigma');
   const pixsize = o.pixsize ?? 0;
-  if (!(Number.isFinite(pixsize) && pixsize >= 0)) throw new InputError('--pixsize', `is ${pixsize}; give the pixel side in arcsec, >= 0`);
+  if (!(Number.isFinite(pixsize) && pixsize >= 0)) throw new InputError('pixsize', `is ${pixsize}; give the pixel side in arcsec, >= 0`);
 
   // Photometry.
   const phot = readPhotometry(o.photometry);
@@ -200,15 +200,15 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
   // Physically impossible models: errors naming the parameter.
   const qMin = Math.min(...light.qobs);
   if (!(intrinsicQ(qMin, incDeg) >= Q_INTRINSIC_MIN)) {
-    throw new InputError('--inc-deg', `is ${incDeg}; the light's flattest Gaussian (q' = ${qMin} in ${o.photometry}) cannot be seen at this inclination (intrinsic q < ${Q_INTRINSIC_MIN}): raise the inclination`);
+    throw new InputError('inc_deg', `is ${incDeg}; the light's flattest Gaussian (q' = ${qMin} in ${o.photometry}) cannot be seen at this inclination (intrinsic q < ${Q_INTRINSIC_MIN}): raise the inclination`);
   }
   if (massModel === 'qm' && !(intrinsicQ(qM, incDeg) >= Q_INTRINSIC_MIN)) {
-    throw new InputError('--q-m', `is ${qM}; the mass cannot be this flat at inc_deg = ${incDeg} (intrinsic q < ${Q_INTRINSIC_MIN}): raise q_M or the inclination`);
+    throw new InputError('q_m', `is ${qM}; the mass cannot be this flat at inc_deg = ${incDeg} (intrinsic q < ${Q_INTRINSIC_MIN}): raise q_M or the inclination`);
   }
   const eps = 1 - intrinsicQ(qLight, incDeg);
   const betaMax = TRAINING_DOMAIN_V1.betaEpsFactor * eps;
   if (!(betaZ < betaMax)) {
-    throw new InputError('--beta-z', `is ${betaZ}; it must be < ${TRAINING_DOMAIN_V1.betaEpsFactor} eps_intr = ${betaMax.toPrecision(4)} for this light at inc_deg = ${incDeg} (jamfit fit's prior always imposes this limit)`);
+    throw new InputError('beta_z', `is ${betaZ}; it must be < ${TRAINING_DOMAIN_V1.betaEpsFactor} eps_intr = ${betaMax.toPrecision(4)} for this light at inc_deg = ${incDeg} (jamfit fit's prior always imposes this limit)`);
   }
 
   // Bins.
@@ -217,21 +217,21 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
   let binsFrom: MockTruthFile['bins_from'];
   if (o.bins !== undefined) {
     for (const k of ['field', 'pixel', 'maxRadius', 'sbMin'] as const) {
-      if (o[k] !== undefined) throw new InputError(`--${k === 'maxRadius' ? 'max-radius' : k === 'sbMin' ? 'sb-min' : k}`, 'shapes the spaxel field, which --bins replaces; remove one of them');
+      if (o[k] !== undefined) throw new InputError(k === 'maxRadius' ? 'max_radius' : k === 'sbMin' ? 'sb_min' : k, 'shapes the spaxel field, which --bins replaces; remove one of them');
     }
     ({ x, y } = readBins(o.bins));
     binsFrom = { kind: 'file', file: o.bins };
   } else {
     const maxRadius = o.maxRadius ?? 2 * re;
-    if (!(maxRadius > 0 && Number.isFinite(maxRadius))) throw new InputError('--max-radius', `is ${maxRadius}; give the elliptical radius of the field in arcsec, > 0`);
+    if (!(maxRadius > 0 && Number.isFinite(maxRadius))) throw new InputError('max_radius', `is ${maxRadius}; give the elliptical radius of the field in arcsec, > 0`);
     const half = o.field ?? maxRadius;
-    if (!(half > 0 && Number.isFinite(half))) throw new InputError('--field', `is ${half}; give the field's half-width in arcsec, > 0`);
+    if (!(half > 0 && Number.isFinite(half))) throw new InputError('field', `is ${half}; give the field's half-width in arcsec, > 0`);
     const pixel = o.pixel ?? re / 4;
-    if (!(pixel > 0 && pixel <= half)) throw new InputError('--pixel', `is ${pixel}; give the spaxel side in arcsec, in (0, --field]`);
+    if (!(pixel > 0 && pixel <= half)) throw new InputError('pixel', `is ${pixel}; give the spaxel side in arcsec, in (0, --field]`);
     const sbMin = o.sbMin ?? 0;
-    if (!(sbMin >= 0 && Number.isFinite(sbMin))) throw new InputError('--sb-min', `is ${sbMin}; give a surface brightness in Lsun/pc^2, >= 0`);
+    if (!(sbMin >= 0 && Number.isFinite(sbMin))) throw new InputError('sb_min', `is ${sbMin}; give a surface brightness in Lsun/pc^2, >= 0`);
     const g = skyGrid(half, half, pixel);
-    if (g.nx * g.ny > 1_000_000) throw new InputError('--pixel', `gives ${g.nx * g.ny} spaxels; use larger spaxels or a smaller --field`);
+    if (g.nx * g.ny > 1_000_000) throw new InputError('pixel', `gives ${g.nx * g.ny} spaxels; use larger spaxels or a smaller --field`);
     const sb = mgeSurfaceDensity(light, g.x, g.y);
     x = [];
     y = [];
@@ -243,7 +243,7 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
     }
     binsFrom = { kind: 'field', half_arcsec: half, pixel_arcsec: pixel, max_radius_arcsec: maxRadius, ellipse_q: qLight, sb_min_lsun_pc2: sbMin };
   }
-  if (x.length === 0) throw new InputError(o.bins ?? '--max-radius', 'leaves no bins; widen the field or lower --sb-min');
+  if (x.length === 0) throw new InputError(o.bins ?? 'max_radius', 'leaves no bins; widen the field or lower --sb-min');
 
   // The model: the fit's mass conventions (likelihoods/grid-model.ts), the exact JAM.
   const mgePot = massModel === 'qm' ? qmMassMge(light, qM) : light;
@@ -271,7 +271,7 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
   for (let i = 0; i < x.length; i++) {
     if (!(err[i] > 0)) throw new InputError('model', `V_rms is ${vTrue[i]} at bin (${x[i]}, ${y[i]}), so its error is 0; move the bin off where the model vanishes`);
     vObs[i] = vTrue[i] + err[i] * rng.normal();
-    if (vObs[i] < 0) throw new InputError(noiseFrac !== undefined ? '--noise-frac' : '--snr', `draws a negative V_rms at bin (${x[i]}, ${y[i]}); lower the noise`);
+    if (vObs[i] < 0) throw new InputError(noiseFrac !== undefined ? 'noise_frac' : '--snr', `draws a negative V_rms at bin (${x[i]}, ${y[i]}); lower the noise`);
   }
 
   // Notes: outside the surrogate's domain or jamfit fit's default prior is allowed, and said.

@@ -59,14 +59,14 @@ export function domainViolation(domain: TrainingDomain, p: ArrayLike<number>): s
     const [lo, hi] = domain.box[DOMAIN_PARAMS[j]];
     if (!(p[j] >= lo && p[j] <= hi)) return `${DOMAIN_PARAMS[j]} = ${p[j]} is outside [${lo}, ${hi}]`;
   }
-  const qL = p[1], qM = p[2], beta = p[3], inc = p[4];
+  const qL = p[1], qM = p[2], beta = p[3], incDeg = p[4];
   // intrinsicQ clamps q' < cos i to 0, which the qIntrMin test then rejects.
-  const qLi = intrinsicQ(qL, inc);
-  if (!(qLi >= domain.qIntrMin)) return `q_L = ${qL} at inc_deg = ${inc} gives intrinsic q ${qLi} < ${domain.qIntrMin}`;
-  const qMi = intrinsicQ(qM, inc);
-  if (!(qMi >= domain.qIntrMin)) return `q_M = ${qM} at inc_deg = ${inc} gives intrinsic q ${qMi} < ${domain.qIntrMin}`;
+  const qLi = intrinsicQ(qL, incDeg);
+  if (!(qLi >= domain.qIntrMin)) return `q_L = ${qL} at inc_deg = ${incDeg} gives intrinsic q ${qLi} < ${domain.qIntrMin}`;
+  const qMi = intrinsicQ(qM, incDeg);
+  if (!(qMi >= domain.qIntrMin)) return `q_M = ${qM} at inc_deg = ${incDeg} gives intrinsic q ${qMi} < ${domain.qIntrMin}`;
   const limit = domain.betaEpsFactor * (1 - qLi);
-  if (!(beta < limit)) return `beta_z = ${beta} is not < ${domain.betaEpsFactor} eps_intr = ${limit} (q_L = ${qL}, inc_deg = ${inc})`;
+  if (!(beta < limit)) return `beta_z = ${beta} is not < ${domain.betaEpsFactor} eps_intr = ${limit} (q_L = ${qL}, inc_deg = ${incDeg})`;
   return null;
 }
 

@@ -81,7 +81,7 @@ export async function predictVrms(s: Surrogate, c: PredictCase, o: PredictOption
     throw new InputError(k >= 0 ? FIELD[DOMAIN_PARAMS[k]] : 'parameters', `${bad}: outside the surrogate's training ${dom}; use \`jamfit jam\` (exact) there`);
   }
   const light = sersicToMge({ n: c.sersic.n, Re: c.sersic.re_arcsec, Ie: c.sersic.ie_lsun_pc2, qobs: c.sersic.q });
-  if (o.viaCnn && !s.cnn) throw new InputError('--via-cnn', 'this model has no CNN; train one without --no-cnn');
+  if (o.viaCnn && !s.cnn) throw new InputError('via_cnn', 'this model has no CNN; train one without --no-cnn');
   // The fit's per-galaxy set-up: features (exact, or the CNN reading the rendered MGE), R_e, scale.
   const g = surrogateGalaxy(s, light, o.viaCnn ? null : { n: c.sersic.n, qobs: c.sersic.q }, c.distance_mpc, 'sersic');
   const grid = thetaLogRGrid(s.manifest.grid);

@@ -74,7 +74,7 @@ const COL = (name: (typeof PARAM_COLUMNS)[number]) => PARAM_COLUMNS.indexOf(name
 
 export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): Promise<{ surrogate: Surrogate | null; report: TrainReport }> {
   const t0 = performance.now();
-  if (!(o.valFraction > 0 && o.valFraction < 0.5)) throw new InputError('--val', `is ${o.valFraction}; give the validation fraction in (0, 0.5)`);
+  if (!(o.valFraction > 0 && o.valFraction < 0.5)) throw new InputError('val_fraction', `is ${o.valFraction}; give the validation fraction in (0, 0.5)`);
   const ts = readTrainingSet(o.data, { partial: o.partial, images: o.cnn !== null });
   if (o.cnn && !ts.images) throw new InputError(o.data, 'holds no images (simulated with --image 0); train with --no-cnn or regenerate it with images');
   const carch: CnnArch | null = o.cnn ? { size: ts.manifest.image.size, channels: o.cnn.channels, dense: o.cnn.dense, nOut: 2, fold: o.cnn.fold } : null;
@@ -84,7 +84,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
     const L = carch.channels.length;
     if (!Number.isInteger(side) || side % (1 << L) !== 0) {
       const fit = Math.max(0, Math.floor(Math.log2(side & -side)));
-      throw new InputError('--cnn-channels', `${L} stride-2 convolutions need an input side divisible by ${1 << L}; the ${carch.size} px images give ${side}${carch.fold ? ' (folded)' : ''}: give at most ${fit} channel counts${carch.fold ? ', or --cnn-full-image' : ''}`);
+      throw new InputError('cnn_channels', `${L} stride-2 convolutions need an input side divisible by ${1 << L}; the ${carch.size} px images give ${side}${carch.fold ? ' (folded)' : ''}: give at most ${fit} channel counts${carch.fold ? ', or --cnn-full-image' : ''}`);
     }
   }
   const N = o.limit > 0 ? Math.min(o.limit, ts.n) : ts.n;

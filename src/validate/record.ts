@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import { readNpy } from '../../samplers/backends/npy.ts';
 import { Rng } from '../../samplers/rng.ts';
-import type { FitSummary, Interval } from '../run/fit-summary.ts';
+import type { FitSummary, Interval } from '../fit/fit-summary.ts';
 import type { MockTruthFile } from '../run/mock.ts';
 import type { MockDraw } from './draw.ts';
 import { rankAmong } from './sbc.ts';

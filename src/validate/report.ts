@@ -13,6 +13,7 @@
  * every M/L.
  */
 import { InputError } from '../../core/errors.ts';
+import { reportedName } from '../../likelihoods/parameters.ts';
 import { rmsError } from './accuracy.ts';
 import { coverageCurve, intervalCoverage, type Coverage } from './coverage.ts';
 import type { CalibrationRecord } from './record.ts';
@@ -64,7 +65,7 @@ export function calibrationReport(records: readonly CalibrationRecord[], priorSd
   for (const r of records) {
     if (JSON.stringify(r.columns) !== JSON.stringify(columns) || r.draws !== L) throw new InputError(`mock ${r.k}`, `has columns ${r.columns} and ${r.draws} draws, not ${columns} and ${L}; remove its folder and run again`);
   }
-  const names = columns.map((c) => (c === 'log10_ml' ? 'ml' : c));
+  const names = columns.map(reportedName);
   const bins = rankBins ?? defaultRankBins(L, n);
   const calibration: Record<string, ParameterCalibration> = {};
   const failing: string[] = [];

@@ -1,6 +1,6 @@
 /**
  * `jamfit validate`: N mock galaxies with truths from the prior (src/validate/draw.ts), their
- * mocks from the exact JAM (src/run/mock.ts), a fit of each (src/run/fit.ts, figures off), and
+ * mocks from the exact JAM (src/run/mock.ts), a fit of each (src/fit/fit.ts, figures off), and
  * the calibration report (src/validate/report.ts) with its two figures. `--mass-model` (qm by
  * default, or light: mass follows light) sets the mocks' model, the fits' model and the
  * calibrated columns (draw.ts validateColumns); `--engine` / `--exact` pick the fits' engine
@@ -24,11 +24,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
+import { reportedName, toReported } from '../../likelihoods/parameters.ts';
 import { chooseEngine } from '../engines/choose.ts';
 import type { EngineName } from '../engines/names.ts';
 import { coverageTarpSvg, rankHistogramsSvg } from '../plots/calibration.ts';
 import { svgToPng } from '../plots/png.ts';
-import { runFit } from '../run/fit.ts';
+import { runFit } from '../fit/fit.ts';
 import { runMock, type MockTruthFile } from '../run/mock.ts';
 import { version } from '../version.ts';
 import { drawMock, priorSd, validateColumns, VALIDATE_MASS_MODELS, VALIDATE_SETUP, type MockDraw, type ValidateMassModel } from './draw.ts';
@@ -123,7 +124,7 @@ function checkConfig(dir: string, cfg: ValidateConfig): void {
 function makeMock(draw: MockDraw, mockDir: string): void {
   const truthPath = join(mockDir, 'truth.json');
   // truth.json's parameters: the columns in summary.json's names (ml, not log10_ml), in order.
-  const params: Record<string, number> = Object.fromEntries(draw.columns.map((c, d) => (c === 'log10_ml' ? ['ml', 10 ** draw.truth[d]] : [c, draw.truth[d]])));
+  const params: Record<string, number> = Object.fromEntries(draw.columns.map((c, d) => [reportedName(c), toReported(c, draw.truth[d])]));
   if (existsSync(truthPath)) {
     let t: MockTruthFile;
     try {
@@ -168,28 +169,28 @@ function readRecord(path: string, seed: number, k: number, L: number): Calibrati
 
 /** Runs (or continues) a validation; see the module header. @throws InputError naming the option or file. */
 export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<ValidateOutcome> {
-  const n = int('--n', o.n, undefined, 1);
-  if (n === undefined) throw new InputError('--n', 'missing; give the number of mock galaxies, e.g. --n 400');
-  const seed = int('--seed', o.seed, 1, 0)!;
+  const n = int('n', o.n, undefined, 1);
+  if (n === undefined) throw new InputError('n', 'missing; give the number of mock galaxies, e.g. --n 400');
+  const seed = int('seed', o.seed, 1, 0)!;
   const massModel = o.massModel ?? 'qm';
-  if (!(VALIDATE_MASS_MODELS as readonly string[]).includes(massModel)) throw new InputError('--mass-model', `is '${massModel}'; use ${VALIDATE_MASS_MODELS.join(' or ')}`);
+  if (!(VALIDATE_MASS_MODELS as readonly string[]).includes(massModel)) throw new InputError('mass_model', `is '${massModel}'; use ${VALIDATE_MASS_MODELS.join(' or ')}`);
   const mm = massModel as ValidateMassModel;
   // The fits' engine, for every mock alike (no halo, black hole or anisotropy groups): refused
   // here, before anything is written, when it cannot fit this mass model.
   const engine = chooseEngine(o.engine, o.exact === true, { massModel: mm, halo: 'none', blackHole: false, groups: false });
   const columns = validateColumns(mm);
-  const walkers = int('--walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
-  const steps = int('--steps', o.steps, undefined, 10) ?? null;
-  const maxSteps = int('--max-steps', o.maxSteps, 20000, 100)!;
-  const L = int('--draws', o.draws, 99, 1)!;
-  const rankBins = int('--rank-bins', o.rankBins, undefined, 2);
-  if (rankBins !== undefined && (L + 1) % rankBins !== 0) throw new InputError('--rank-bins', `is ${rankBins}; it must divide --draws + 1 = ${L + 1} so that every bin holds as many ranks`);
-  const workers = int('--workers', o.workers, 1, 1)!;
+  const walkers = int('walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
+  const steps = int('steps', o.steps, undefined, 10) ?? null;
+  const maxSteps = int('max_steps', o.maxSteps, 20000, 100)!;
+  const L = int('draws', o.draws, 99, 1)!;
+  const rankBins = int('rank_bins', o.rankBins, undefined, 2);
+  if (rankBins !== undefined && (L + 1) % rankBins !== 0) throw new InputError('rank_bins', `is ${rankBins}; it must divide --draws + 1 = ${L + 1} so that every bin holds as many ranks`);
+  const workers = int('workers', o.workers, 1, 1)!;
   // The summary keeps at least half the chain (fit-summary.ts): L draws must fit in it.
-  if (steps !== null && Math.ceil(steps / 2) * walkers < L) throw new InputError('--draws', `is ${L}, more than the ${Math.ceil(steps / 2) * walkers} samples a chain of --steps ${steps} x --walkers ${walkers} keeps after burn-in; lower --draws or run longer`);
-  if (!o.out) throw new InputError('--out', 'missing; give the validation folder, e.g. --out runs/validate');
+  if (steps !== null && Math.ceil(steps / 2) * walkers < L) throw new InputError('draws', `is ${L}, more than the ${Math.ceil(steps / 2) * walkers} samples a chain of --steps ${steps} x --walkers ${walkers} keeps after burn-in; lower --draws or run longer`);
+  if (!o.out) throw new InputError('out', 'missing; give the validation folder, e.g. --out runs/validate');
   const dir = o.out;
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('--out', `${dir} is a file; give a folder (created if missing)`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('out', `${dir} is a file; give a folder (created if missing)`);
   const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, mass_model: mm, engine, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
   checkConfig(dir, cfg);
   writeFileAtomic(join(dir, 'validate.json'), JSON.stringify(cfg, null, 2) + '\n');

@@ -75,8 +75,8 @@ export function rankHistogram(ranks: ArrayLike<number>, pits: ArrayLike<number>,
   const n = ranks.length;
   if (n === 0) throw new InputError('ranks', 'is empty; give at least one simulation');
   if (pits.length !== n) throw new InputError('pits', `has ${pits.length} values for ${n} ranks`);
-  if (!(Number.isInteger(L) && L >= 1)) throw new InputError('--draws', `is ${L}; give an integer >= 1`);
-  if (!(Number.isInteger(bins) && bins >= 2 && (L + 1) % bins === 0)) throw new InputError('--rank-bins', `is ${bins}; give an integer >= 2 that divides L + 1 = ${L + 1}`);
+  if (!(Number.isInteger(L) && L >= 1)) throw new InputError('draws', `is ${L}; give an integer >= 1`);
+  if (!(Number.isInteger(bins) && bins >= 2 && (L + 1) % bins === 0)) throw new InputError('rank_bins', `is ${bins}; give an integer >= 2 that divides L + 1 = ${L + 1}`);
   const per = (L + 1) / bins;
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < n; i++) {

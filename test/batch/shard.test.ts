@@ -24,19 +24,19 @@ test('the shard: --shard, else Slurm (relative to SLURM_ARRAY_TASK_MIN), else JO
   for (const [what, shard, count, env, [index, n, source]] of cases) assert.deepEqual(resolveShard(shard, count, env), { index, count: n, source }, what);
 });
 
-test('bad shard values: InputError naming the option or variable and the fix', () => {
+test('bad shard values: InputError naming the parameter or variable and the fix', () => {
   const cases: [string, string | undefined, number | undefined, Record<string, string>, RegExp][] = [
-    ['not i/N', '2', undefined, {}, /^--shard: is '2'; give i\/N/],
-    ['index = count', '4/4', undefined, {}, /^--shard: gives shard 4 of 4; shards are numbered 0\.\.3$/],
-    ['zero shards', '0/0', undefined, {}, /^--shard: gives 0 shards/],
-    ['negative', '-1/4', undefined, {}, /^--shard: is '-1\/4'/],
+    ['not i/N', '2', undefined, {}, /^shard: is '2'; give i\/N/],
+    ['index = count', '4/4', undefined, {}, /^shard: gives shard 4 of 4; shards are numbered 0\.\.3$/],
+    ['zero shards', '0/0', undefined, {}, /^shard: gives 0 shards/],
+    ['negative', '-1/4', undefined, {}, /^shard: is '-1\/4'/],
     ['Slurm without a count', undefined, undefined, { SLURM_ARRAY_TASK_ID: '1' }, /^SLURM_ARRAY_TASK_COUNT: is not set/],
     ['Slurm index past the count (a stepped array)', undefined, undefined, { SLURM_ARRAY_TASK_ID: '20', SLURM_ARRAY_TASK_COUNT: '3' }, /^SLURM_ARRAY_TASK_ID: gives shard 20 of 3.*--array=0-2/],
     ['Slurm text', undefined, undefined, { SLURM_ARRAY_TASK_ID: 'x', SLURM_ARRAY_TASK_COUNT: '3' }, /^SLURM_ARRAY_TASK_ID: is 'x'/],
-    ['Kubernetes without a count', undefined, undefined, { JOB_COMPLETION_INDEX: '1' }, /^--shard-count: is needed with JOB_COMPLETION_INDEX/],
+    ['Kubernetes without a count', undefined, undefined, { JOB_COMPLETION_INDEX: '1' }, /^shard_count: is needed with JOB_COMPLETION_INDEX/],
     ['Kubernetes index past the count', undefined, 2, { JOB_COMPLETION_INDEX: '2' }, /^JOB_COMPLETION_INDEX: gives shard 2 of 2.*--shard-count/],
-    ['--shard-count alone', undefined, 4, {}, /^--shard-count: applies only with JOB_COMPLETION_INDEX/],
-    ['--shard-count not whole', undefined, 2.5, { JOB_COMPLETION_INDEX: '0' }, /^--shard-count: is 2\.5/],
+    ['--shard-count alone', undefined, 4, {}, /^shard_count: applies only with JOB_COMPLETION_INDEX/],
+    ['--shard-count not whole', undefined, 2.5, { JOB_COMPLETION_INDEX: '0' }, /^shard_count: is 2\.5/],
   ];
   for (const [what, shard, count, env, re] of cases) {
     assert.throws(() => resolveShard(shard, count, env), (e: unknown) => e instanceof InputError && re.test(e.message), what);

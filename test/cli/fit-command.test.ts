@@ -135,6 +135,8 @@ test('bad input: one line naming the file, row or option, exit 2, no run folder 
     ['q_M range with mass follows light', [...base(d), '--mass-model', 'light', '--qm-range', '0.5,1'], /--qm-range: applies only to --mass-model qm/],
     ['ML mode with a black hole', [...base(d), '--ml-mode', 'profile', '--mbh', '1e8'], /--ml-mode: profile needs V_rms\^2 proportional to M\/L/],
     ['bad PSF weights', [...base(d), '--psf-sigma', '1,2', '--psf-weight', '1'], /--psf-weight: has 1 values for 2 PSF sigmas/],
+    ['unknown inclination prior', [...base(d), '--inc-prior', 'cosine'], /--inc-prior: is 'cosine'; use uniform or isotropic/],
+    ['old and new inclination prior flags disagree', [...base(d), '--inc-prior', 'isotropic', '--prior-inc', 'uniform'], /--prior-inc: is the old name of --inc-prior, which says 'isotropic'; give --inc-prior only/],
   ];
   await expectRefused(cases, d);
 });

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Rng } from '../../samplers/rng.ts';
-import { buildFitProblem, type FitProblem } from '../../src/run/fit-problem.ts';
-import { prepareFit } from '../../src/run/fit.ts';
-import { surrogateEvaluator, type SurrogateEvaluator } from '../../src/run/surrogate-evaluator.ts';
+import { buildFitProblem, type FitProblem } from '../../src/fit/fit-problem.ts';
+import { prepareFit } from '../../src/fit/fit.ts';
+import { surrogateEvaluator, type SurrogateEvaluator } from '../../src/fit/surrogate-evaluator.ts';
 import { ROOT, runCli } from './run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'jamfit-fitsur-'));

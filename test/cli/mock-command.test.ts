@@ -9,8 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { buildFitProblem } from '../../src/run/fit-problem.ts';
-import { prepareFit } from '../../src/run/fit.ts';
+import { InputError } from '../../core/errors.ts';
+import { buildFitProblem } from '../../src/fit/fit-problem.ts';
+import { computeMock } from '../../src/run/mock.ts';
+import { prepareFit } from '../../src/fit/fit.ts';
 import { readKinematics } from '../../src/data/kinematics.ts';
 import { version } from '../../src/version.ts';
 import { ROOT, runCli } from './run-cli.ts';
@@ -181,4 +183,15 @@ test('the bundled example fixtures/examples/mock-galaxy is what its README comma
   }
   assert.deepEqual(made, kept);
   assert.ok(kept.bins.x.length >= 100 && kept.bins.x.length <= 150);
+});
+
+test('the library names the parameter (inc_deg, psf_sigma[0]); the CLI shows the flag (--inc-deg, --psf-sigma[0])', async () => {
+  const o = { photometry: sersic, betaZ: 0.15, qM: 0.75, incDeg: 95, ml: 4, distance: 20, pixel: 4, out: join(root, 'lib') };
+  assert.throws(() => computeMock(o), (e: unknown) => e instanceof InputError && e.where === 'inc_deg' && /^inc_deg: is 95; /.test(e.message));
+  assert.throws(() => computeMock({ ...o, incDeg: 65, psfSigma: '1,-1' }), (e: unknown) => e instanceof InputError && e.where === 'psf_sigma[1]');
+  const r = await runCli([...mock(join(root, 'lib')), '--inc-deg', '95']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^jamfit mock: --inc-deg: is 95; /);
+  const p = await runCli([...mock(join(root, 'lib')), '--psf-sigma', '1,-1']);
+  assert.match(p.err, /^jamfit mock: --psf-sigma\[1\]: is -1; /);
 });

@@ -2,7 +2,7 @@
  * Shared by the tabulated-engine tests and bench/tabulated-accuracy.ts: the same fit spec built
  * with the tabulated and the direct engine, compared bin by bin in V_rms^2 at prior draws.
  */
-import { buildFitProblem, type FitSpec } from '../../src/run/fit-problem.ts';
+import { buildFitProblem, type FitSpec } from '../../src/fit/fit-problem.ts';
 import { readKinematics } from '../../src/data/kinematics.ts';
 import { readPhotometry } from '../../src/data/photometry.ts';
 import { orientKinematics } from '../../src/data/kinematics-build.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomGalaxySpec, tabulatedVsDirect } from './tabulated-helpers.ts';
-import { buildFitProblem } from '../../src/run/fit-problem.ts';
+import { buildFitProblem } from '../../src/fit/fit-problem.ts';
 import { qmOfV, vOfQm, deprojectionLimitDeg, type QmAxis } from '../../src/engines/tabulated/table.ts';
 import { readTable, writeTable } from '../../src/engines/tabulated/store.ts';
 import { chooseEngine } from '../../src/engines/choose.ts';

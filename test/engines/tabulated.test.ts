@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ngc6278Spec, randomGalaxySpec, tabulatedVsDirect } from './tabulated-helpers.ts';
 import { buildTablePatch, deprojectionLimitDeg, errorMeasure, incOfT, stencilAt, STENCIL, tOfInc } from '../../src/engines/tabulated/table.ts';
-import { anisotropyGroups, buildFitProblem, prepareInParallel } from '../../src/run/fit-problem.ts';
+import { anisotropyGroups, buildFitProblem, prepareInParallel } from '../../src/fit/fit-problem.ts';
 import { prepareModel } from '../../src/jam/model.ts';
 import { vrms2Direct } from '../../src/jam/direct.ts';
 import { losBasisMoments, prepareBasisKernel } from '../../src/jam/los-basis.ts';

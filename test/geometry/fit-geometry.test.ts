@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { prepareFit } from '../../src/run/fit.ts';
+import { prepareFit } from '../../src/fit/fit.ts';
 import { expectRefused, runCli } from '../cli/run-cli.ts';
 import { MOCK_LIGHT } from '../run/mock.ts';
 import { gridBins, mockField } from './mock-field.ts';

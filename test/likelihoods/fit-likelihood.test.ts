@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jamVrms2 } from '../../src/jam/jam.ts';
 import { intrinsicQ } from '../../src/jam/deproject.ts';
-import { buildFitProblem, type FitSpec } from '../../src/run/fit-problem.ts';
+import { buildFitProblem, type FitSpec } from '../../src/fit/fit-problem.ts';
 import { fitPrior } from '../../likelihoods/fit-prior.ts';
 import { Rng } from '../../samplers/rng.ts';
 import { MOCK_DISTANCE, MOCK_LIGHT, MOCK_TRUTH, mockBins, mockVrms } from '../run/mock.ts';

@@ -15,7 +15,7 @@ import { fitPrior } from '../../likelihoods/fit-prior.ts';
 import { gnfwMge, mgeMassInSphere } from '../../src/photometry/halo.ts';
 import { mgeHalfLight } from '../../src/photometry/half-light.ts';
 import { qmMassMge } from '../../src/photometry/mge.ts';
-import { buildFitProblem, type FitSpec } from '../../src/run/fit-problem.ts';
+import { buildFitProblem, type FitSpec } from '../../src/fit/fit-problem.ts';
 import { Rng } from '../../samplers/rng.ts';
 import { sphericalIsotropicVrms2 } from '../helpers/spherical-jeans.ts';
 import { MOCK_DISTANCE, MOCK_LIGHT, mockBins } from '../run/mock.ts';

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { F_SYS_RANGE, noiseModel } from '../../likelihoods/systematics.ts';
 import { Rng } from '../../samplers/rng.ts';
-import { buildFitProblem } from '../../src/run/fit-problem.ts';
+import { buildFitProblem } from '../../src/fit/fit-problem.ts';
 import { MOCK_DISTANCE, MOCK_LIGHT, MOCK_TRUTH, mockBins } from '../run/mock.ts';
 
 const { x, y } = mockBins(12, 14, 12);

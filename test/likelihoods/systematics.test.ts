@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { F_SYS_RANGE, gaussianSums, noiseModel, SYS_KMS_RANGE, withNoisePrior } from '../../likelihoods/systematics.ts';
 import { fitPrior } from '../../likelihoods/fit-prior.ts';
 import { Rng } from '../../samplers/rng.ts';
-import { buildFitProblem, type FitSpec } from '../../src/run/fit-problem.ts';
+import { buildFitProblem, type FitSpec } from '../../src/fit/fit-problem.ts';
 import { MOCK_DISTANCE, MOCK_LIGHT, mockBins, mockVrms, MOCK_TRUTH } from '../run/mock.ts';
 
 // scipy 1.17.1: [stats.t.logpdf(z, nu) for z in (0, 0.5, 2, 10)] and 2 * stats.t.sf(3, nu).

@@ -1,5 +1,5 @@
 /**
- * constraintWarnings (src/run/fit.ts): a posterior pressed against one of the prior's joint
+ * constraintWarnings (src/fit/fit.ts): a posterior pressed against one of the prior's joint
  * constraints (likelihoods/fit-prior.ts: the mass and light deprojection limits, the beta_z
  * limit) is named in a warning; one that keeps clear of them is not. Draws are placed by hand
  * at a known slack from the mass-deprojection boundary q_M = hypot(cos i, 0.05 sin i).
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fitPrior } from '../../likelihoods/fit-prior.ts';
 import { intrinsicQ } from '../../src/jam/deproject.ts';
-import { constraintWarnings } from '../../src/run/fit.ts';
+import { constraintWarnings } from '../../src/fit/fit.ts';
 
 const light = { surf: [1000, 200], sigma: [1, 5], qobs: [0.8, 0.8] };
 const prior = fitPrior({ massModel: 'qm', mlMode: 'sample', light });

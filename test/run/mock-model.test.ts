@@ -108,9 +108,9 @@ test('outside the surrogate\'s training domain: a note, not an error; physically
   assert.ok(m.truth.notes.some((n) => /outside jamfit fit's default prior/.test(n)));
   assert.deepEqual(computeMock(base).truth.notes, []);
   // q' = 0.8 at i = 30 deg: cos i = 0.866 > q', no intrinsic shape exists.
-  assert.throws(() => computeMock({ ...base, incDeg: 30 }), /^InputError: --inc-deg: is 30; the light's flattest Gaussian/);
-  assert.throws(() => computeMock({ ...base, qM: 0.3 }), /--q-m: is 0.3; the mass cannot be this flat/);
+  assert.throws(() => computeMock({ ...base, incDeg: 30 }), /^InputError: inc_deg: is 30; the light's flattest Gaussian/);
+  assert.throws(() => computeMock({ ...base, qM: 0.3 }), /^InputError: q_m: is 0.3; the mass cannot be this flat/);
   // eps_intr at q' = 0.8, i = 65: q_intr = sqrt(0.64 - cos^2 65)/sin 65 = 0.74948: 0.7 eps = 0.17536.
-  assert.throws(() => computeMock({ ...base, betaZ: 0.176 }), /--beta-z: is 0.176; it must be < 0.7 eps_intr = 0.1754/);
+  assert.throws(() => computeMock({ ...base, betaZ: 0.176 }), /^InputError: beta_z: is 0.176; it must be < 0.7 eps_intr = 0.1754/);
   assert.doesNotThrow(() => computeMock({ ...base, betaZ: 0.175 }));
 });

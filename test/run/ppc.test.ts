@@ -1,5 +1,5 @@
 /**
- * The posterior predictive check (src/run/ppc.ts) and the outlier clipping (src/run/clip.ts) on
+ * The posterior predictive check (src/fit/ppc.ts) and the outlier clipping (src/fit/clip.ts) on
  * the small test mock: residuals in total errors against a hand computation, the binomial tail
  * against a brute-force sum, the Monte-Carlo p-value against its exact Gaussian value
  * (chi2(y_rep) ~ chi^2_n for every draw: p = mean_s Q(n/2, chi2_obs,s / 2)), injected outliers
@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lnGamma, gammaincQ } from '../../src/math/special.ts';
 import { Rng } from '../../samplers/rng.ts';
-import { clipOutliers } from '../../src/run/clip.ts';
-import { buildFitProblem, type FitSpec } from '../../src/run/fit-problem.ts';
-import { binomialUpperTail, posteriorPredictive } from '../../src/run/ppc.ts';
+import { clipOutliers } from '../../src/fit/clip.ts';
+import { buildFitProblem, type FitSpec } from '../../src/fit/fit-problem.ts';
+import { binomialUpperTail, posteriorPredictive } from '../../src/fit/ppc.ts';
 import { MOCK_DISTANCE, MOCK_LIGHT, MOCK_TRUTH, mockBins, mockVrms } from './mock.ts';
 
 const { x, y } = mockBins(6, 7, 12);

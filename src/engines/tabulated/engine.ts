@@ -13,11 +13,11 @@ import { buildTabulatedTable, buildTabulatedTableParallel, tabulatedBinnedModel,
 
 function tabulatedSpec(c: EngineContext): TabulatedSpec {
   const s = c.spec;
-  const iInc = c.prior.names.indexOf('inc_deg');
+  const iIncDeg = c.prior.names.indexOf('inc_deg');
   const iQm = c.prior.names.indexOf('q_m');
   return {
     light: c.light, distanceMpc: s.distanceMpc, grid: c.grid, op: c.op, group: c.group, nGroups: c.nGroups, mbh: s.mbh, sampledMbh: s.mbhRange !== undefined, halo: s.halo ?? 'none',
-    incRange: [c.prior.lo[iInc], c.prior.hi[iInc]], betaRange: [c.prior.lo[0], c.prior.hi[0]], tol: s.tableTol, nodes: s.nodes, haloRanges: haloRangesOf(c.prior),
+    incRange: [c.prior.lo[iIncDeg], c.prior.hi[iIncDeg]], betaRange: [c.prior.lo[0], c.prior.hi[0]], tol: s.tableTol, nodes: s.nodes, haloRanges: haloRangesOf(c.prior),
     ...(s.massModel === 'qm' ? { qmRange: [c.prior.lo[iQm], c.prior.hi[iQm]] as const } : {}),
   };
 }

@@ -81,13 +81,13 @@ export function checkGridSpec(g: GridSpec, where = 'grid'): GridSpec {
 
 /** Validates a whole configuration; throws InputError naming the option. */
 export function checkConfig(c: SimulateConfig): SimulateConfig {
-  int('--n', c.n, 1, 100_000_000, 'the number of maps');
-  int('--seed', c.seed, 0, 2 ** 32 - 1, 'the random seed');
-  int('--chunk', c.chunk, 1, 100_000, 'the number of maps per chunk file');
-  int('--nodes', c.nodes, 8, 1000, 'the Gauss-Legendre nodes of the JAM integral');
-  if (c.image.size !== 0) int('--image', c.image.size, 8, 256, 'the image side in pixels (0 for none)');
-  if (!(c.image.fov > 0 && c.image.fov <= 20)) throw new InputError('--fov', `is ${c.image.fov}; give the image half-width in R_e, in (0, 20]`);
-  int('--oversample', c.image.oversample, 1, 16, 'the pixel-average samples per side');
+  int('n', c.n, 1, 100_000_000, 'the number of maps');
+  int('seed', c.seed, 0, 2 ** 32 - 1, 'the random seed');
+  int('chunk', c.chunk, 1, 100_000, 'the number of maps per chunk file');
+  int('nodes', c.nodes, 8, 1000, 'the Gauss-Legendre nodes of the JAM integral');
+  if (c.image.size !== 0) int('image', c.image.size, 8, 256, 'the image side in pixels (0 for none)');
+  if (!(c.image.fov > 0 && c.image.fov <= 20)) throw new InputError('fov', `is ${c.image.fov}; give the image half-width in R_e, in (0, 20]`);
+  int('oversample', c.image.oversample, 1, 16, 'the pixel-average samples per side');
   checkGridSpec(c.grid, '--grid');
   checkDomain(c.domain);
   return c;

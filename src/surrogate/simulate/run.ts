@@ -40,16 +40,16 @@ function differences(old: Record<string, unknown>, c: SimulateConfig): string[] 
 /** Makes sure `out` can hold this run; returns the existing manifest, if any. Writes nothing. */
 function checkOut(out: string, c: SimulateConfig): Manifest | null {
   if (existsSync(out)) {
-    if (!statSync(out).isDirectory()) throw new InputError('--out', `${out} exists and is not a directory; give a new or empty directory`);
+    if (!statSync(out).isDirectory()) throw new InputError('out', `${out} exists and is not a directory; give a new or empty directory`);
     try {
       accessSync(out, constants.W_OK);
     } catch {
-      throw new InputError('--out', `${out} is not writable; give a directory you can write to`);
+      throw new InputError('out', `${out} is not writable; give a directory you can write to`);
     }
     const mpath = join(out, MANIFEST);
     if (!existsSync(mpath)) {
       const other = readdirSync(out).filter((f) => !/^chunk-\d{6}\.bin(\.tmp-.*)?$/.test(f) && !f.startsWith(`${MANIFEST}.tmp-`));
-      if (other.length > 0) throw new InputError('--out', `${out} is not empty and holds no ${MANIFEST}; give a new or empty directory`);
+      if (other.length > 0) throw new InputError('out', `${out} is not empty and holds no ${MANIFEST}; give a new or empty directory`);
       return null;
     }
     let old: Manifest;
@@ -60,7 +60,7 @@ function checkOut(out: string, c: SimulateConfig): Manifest | null {
     }
     const diff = differences(old as unknown as Record<string, unknown>, c);
     if (diff.length > 0) {
-      throw new InputError('--out', `${out} holds a dataset made with a different ${diff.join(', ')} (${old.command ?? 'unknown command'}); rerun with those arguments to complete it, or give a new --out`);
+      throw new InputError('out', `${out} holds a dataset made with a different ${diff.join(', ')} (${old.command ?? 'unknown command'}); rerun with those arguments to complete it, or give a new --out`);
     }
     return old;
   }
@@ -70,7 +70,7 @@ function checkOut(out: string, c: SimulateConfig): Manifest | null {
   try {
     accessSync(parent, constants.W_OK);
   } catch {
-    throw new InputError('--out', `${out} cannot be created (${parent} is not writable); give a directory you can write to`);
+    throw new InputError('out', `${out} cannot be created (${parent} is not writable); give a directory you can write to`);
   }
   return null;
 }
@@ -95,12 +95,12 @@ function verifyChunk(c: SimulateConfig, dir: string, index: number): ChunkEntry 
 export async function simulate(c: SimulateConfig, out: string, opts: SimulateOptions = {}): Promise<SimulateResult> {
   checkConfig(c);
   const workers = opts.workers ?? 1;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new InputError('--workers', `is ${workers}; give an integer in [1, 256]`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new InputError('workers', `is ${workers}; give an integer in [1, 256]`);
   checkOut(out, c);
   try {
     mkdirSync(out, { recursive: true });
   } catch (e) {
-    throw new InputError('--out', `${out} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a directory you can write to`);
+    throw new InputError('out', `${out} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a directory you can write to`);
   }
   // Temporary files of a killed run: never complete, always safe to drop.
   for (const f of readdirSync(out)) if (/\.tmp-\d+-\d+$/.test(f)) rmSync(join(out, f), { force: true });

@@ -2,7 +2,8 @@
  * Warnings about a posterior that a bound of the prior or a joint limit of the model cuts.
  */
 import { type FitProblem } from './fit-problem.ts';
-import { reportedName, type FitSummary } from './fit-summary.ts';
+import type { FitSummary } from './fit-summary.ts';
+import { parameterDescriptor, reportedName } from '../../likelihoods/parameters.ts';
 import type { FitConfig } from './fit-options.ts';
 
 /**
@@ -48,7 +49,7 @@ export function edgeWarnings(summary: FitSummary, problem: FitProblem, engine: F
     const physical = (n === 'q_m' && at === 1) || (n === 'inc_deg' && at === 90) || (at === lo && ['log10_f_sys', 'log10_sys_kms', 'f_dm'].includes(n));
     if (at === null || physical) return;
     const bound = logged ? 10 ** at : at;
-    out.push(`the posterior of ${name} piles up at its prior bound ${+bound.toPrecision(4)}${engine === 'surrogate' && !logged && !n.startsWith('log10_') ? " (the surrogate's training domain)" : ''}: the data want a model outside the prior; widen the range if you can${engine === 'surrogate' ? ', or fit with --exact' : ''}, and do not quote this interval as a measurement`);
+    out.push(`the posterior of ${name} piles up at its prior bound ${+bound.toPrecision(4)}${engine === 'surrogate' && parameterDescriptor(n)?.domain !== undefined ? " (the surrogate's training domain)" : ''}: the data want a model outside the prior; widen the range if you can${engine === 'surrogate' ? ', or fit with --exact' : ''}, and do not quote this interval as a measurement`);
   });
   return out;
 }

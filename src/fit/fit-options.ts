@@ -1,13 +1,14 @@
 /**
- * `jamfit fit`'s options and their resolution (src/run/fit.ts runs the fit): FitOptions as the
+ * `jamfit fit`'s options and their resolution (src/fit/fit.ts runs the fit): FitOptions as the
  * command parses them, and prepareFit, which validates every option, reads and checks the
- * kinematics and photometry, chooses the engine and builds the problem (src/run/fit-problem.ts)
+ * kinematics and photometry, chooses the engine and builds the problem (src/fit/fit-problem.ts)
  * before anything is written. FitConfig is what config.json stores.
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import { numberList } from './number-list.ts';
+import { PARAMETERS } from '../../likelihoods/parameters.ts';
+import { numberList } from '../run/number-list.ts';
 import type { MassModel } from '../../likelihoods/grid-model.ts';
 import type { IncPrior } from '../../likelihoods/fit-prior.ts';
 import { chooseEngine } from '../engines/choose.ts';
@@ -64,6 +65,9 @@ export interface FitOptions {
   steps?: number;
   maxSteps?: number;
   mlMode?: string;
+  /** Inclination prior: 'uniform' (in degrees, the default) or 'isotropic' (uniform in cos i). */
+  incPrior?: string;
+  /** @deprecated The old name of incPrior (`--prior-inc`); refused together with a different incPrior. */
   priorInc?: string;
   betaRange?: string;
   qmRange?: string;
@@ -143,6 +147,7 @@ export interface FitConfig {
   steps: number | null;
   max_steps: number;
   ml_mode: MlMode;
+  /** The inclination prior (incPrior); the key keeps its first name so that older run folders resume. */
   prior_inc: IncPrior;
   ranges: FitSpec['ranges'];
   /** Dark halo of the mass model (none, nfw, gnfw). */
@@ -194,7 +199,11 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   if (!(o.distance > 0)) throw new InputError('distance', `is ${o.distance}; the distance must be > 0 Mpc`);
   const massModel = oneOf('mass_model', o.massModel, ['qm', 'light'] as const, 'qm');
   const mlMode = oneOf('ml_mode', o.mlMode, ['sample', 'profile', 'marginal'] as const, 'sample');
-  const priorInc = oneOf('prior_inc', o.priorInc, ['uniform', 'isotropic'] as const, 'uniform');
+  // --inc-prior defaults to uniform on the command line, so only a different value conflicts.
+  if (o.priorInc !== undefined && o.incPrior !== undefined && o.incPrior !== 'uniform' && o.incPrior !== o.priorInc) {
+    throw new InputError('prior_inc', `is the old name of --inc-prior, which says '${o.incPrior}'; give --inc-prior only`);
+  }
+  const incPrior = oneOf(o.priorInc !== undefined ? 'prior_inc' : 'inc_prior', o.priorInc ?? o.incPrior, ['uniform', 'isotropic'] as const, 'uniform');
   const seed = int('seed', o.seed, 1, 0)!;
   const walkers = int('walkers', o.walkers, 32, 1)!;
   const steps = int('steps', o.steps, undefined, 10) ?? null;
@@ -205,9 +214,11 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   if (!(mbh >= 0 && Number.isFinite(mbh))) throw new InputError('mbh', `is ${mbh}; give the black-hole mass in Msun, >= 0`);
   if (o.pixsize !== undefined && !(o.pixsize >= 0)) throw new InputError('pixsize', `is ${o.pixsize}; give the pixel side in arcsec, >= 0`);
   const halo = oneOf('halo', o.halo, ['none', 'nfw', 'gnfw'] as const, 'none');
-  const mbhRange = pair('mbh_range', o.mbhRange) ?? null;
-  if (mbhRange && o.mbh !== undefined) throw new InputError('mbh_range', 'samples the black-hole mass; drop --mbh (a fixed mass) or this range');
-  if (mbhRange && !(mbhRange[0] >= 0 && mbhRange[1] <= 12 && mbhRange[0] < mbhRange[1])) throw new InputError('mbh_range', `is ${mbhRange.join(',')}; give lo,hi of log10(M_BH/Msun) within [0, 12], lo < hi`);
+  const P = PARAMETERS;
+  const mbhRange = pair(P.log10_mbh.option, o.mbhRange) ?? null;
+  if (mbhRange && o.mbh !== undefined) throw new InputError(P.log10_mbh.option, 'samples the black-hole mass; drop --mbh (a fixed mass) or this range');
+  const [mbhLo, mbhHi] = P.log10_mbh.limits!;
+  if (mbhRange && !(mbhRange[0] >= mbhLo && mbhRange[1] <= mbhHi && mbhRange[0] < mbhRange[1])) throw new InputError(P.log10_mbh.option, `is ${mbhRange.join(',')}; give lo,hi of log10(M_BH/Msun) within [${mbhLo}, ${mbhHi}], lo < hi`);
   const betaGroups = numberList('beta_groups', o.betaGroups) ?? null;
   if (betaGroups) {
     for (let r = 0; r < betaGroups.length; r++) {
@@ -223,22 +234,23 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   }
   const selfCheck = int('self_check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;
   const ranges: FitSpec['ranges'] = {};
-  const br = pair('beta_range', o.betaRange);
-  const qr = pair('qm_range', o.qmRange);
-  const ir = pair('inc_range', o.incRange);
-  const mr = pair('ml_range', o.mlRange);
+  const br = pair(P.beta_z.option, o.betaRange);
+  const qr = pair(P.q_m.option, o.qmRange);
+  const ir = pair(P.inc_deg.option, o.incRange);
+  const mr = pair(P.log10_ml.option, o.mlRange);
   if (br) ranges.beta_z = br;
   if (qr) {
-    if (massModel !== 'qm') throw new InputError('qm_range', 'applies only to --mass-model qm (mass follows light has no q_M)');
+    if (massModel !== 'qm') throw new InputError(P.q_m.option, 'applies only to --mass-model qm (mass follows light has no q_M)');
     ranges.q_m = qr;
   }
   if (ir) ranges.inc_deg = ir;
   if (mr) {
-    if (mlMode !== 'sample') throw new InputError('ml_range', `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
+    if (mlMode !== 'sample') throw new InputError(P.log10_ml.option, `applies only to --ml-mode sample (M/L is ${mlMode}d analytically)`);
     ranges.ml = mr;
   }
-  const haloRanges = [['fdm_range', o.fdmRange, 'f_dm'], ['rs_range', o.rsRange, 'log10_rs'], ['gamma_range', o.gammaRange, 'gamma']] as const;
-  for (const [opt, v, key] of haloRanges) {
+  const haloRanges = [[o.fdmRange, 'f_dm'], [o.rsRange, 'log10_rs'], [o.gammaRange, 'gamma']] as const;
+  for (const [v, key] of haloRanges) {
+    const opt = P[key].option;
     const r = pair(opt, v);
     if (!r) continue;
     if (halo === 'none' || (key === 'gamma' && halo !== 'gnfw')) throw new InputError(opt, `applies only to --halo ${key === 'gamma' ? 'gnfw' : 'nfw or gnfw'}`);
@@ -246,7 +258,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   }
   const systematics = oneOf('systematics', o.systematics, SYSTEMATICS, 'fraction');
   const likelihood = oneOf('likelihood', o.likelihood, LIKELIHOODS, 'gaussian');
-  const sysRange = pair('sys_range', o.sysRange) ?? null;
+  const sysRange = pair(P.log10_f_sys.option, o.sysRange) ?? null;
   const clip = o.clip ?? null;
   const clipRounds = int('clip_rounds', o.clipRounds, 5, 1)!;
   if (clip !== null) checkClipOptions(clip, clipRounds);
@@ -324,7 +336,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     psf,
     pixsize,
     mlMode,
-    incPrior: priorInc,
+    incPrior,
     ranges,
     engine,
     ...(betaGroups ? { betaGroups } : {}),
@@ -387,7 +399,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     steps,
     max_steps: maxSteps,
     ml_mode: mlMode,
-    prior_inc: priorInc,
+    prior_inc: incPrior,
     ranges,
     halo,
     systematics,
@@ -417,7 +429,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     `photometry: ${o.photometry} (${phot.kind}, ${light.surf.length} Gaussians, q' ${Math.min(...light.qobs)}..${Math.max(...light.qobs)}, light-weighted q' ${problem.prior.qLight.toFixed(4)})`,
     ...(tableLine ? [tableLine] : []),
     `model: ${problem.modelLabel}; grid r ${Math.exp(problem.grid.lnRad[0]).toPrecision(3)}..${Math.exp(problem.grid.lnRad[problem.grid.lnRad.length - 1]).toPrecision(4)}" q_med ${problem.grid.qMed}; W ${problem.op.dense ? 'dense (PSF/pixel)' : 'sparse (bilinear)'}`,
-    `parameters: ${problem.names.join(', ')}; prior ranges ${problem.names.map((n, k) => `${n} [${problem.prior.lo[k]}, ${problem.prior.hi[k]}]`).join(', ')}; inclination prior ${priorInc}; M/L ${mlMode}${mlMode === 'marginal' ? ' (flat in sqrt(M/L))' : mlMode === 'sample' ? ' (log-uniform)' : ''}`,
+    `parameters: ${problem.names.join(', ')}; prior ranges ${problem.names.map((n, k) => `${n} [${problem.prior.lo[k]}, ${problem.prior.hi[k]}]`).join(', ')}; inclination prior ${incPrior}; M/L ${mlMode}${mlMode === 'marginal' ? ' (flat in sqrt(M/L))' : mlMode === 'sample' ? ' (log-uniform)' : ''}`,
     `noise: ${problem.noise.label}${clip !== null ? `; clipping bins beyond ${clip} total errors, up to ${clipRounds} rounds` : ''}${rmax !== null ? `; bins within ${rmax}" only` : ''}`,
     ...(kin.meta.notes ?? []).map((n) => `reader note: ${n}`),
   ];

@@ -9,7 +9,7 @@
  *    quantiles commute with the monotonic 10^x, their medians and intervals are 10^(those of the
  *    column). `correlation` is that of the SAMPLED columns (log10 where a parameter scales
  *    multiplicatively), in `names` order.
- *  - `noise`, `ppc` (src/run/ppc.ts) and `clipping` (src/run/clip.ts) are filled in by the run.
+ *  - `noise`, `ppc` (src/fit/ppc.ts) and `clipping` (src/fit/clip.ts) are filled in by the run.
  *  - With M/L profiled or marginalised, ml is not a parameter: `derived.ml` summarises the
  *    per-sample best (profile) or E[sqrt(M/L)]^2 (marginal) M/L carried in the blobs.
  *  - discard: ceil(3 max tau) steps when tau is estimable and below a third of the chain, else
@@ -33,13 +33,8 @@ import { rhatAndBulkEss } from '../../samplers/diagnostics/summary.ts';
 import type { GeometryReport } from '../geometry/resolve-geometry.ts';
 import { pcPerArcsec } from '../jam/constants.ts';
 import type { PpcSummary } from './ppc.ts';
+import { reportedName, toReported } from '../../likelihoods/parameters.ts';
 
-/**
- * The reported name of a chain column: log10_<name> -> <name> (sampled as log10, reported as the
- * value), except the halo's log10_rs (log10 of r_s / R_e), reported as such next to the derived
- * rs_arcsec and rs_kpc.
- */
-export const reportedName = (column: string): string => (column.startsWith('log10_') && column !== 'log10_rs' ? column.slice(6) : column);
 
 export interface Interval {
   median: number;
@@ -78,9 +73,9 @@ export interface FitSummary {
   mass_model: string;
   /** The noise model: systematic term, residual distribution, error inflation, a one-line description. */
   noise?: { systematics: string; likelihood: string; nu: number | null; inflation: number; total_error: string };
-  /** Posterior predictive check (src/run/ppc.ts; ppc.json has it bin by bin). */
+  /** Posterior predictive check (src/fit/ppc.ts; ppc.json has it bin by bin). */
   ppc?: PpcSummary;
-  /** The engine against the direct exact JAM at a few posterior draws (src/run/self-check.ts). */
+  /** The engine against the direct exact JAM at a few posterior draws (src/fit/self-check.ts). */
   self_check?: SelfCheck;
   /** The tabulated engine's table: nodes, exact evaluations, interpolation error bound. */
   table?: { nodes: number; evaluations: number; max_error: number; tolerance: number; components: number; groups: number };
@@ -155,7 +150,7 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   };
   const names = columns.map(reportedName);
   const parameters: Record<string, Interval> = {};
-  columns.forEach((c, d) => (parameters[names[d]] = c !== names[d] ? interval(cols[d], (v) => 10 ** v) : interval(cols[d])));
+  columns.forEach((c, d) => (parameters[names[d]] = c !== names[d] ? interval(cols[d], (v) => toReported(c, v)) : interval(cols[d])));
 
   // Correlation of the sampled columns.
   const mean = cols.map((a) => a.reduce((s, v) => s + v, 0) / n);
@@ -168,7 +163,7 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   const correlation = cols.map((_, i) => cols.map((__, j) => (i === j ? 1 : cov(i, j) / (sd[i] * sd[j]))));
 
   // Derived quantities per sample.
-  const mlSample = o.mlMode === 'sample' ? cols[columns.indexOf('log10_ml')].map((v) => 10 ** v) : blob(1);
+  const mlSample = o.mlMode === 'sample' ? cols[columns.indexOf('log10_ml')].map((v) => toReported('log10_ml', v)) : blob(1);
   const { surf, sigma, qobs } = o.light;
   let is2 = 0;
   let is2q = 0;
@@ -200,7 +195,7 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   for (let i = discard * nwalkers; i < nsteps * nwalkers; i++) if (o.logProb[i] > o.logProb[best]) best = i;
   const chi2 = o.blobs[best * nblobs];
   const bestParams: Record<string, number> = {};
-  columns.forEach((c, d) => (bestParams[names[d]] = c !== names[d] ? 10 ** o.chain[best * ndim + d] : o.chain[best * ndim + d]));
+  columns.forEach((c, d) => (bestParams[names[d]] = toReported(c, o.chain[best * ndim + d])));
   if (o.mlMode !== 'sample') bestParams.ml = o.blobs[best * nblobs + 1];
 
   return {

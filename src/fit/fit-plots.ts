@@ -3,7 +3,7 @@
  * post-burn-in samples (src/plots/corner.ts; M/L shown linearly, sampled as log10) and the data /
  * model / residual V_rms maps of the used bins with the light's isophotes (src/plots/bin-map.ts),
  * and, when the data have V and sigma, their maps beside V_rms (velocity.*), each as SVG and
- * PNG, written atomically; with the posterior predictive check (src/run/ppc.ts)
+ * PNG, written atomically; with the posterior predictive check (src/fit/ppc.ts)
  * its residual map in total errors (ppc_residuals) and the major/minor-axis profiles with the
  * posterior band (ppc_axes), src/plots/ppc-plots.ts. Pure rendering plus file writes.
  */
@@ -14,7 +14,8 @@ import { cornerSvg } from '../plots/corner.ts';
 import { velocityMapsSvg, vrmsMapsSvg } from '../plots/bin-map.ts';
 import { svgToPng } from '../plots/png.ts';
 import { ppcAxesSvg, ppcResidualMapSvg } from '../plots/ppc-plots.ts';
-import { reportedName, type FitSummary } from './fit-summary.ts';
+import type { FitSummary } from './fit-summary.ts';
+import { parameterLabel, reportedName } from '../../likelihoods/parameters.ts';
 import type { PpcResult } from './ppc.ts';
 
 export interface FitPlotInput {
@@ -42,7 +43,6 @@ export interface FitPlotResult {
   note: string | null;
 }
 
-const LABELS: Record<string, string> = { beta_z: 'beta_z', q_m: 'q_M', inc_deg: 'i (deg)', ml: 'M/L', f_sys: 'f_sys', sys_kms: 'sys (km/s)' };
 
 /** Writes corner.{svg,png}, maps.{svg,png} and, with V and sigma, velocity.{svg,png} into runDir; returns the files written. */
 export function renderFitPlots(input: FitPlotInput): FitPlotResult {
@@ -63,7 +63,7 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
       if (c !== names[k]) for (let s = 0; s < n; s++) shown[s * ndim + k] = 10 ** shown[s * ndim + k];
     });
     const truths = names.map((c) => input.truth?.[c] ?? null);
-    write('corner', cornerSvg({ samples: shown, ndim, names, labels: names.map((c) => LABELS[c] ?? c), truths }, { title: input.title }));
+    write('corner', cornerSvg({ samples: shown, ndim, names, labels: names.map(parameterLabel), truths }, { title: input.title }));
   }
   const b = input.bins;
   const light: Mge = { surf: Float64Array.from(input.light.surf), sigma: Float64Array.from(input.light.sigma), qobs: Float64Array.from(input.light.qobs) };

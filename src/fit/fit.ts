@@ -2,7 +2,7 @@
  * `jamfit fit`: one posterior fit into a run folder.
  *
  * Order (so that bad input leaves nothing behind): resolve and validate every option, read and
- * check the kinematics and photometry, build the likelihood and prior (src/run/fit-problem.ts),
+ * check the kinematics and photometry, build the likelihood and prior (src/fit/fit-problem.ts),
  * check the walkers; only then create the run folder. Files (all written atomically through
  * core/atomic-write.ts, except the chain, which DiskBackend checkpoints crash-safely):
  *   config.json    the resolved options and a fingerprint of the data (a resume with other
@@ -10,8 +10,8 @@
  *   chain.npy, log_prob.npy, blobs.npy (chi2, ml), state.json   the checkpointed chain;
  *   run.json       'sampled' once the sampler has finished (so a kill between the end of sampling
  *                  and the summary does not sample again);
- *   summary.json   src/run/fit-summary.ts (with the `ppc` block and, with --clip, `clipping`);
- *   ppc.json       the posterior predictive check bin by bin (src/run/ppc.ts);
+ *   summary.json   src/fit/fit-summary.ts (with the `ppc` block and, with --clip, `clipping`);
+ *   ppc.json       the posterior predictive check bin by bin (src/fit/ppc.ts);
  *   bins_model.json  data, best model and total error per bin;
  *   fit.log        command, versions, data summary, warnings, timings.
  * A run killed at any moment and started again with the same command continues from the last
@@ -35,7 +35,8 @@ import { version } from '../version.ts';
 import { buildFitProblem, engineOf, preparationFingerprint, prepareInParallel, type FitProblem } from './fit-problem.ts';
 import { prepareProgress } from '../engines/progress.ts';
 import { renderFitPlots } from './fit-plots.ts';
-import { reportedName, summarizeFit, type FitSummary } from './fit-summary.ts';
+import { summarizeFit, type FitSummary } from './fit-summary.ts';
+import { reportedName } from '../../likelihoods/parameters.ts';
 import { selfCheck, selfCheckDraws, selfCheckWarning } from './self-check.ts';
 import { writeRunArtifacts } from '../report/index.ts';
 import { clipOutliers, type ClipResult } from './clip.ts';
@@ -232,7 +233,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       io.err(`jamfit fit: warning: ${w}`);
     }
 
-    // The fit checks itself against the direct exact JAM (src/run/self-check.ts).
+    // The fit checks itself against the direct exact JAM (src/fit/self-check.ts).
     if (cfg.self_check > 0 && problem.engine !== 'direct') {
       const draws = selfCheckDraws(samples, ndim, cfg.self_check);
       await prefetch?.(draws);
@@ -262,7 +263,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     const kinUsed = (a: Float64Array) => Float64Array.from(problem.used, (i) => a[prep.goodIndex[i]]);
     const moments = prep.kin.v && prep.kin.sigma ? { v: kinUsed(prep.kin.v), sigma: kinUsed(prep.kin.sigma) } : undefined;
 
-    // Posterior predictive check (src/run/ppc.ts): ppc.json bin by bin, its numbers in summary.json.
+    // Posterior predictive check (src/fit/ppc.ts): ppc.json bin by bin, its numbers in summary.json.
     const tp = performance.now();
     const ppc = posteriorPredictive(problem, ppcOptions);
     summary.ppc = ppc.summary;

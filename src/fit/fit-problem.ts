@@ -3,7 +3,7 @@
  * MGE, PSF, distance, mass model, priors): the polar grid, the operator W, the grid model, the
  * likelihood, the prior and the log-posterior the sampler calls. `buildFitProblem` is a pure
  * function of the spec, so the main thread and every worker of the pool build the same problem
- * from the same spec (src/run/fit-worker.ts); nothing but the spec crosses threads.
+ * from the same spec (src/fit/fit-worker.ts); nothing but the spec crosses threads.
  *
  * Grid (the per-galaxy polar grid W is built on, arcsec): exactly the grid jamVrms2 uses for the
  * same bins and light (src/jam/jam.ts): with a PSF or pixel its integration grid (40 x 19 nodes
@@ -24,7 +24,7 @@
  * Noise (likelihoods/systematics.ts): `systematics`, `likelihood`, `nu`, `sysRange`; absent
  * means the formal errors and a Gaussian (the CLI's default, 'fraction', is set by prepareFit).
  * A sampled term is the prior's last column (withNoisePrior). `clipped` (indices into the spec's
- * bins, set by the outlier clipping, src/run/clip.ts) are left out of the likelihood but keep
+ * bins, set by the outlier clipping, src/fit/clip.ts) are left out of the likelihood but keep
  * their model, so the clipping and the posterior predictive check see their residuals.
  */
 import { createHash } from 'node:crypto';
@@ -166,7 +166,7 @@ function problemContext(spec: FitSpec, engine: Engine<any>) {
     log10Mbh: spec.mbhRange,
     massModel: spec.massModel,
     mlMode: spec.mlMode,
-    inc: spec.incPrior,
+    incPrior: spec.incPrior,
     betaZ: spec.ranges.beta_z,
     qM: spec.ranges.q_m,
     incDeg: spec.ranges.inc_deg,
