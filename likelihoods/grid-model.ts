@@ -26,6 +26,7 @@ import { DomainError, InputError } from '../core/errors.ts';
 import { vrms2Direct } from '../src/jam/direct.ts';
 import { vrms2DirectSph } from '../src/jam/sph-los.ts';
 import { vlosDirect } from '../src/jam/first-moment.ts';
+import { logisticBetas, type LogisticProfile } from '../src/jam/anisotropy-profile.ts';
 import { prepareModel } from '../src/jam/model.ts';
 import type { PolarGrid } from '../src/operator/polar-grid.ts';
 import { haloWeightTable, type HaloWeightTable } from '../src/photometry/halo-weights.ts';
@@ -54,6 +55,11 @@ export interface GridParams {
   mbh?: number;
   /** Rotation parameter of the first moment (fits of V and sigma, `--moments v-sigma`). */
   kappa?: number;
+  /**
+   * A logistic radial anisotropy profile (src/jam/anisotropy-profile.ts): each luminous Gaussian
+   * gets beta(sigma_k); overrides betaZ and betaGroups.
+   */
+  logistic?: LogisticProfile;
 }
 
 /**
@@ -61,7 +67,7 @@ export interface GridParams {
  * in a likelihood's hot loop keep one shape whatever fields a model sets.
  */
 export function newGridParams(): GridParams {
-  return { betaZ: 0, qM: 1, incDeg: 90, ml: 1, fDm: undefined, log10Rs: undefined, gamma: undefined, betaGroups: undefined, mbh: undefined, kappa: undefined };
+  return { betaZ: 0, qM: 1, incDeg: 90, ml: 1, fDm: undefined, log10Rs: undefined, gamma: undefined, betaGroups: undefined, mbh: undefined, kappa: undefined, logistic: undefined };
 }
 
 export interface GridModel {
@@ -169,8 +175,16 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
       // JAM multiplies the black hole by ml too; dividing keeps its mass fixed.
       const m = sampledMbh ? (p.mbh ?? NaN) : mbh;
       if (!(m >= 0)) throw new DomainError('mbh', `is ${p.mbh}; the black-hole mass must be >= 0 Msun`);
-      if (group && p.betaGroups) for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
-      return prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: group && p.betaGroups ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
+      let perGaussian = false;
+      if (p.logistic) {
+        if (!(p.logistic.rA > 0 && Number.isFinite(p.logistic.rA))) throw new DomainError('r_a', `is ${p.logistic.rA}; the transition radius must be > 0`);
+        logisticBetas(light.sigma, p.logistic, beta);
+        perGaussian = true;
+      } else if (group && p.betaGroups) {
+        for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
+        perGaussian = true;
+      }
+      return prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: perGaussian ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
     };
   return {
     grid: o.grid,

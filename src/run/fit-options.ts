@@ -25,6 +25,7 @@ import { selfCheck } from './self-check.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions } from './clip.ts';
 import { KAPPA_RANGE } from '../../likelihoods/v-sigma.ts';
+import { defaultRaRange } from '../../likelihoods/beta-profile.ts';
 
 
 /** The command's options as parsed (undefined = not given). */
@@ -60,6 +61,10 @@ export interface FitOptions {
   moments?: string;
   /** kappa's uniform prior range "lo,hi" (--moments v-sigma only; default KAPPA_RANGE). */
   kappaRange?: string;
+  /** Anisotropy profile: constant (default) or logistic (Simon, Cappellari & Hartke 2024; --align sph, direct engine). */
+  betaProfile?: string;
+  /** r_a's prior range "lo,hi" in arcsec (logistic profile; default the MGE's sigma range). */
+  raRange?: string;
   /** Anisotropy groups: increasing radii in arcsec, "R1[,R2..]" (one beta_z per group). */
   betaGroups?: string;
   /** Posterior draws the direct exact JAM re-evaluates after sampling (default 16; 0: none; direct engine: none). */
@@ -142,6 +147,8 @@ export interface FitConfig {
   align: 'cyl' | 'sph';
   moments: 'vrms' | 'v-sigma';
   kappa_range: [number, number] | null;
+  beta_profile: 'constant' | 'logistic';
+  ra_range: [number, number] | null;
   beta_groups: number[] | null;
   mbh_range: [number, number] | null;
   self_check: number;
@@ -233,7 +240,17 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     if (mlMode !== 'sample') throw new InputError('moments', `v-sigma samples M/L (V is not linear in it alongside sigma); drop --ml-mode ${mlMode}`);
     if (o.clip !== undefined) throw new InputError('moments', 'v-sigma does not clip outliers yet (--clip works on V_rms); drop --clip');
   }
-  const engine = moments === 'v-sigma' ? 'direct' : chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
+  const betaProfile = oneOf('beta_profile', o.betaProfile, ['constant', 'logistic'] as const, 'constant');
+  const raRange = pair('ra_range', o.raRange) ?? null;
+  if (raRange && betaProfile !== 'logistic') throw new InputError('ra_range', 'applies only to --beta-profile logistic');
+  if (raRange && !(raRange[0] > 0 && raRange[0] < raRange[1])) throw new InputError('ra_range', `is '${o.raRange}'; give lo,hi of the transition radius r_a in arcsec with 0 < lo < hi (r_a <= 0 has no meaning)`);
+  if (betaProfile === 'logistic') {
+    const e = o.engine ?? 'auto';
+    if (e !== 'auto' && e !== 'direct') throw new InputError('beta_profile', `logistic needs the direct engine (the ${e} engine has one beta per group); use --engine direct`);
+    if (align !== 'sph') throw new InputError('beta_profile', 'logistic is the anisotropy profile Simon, Cappellari & Hartke (2024) use with the spherically aligned JAM; add --align sph');
+    if (betaGroups) throw new InputError('beta_profile', 'logistic and --beta-groups both set the anisotropy of each Gaussian; give one of them');
+  }
+  const engine = moments === 'v-sigma' || betaProfile === 'logistic' ? 'direct' : chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
   const tableTol = o.tableTol ?? null;
   if (tableTol !== null) {
     if (engine !== 'tabulated') throw new InputError('table_tol', `applies to the tabulated engine, not ${engine}`);
@@ -360,6 +377,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     ...(o.nu !== undefined ? { nu: o.nu } : {}),
     ...(sysRange ? { sysRange } : {}),
     // Absent for V_rms fits, so that their spec (and fingerprint) is what it was before.
+    ...(betaProfile === 'logistic' ? { betaProfile, ...(raRange ? { raRange } : {}) } : {}),
     ...(moments === 'v-sigma' ? { moments, v: pick(kin.v!), vErr: pick(kin.vErr!), sigma: pick(kin.sigma!), sigmaErr: pick(kin.sigmaErr!), ...(kappaRange ? { kappaRange } : {}) } : {}),
   };
   // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
@@ -404,6 +422,8 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     align,
     moments,
     kappa_range: moments === 'v-sigma' ? (kappaRange ?? [...KAPPA_RANGE]) : null,
+    beta_profile: betaProfile,
+    ra_range: betaProfile === 'logistic' ? (raRange ?? defaultRaRange(light.sigma)) : null,
     beta_groups: betaGroups,
     mbh_range: mbhRange,
     self_check: selfCheck,

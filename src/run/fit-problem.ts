@@ -43,6 +43,7 @@ import { surrogateEngine } from '../engines/surrogate.ts';
 import { tabulatedEngine } from '../engines/tabulated/engine.ts';
 import type { TabulatedTable } from '../engines/tabulated/model.ts';
 import { buildGridToBins, buildGridToBinsOdd, checkPoints, type GridToBins } from '../operator/grid-to-bins.ts';
+import { defaultRaRange, withLogisticPrior } from '../../likelihoods/beta-profile.ts';
 import { checkMomentsData, KAPPA_RANGE, vSigmaLikelihood, withKappaPrior } from '../../likelihoods/v-sigma.ts';
 import type { PolarGrid } from '../operator/polar-grid.ts';
 import { checkPsf, type Psf } from '../operator/psf.ts';
@@ -119,6 +120,14 @@ export interface FitSpec {
   sigma?: number[];
   sigmaErr?: number[];
   kappaRange?: [number, number];
+  /**
+   * Anisotropy profile: absent = one constant beta (or beta groups); 'logistic' = the profile of
+   * Simon, Cappellari & Hartke 2024 per luminous Gaussian (src/jam/anisotropy-profile.ts,
+   * likelihoods/beta-profile.ts; direct engine, align 'sph'), r_a's range `raRange` in arcsec
+   * (default the MGE's sigma range).
+   */
+  betaProfile?: 'logistic';
+  raRange?: [number, number];
 }
 
 export interface FitProblem {
@@ -219,6 +228,13 @@ export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProb
   const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, (vSigma ? 2 : 1) * active.length);
   let like: GridLikelihood;
   let prior: NoisePrior;
+  let shapePrior = basePrior;
+  if (spec.betaProfile !== undefined) {
+    if (spec.betaProfile !== 'logistic') throw new InputError('beta_profile', `is ${JSON.stringify(spec.betaProfile)}; use constant or logistic`);
+    if (engine.name !== 'direct') throw new InputError('beta_profile', `logistic needs the direct exact JAM (the ${engine.name} engine has one beta per group); use --engine direct`);
+    if ((spec.align ?? 'cyl') !== 'sph') throw new InputError('beta_profile', 'logistic is the anisotropy profile Simon, Cappellari & Hartke (2024) use with the spherically aligned JAM; add --align sph');
+    shapePrior = withLogisticPrior(basePrior, spec.raRange ?? defaultRaRange(ctx.light.sigma));
+  } else if (spec.raRange !== undefined) throw new InputError('ra_range', 'applies only to the logistic anisotropy profile (--beta-profile logistic)');
   if (vSigma) {
     if (engine.name !== 'direct' || em.kind !== 'grid') throw new InputError('moments', `v-sigma needs the direct exact JAM (the first moment is not tabulated), not the ${engine.name} engine; use --engine direct`);
     if ((spec.align ?? 'cyl') !== 'cyl') throw new InputError('moments', 'v-sigma needs the cylindrically aligned JAM (the first moment with kappa is that of Cappellari 2008); use --align cyl');
@@ -228,10 +244,10 @@ export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProb
     const md = checkMomentsData(pick(spec.v), pick(spec.vErr), pick(spec.sigma), pick(spec.sigmaErr), spec.source);
     const integrate = ctx.psf !== null || ctx.pixsize > 0;
     const opOdd = buildGridToBinsOdd({ grid, x: used.map((i) => spec.x[i]), y: used.map((i) => spec.y[i]), psf: ctx.psf ?? undefined, pixsize: ctx.pixsize, light: integrate ? ctx.light : undefined });
-    prior = withNoisePrior(withKappaPrior(basePrior, spec.kappaRange ?? KAPPA_RANGE), noise);
+    prior = withNoisePrior(withKappaPrior(shapePrior, spec.kappaRange ?? KAPPA_RANGE), noise);
     like = vSigmaLikelihood(md, op, opOdd, em.model, noise, active);
   } else {
-    prior = withNoisePrior(basePrior, noise);
+    prior = withNoisePrior(shapePrior, noise);
     like = em.kind === 'grid' ? gridLikelihood(data, op, em.model, spec.mlMode, { noise, active }) : binnedLikelihood(data, em.model, spec.mlMode, { noise, active });
   }
   const p: GridParams = newGridParams();
