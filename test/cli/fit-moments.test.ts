@@ -69,3 +69,35 @@ test('bad --moments input: one line naming the option, exit 2, no run folder', a
     assert.ok(!existsSync(d), `${what}: ${d} was written`);
   }
 });
+
+test('bad --beta-profile input: one line naming the option, exit 2, no run folder; a short logistic fit runs', async () => {
+  const mk = join(root, 'mock-k2');
+  assert.equal((await runCli(mockArgs(mk, ['--kappa', '0.5']))).code, 0);
+  const d = join(root, 'bad-profile');
+  const fit = (...extra: string[]) => ['fit', join(mk, 'kinematics.csv'), '--photometry', join(mk, 'photometry.csv'), '--mass-model', 'light', '--distance', '15', '--out', d, ...extra];
+  const cases: [string, string[], RegExp][] = [
+    ['r_a range through zero', fit('--align', 'sph', '--beta-profile', 'logistic', '--ra-range', '0,5'), /^jamfit fit: --ra-range: is '0,5'; give lo,hi of the transition radius r_a in arcsec with 0 < lo < hi/],
+    ['negative r_a', fit('--align', 'sph', '--beta-profile', 'logistic', '--ra-range', '-2,5'), /^jamfit fit: --ra-range: is '-2,5'/],
+    ['r_a range without the profile', fit('--ra-range', '1,5'), /^jamfit fit: --ra-range: applies only to --beta-profile logistic/],
+    ['logistic without sph', fit('--beta-profile', 'logistic'), /^jamfit fit: --beta-profile: logistic is the anisotropy profile Simon, Cappellari & Hartke \(2024\) use with the spherically aligned JAM; add --align sph/],
+    ['logistic with the tabulated engine', fit('--align', 'sph', '--beta-profile', 'logistic', '--engine', 'tabulated'), /^jamfit fit: --beta-profile: logistic needs the direct engine/],
+    ['unknown profile', fit('--beta-profile', 'om'), /^jamfit fit: --beta-profile: is 'om'; use constant or logistic/],
+  ];
+  for (const [what, argv, re] of cases) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, `${what}: exit ${r.code}; ${r.err}`);
+    assert.equal(r.err.trim().split('\n').length, 1, `${what}: ${r.err}`);
+    assert.match(r.err.trim(), re, what);
+    assert.ok(!existsSync(d), `${what}: ${d} was written`);
+  }
+  const run = join(root, 'logistic');
+  const r = await runCli(['fit', join(mk, 'kinematics.csv'), '--photometry', join(mk, 'photometry.csv'), '--mass-model', 'light', '--distance', '15', '--align', 'sph',
+    '--beta-profile', 'logistic', '--ra-range', '1,8', '--systematics', 'none', '--walkers', '12', '--steps', '10', '--out', run]);
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
+  assert.deepEqual(s.names, ['beta_0', 'inc_deg', 'ml', 'r_a', 'beta_inf']);
+  assert.ok(s.parameters.r_a.lo95 >= 1 && s.parameters.r_a.hi95 <= 8);
+  const cfg = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  assert.equal(cfg.beta_profile, 'logistic');
+  assert.deepEqual(cfg.ra_range, [1, 8]);
+});
