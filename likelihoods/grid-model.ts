@@ -166,26 +166,26 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
   const label = `exact JAM${align === 'sph' ? ', spherically aligned' : ''} (${o.massModel} mass model${halo !== 'none' ? ` + ${halo.toUpperCase()} halo` : ''}${sampledMbh ? ', M_BH sampled' : mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`;
   // The prepared JAM model at p (the mass model, halo, black hole and anisotropy of the header).
   const prepared = (p: GridParams) => {
-      if (qm && !(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
-      if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
-      const stars = qm ? qmMassMge(light, p.qM) : light;
-      const h = haloFor ? haloFor(stars, p) : null;
-      // f_DM = 0 adds nothing: leave the zero-mass Gaussians out of JAM's sums.
-      const mgePot = h && h.haloInRe > 0 ? appendMge(stars, h.mge) : stars;
-      // JAM multiplies the black hole by ml too; dividing keeps its mass fixed.
-      const m = sampledMbh ? (p.mbh ?? NaN) : mbh;
-      if (!(m >= 0)) throw new DomainError('mbh', `is ${p.mbh}; the black-hole mass must be >= 0 Msun`);
-      let perGaussian = false;
-      if (p.logistic) {
-        if (!(p.logistic.rA > 0 && Number.isFinite(p.logistic.rA))) throw new DomainError('r_a', `is ${p.logistic.rA}; the transition radius must be > 0`);
-        logisticBetas(light.sigma, p.logistic, beta);
-        perGaussian = true;
-      } else if (group && p.betaGroups) {
-        for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
-        perGaussian = true;
-      }
-      return prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: perGaussian ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
-    };
+    if (qm && !(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
+    if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
+    const stars = qm ? qmMassMge(light, p.qM) : light;
+    const h = haloFor ? haloFor(stars, p) : null;
+    // f_DM = 0 adds nothing: leave the zero-mass Gaussians out of JAM's sums.
+    const mgePot = h && h.haloInRe > 0 ? appendMge(stars, h.mge) : stars;
+    // JAM multiplies the black hole by ml too; dividing keeps its mass fixed.
+    const m = sampledMbh ? (p.mbh ?? NaN) : mbh;
+    if (!(m >= 0)) throw new DomainError('mbh', `is ${p.mbh}; the black-hole mass must be >= 0 Msun`);
+    let perGaussian = false;
+    if (p.logistic) {
+      if (!(p.logistic.rA > 0 && Number.isFinite(p.logistic.rA))) throw new DomainError('r_a', `is ${p.logistic.rA}; the transition radius must be > 0`);
+      logisticBetas(light.sigma, p.logistic, beta);
+      perGaussian = true;
+    } else if (group && p.betaGroups) {
+      for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
+      perGaussian = true;
+    }
+    return prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: perGaussian ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
+  };
   return {
     grid: o.grid,
     linearInMl: mbh === 0 && !sampledMbh,
