@@ -41,6 +41,7 @@ test('fit --moments v-sigma recovers kappa of a mock --kappa 0.8 within its 95% 
   // The best model's V has the data's sign bin by bin where |V| is well measured.
   for (let i = 0; i < b.x.length; i++) if (Math.abs(b.v[i]) > 5 * b.v_err[i]) assert.equal(Math.sign(b.v_model_best[i]), Math.sign(b.v[i]), `bin ${i}`);
   assert.ok(existsSync(join(run, 'v_sigma_fit.svg')));
+  assert.match(readFileSync(join(run, 'report.html'), 'utf8'), /id="fig-v-sigma-fit"/);
   const cfg = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(cfg.moments, 'v-sigma');
 });
