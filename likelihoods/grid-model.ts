@@ -25,6 +25,8 @@
 import { DomainError, InputError } from '../core/errors.ts';
 import { vrms2Direct } from '../src/jam/direct.ts';
 import { vrms2DirectSph } from '../src/jam/sph-los.ts';
+import { vlosDirect } from '../src/jam/first-moment.ts';
+import { logisticBetas, type LogisticProfile } from '../src/jam/anisotropy-profile.ts';
 import { prepareModel } from '../src/jam/model.ts';
 import type { PolarGrid } from '../src/operator/polar-grid.ts';
 import { haloWeightTable, type HaloWeightTable } from '../src/photometry/halo-weights.ts';
@@ -51,6 +53,13 @@ export interface GridParams {
   betaGroups?: Float64Array;
   /** Black-hole mass in Msun when it is a parameter (overrides the model's fixed mbh), >= 0. */
   mbh?: number;
+  /** Rotation parameter of the first moment (fits of V and sigma, `--moments v-sigma`). */
+  kappa?: number;
+  /**
+   * A logistic radial anisotropy profile (src/jam/anisotropy-profile.ts): each luminous Gaussian
+   * gets beta(sigma_k); overrides betaZ and betaGroups.
+   */
+  logistic?: LogisticProfile;
 }
 
 /**
@@ -58,7 +67,7 @@ export interface GridParams {
  * in a likelihood's hot loop keep one shape whatever fields a model sets.
  */
 export function newGridParams(): GridParams {
-  return { betaZ: 0, qM: 1, incDeg: 90, ml: 1, fDm: undefined, log10Rs: undefined, gamma: undefined, betaGroups: undefined, mbh: undefined };
+  return { betaZ: 0, qM: 1, incDeg: 90, ml: 1, fDm: undefined, log10Rs: undefined, gamma: undefined, betaGroups: undefined, mbh: undefined, kappa: undefined, logistic: undefined };
 }
 
 export interface GridModel {
@@ -77,6 +86,11 @@ export interface GridModel {
    *   beta_z >= 1, M/L <= 0): a posterior maps it to -Infinity.
    */
   vrms2(p: GridParams, out: Float64Array): Float64Array;
+  /**
+   * V_rms^2 ((km/s)^2) and the mean velocity V (km/s, src/jam/first-moment.ts, rotation p.kappa) at
+   * the grid nodes from one prepared model; the exact cylindrically aligned JAM only (absent otherwise).
+   */
+  moments?(p: GridParams, outV2: Float64Array, outV: Float64Array): void;
 }
 
 export interface ExactJamGridOptions {
@@ -149,26 +163,50 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
   const sampledMbh = o.sampledMbh === true;
   const align = o.align ?? 'cyl';
   if (align !== 'cyl' && align !== 'sph') throw new InputError('align', `is ${JSON.stringify(align)}; use cyl or sph`);
+  const label = `exact JAM${align === 'sph' ? ', spherically aligned' : ''} (${o.massModel} mass model${halo !== 'none' ? ` + ${halo.toUpperCase()} halo` : ''}${sampledMbh ? ', M_BH sampled' : mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`;
+  // The prepared JAM model at p (the mass model, halo, black hole and anisotropy of the header).
+  const prepared = (p: GridParams) => {
+    if (qm && !(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
+    if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
+    const stars = qm ? qmMassMge(light, p.qM) : light;
+    const h = haloFor ? haloFor(stars, p) : null;
+    // f_DM = 0 adds nothing: leave the zero-mass Gaussians out of JAM's sums.
+    const mgePot = h && h.haloInRe > 0 ? appendMge(stars, h.mge) : stars;
+    // JAM multiplies the black hole by ml too; dividing keeps its mass fixed.
+    const m = sampledMbh ? (p.mbh ?? NaN) : mbh;
+    if (!(m >= 0)) throw new DomainError('mbh', `is ${p.mbh}; the black-hole mass must be >= 0 Msun`);
+    let perGaussian = false;
+    if (p.logistic) {
+      if (!(p.logistic.rA > 0 && Number.isFinite(p.logistic.rA))) throw new DomainError('r_a', `is ${p.logistic.rA}; the transition radius must be > 0`);
+      logisticBetas(light.sigma, p.logistic, beta);
+      perGaussian = true;
+    } else if (group && p.betaGroups) {
+      for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
+      perGaussian = true;
+    }
+    return prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: perGaussian ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
+  };
   return {
     grid: o.grid,
     linearInMl: mbh === 0 && !sampledMbh,
-    label: `exact JAM${align === 'sph' ? ', spherically aligned' : ''} (${o.massModel} mass model${halo !== 'none' ? ` + ${halo.toUpperCase()} halo` : ''}${sampledMbh ? ', M_BH sampled' : mbh > 0 ? `, M_BH ${mbh.toExponential(3)} Msun` : ''}), ${o.grid.lnRad.length} x ${o.grid.ang.length} grid nodes`,
+    label,
     vrms2(p, out) {
       if (out.length !== n) throw new RangeError(`exactJamGridModel: out has ${out.length} values for ${n} grid nodes`);
-      if (qm && !(p.qM > 0 && p.qM <= 1)) throw new DomainError('q_m', `is ${p.qM}; q_M must lie in (0, 1]`);
-      if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
-      const stars = qm ? qmMassMge(light, p.qM) : light;
-      const h = haloFor ? haloFor(stars, p) : null;
-      // f_DM = 0 adds nothing: leave the zero-mass Gaussians out of JAM's sums.
-      const mgePot = h && h.haloInRe > 0 ? appendMge(stars, h.mge) : stars;
-      // JAM multiplies the black hole by ml too; dividing keeps its mass fixed.
-      const m = sampledMbh ? (p.mbh ?? NaN) : mbh;
-      if (!(m >= 0)) throw new DomainError('mbh', `is ${p.mbh}; the black-hole mass must be >= 0 Msun`);
-      if (group && p.betaGroups) for (let k = 0; k < beta.length; k++) beta[k] = p.betaGroups[group[k]];
-      const model = prepareModel({ mgeLum: light, mgePot, incDeg: p.incDeg, beta: group && p.betaGroups ? beta : p.betaZ, distanceMpc: o.distanceMpc, ml: p.ml, mbh: m / p.ml });
+      const model = prepared(p);
       out.set(align === 'sph' ? vrms2DirectSph(model, o.grid.x, o.grid.y) : vrms2Direct(model, o.grid.x, o.grid.y, { nodes: o.nodes ?? 48 }));
       return out;
     },
+    ...(align === 'cyl'
+      ? {
+          moments(p: GridParams, outV2: Float64Array, outV: Float64Array) {
+            if (outV2.length !== n || outV.length !== n) throw new RangeError(`exactJamGridModel: outputs have ${outV2.length}, ${outV.length} values for ${n} grid nodes`);
+            if (!Number.isFinite(p.kappa)) throw new DomainError('kappa', `is ${p.kappa}; give a finite rotation parameter`);
+            const model = prepared(p);
+            outV2.set(vrms2Direct(model, o.grid.x, o.grid.y, { nodes: o.nodes ?? 48 }));
+            outV.set(vlosDirect(model, o.grid.x, o.grid.y, p.kappa!));
+          },
+        }
+      : {}),
   };
 }
 

@@ -130,6 +130,7 @@ export function binnedLikelihood(data: VrmsData, model: BinnedModel, mlMode: MlM
     q.log10Rs = p.log10Rs;
     q.gamma = p.gamma;
     q.betaGroups = p.betaGroups;
+    q.logistic = p.logistic;
     q.mbh = p.mbh;
     model.vrms2Bins(q, b);
     // W's rows are convex combinations of non-negative V_rms^2, so b < 0 only by round-off.

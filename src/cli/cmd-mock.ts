@@ -21,6 +21,8 @@ const options = {
   pixsize: { type: 'number', description: "pixel side the JAM integrates over, arcsec (default 0; fit with the same)" },
   'noise-frac': { type: 'number', description: 'Gaussian error as a fraction of V_rms (default 0.05)' },
   snr: { type: 'number', description: 'S/N of V_rms in the faintest bin, growing as sqrt(surface brightness) (instead of --noise-frac)' },
+  kappa: { type: 'number', description: 'rotation parameter: also write V and sigma columns (cylindrical alignment; 1 = isotropic rotator at beta_z = 0)' },
+  align: { type: 'string', description: 'velocity-ellipsoid alignment: cyl (the only one mock computes; --kappa needs it)' },
   seed: { type: 'number', description: 'random seed of the noise (integer)', default: 1 },
   out: { type: 'string', alias: 'o', description: 'output folder (required)' },
 } as const;
@@ -49,6 +51,8 @@ export const mockCommand = defineCommand({
       pixsize: a.pixsize,
       noiseFrac: a['noise-frac'],
       snr: a.snr,
+      kappa: a.kappa,
+      align: a.align,
       seed: a.seed,
       out: a.out,
     });

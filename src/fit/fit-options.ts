@@ -25,6 +25,8 @@ import { buildFitProblem, preparationFingerprint, rememberPreparation, type FitP
 import { selfCheck } from './self-check.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions } from './clip.ts';
+import { KAPPA_RANGE } from '../../likelihoods/v-sigma.ts';
+import { defaultRaRange } from '../../likelihoods/beta-profile.ts';
 
 
 /** The command's options as parsed (undefined = not given). */
@@ -56,6 +58,14 @@ export interface FitOptions {
   tableTol?: number;
   /** Velocity-ellipsoid alignment: cyl (default) or sph. */
   align?: string;
+  /** What is fitted: vrms (default) or v-sigma (V and sigma with kappa; likelihoods/v-sigma.ts). */
+  moments?: string;
+  /** kappa's uniform prior range "lo,hi" (--moments v-sigma only; default KAPPA_RANGE). */
+  kappaRange?: string;
+  /** Anisotropy profile: constant (default) or logistic (Simon, Cappellari & Hartke 2024; --align sph, direct engine). */
+  betaProfile?: string;
+  /** r_a's prior range "lo,hi" in arcsec (logistic profile; default the MGE's sigma range). */
+  raRange?: string;
   /** Anisotropy groups: increasing radii in arcsec, "R1[,R2..]" (one beta_z per group). */
   betaGroups?: string;
   /** Posterior draws the direct exact JAM re-evaluates after sampling (default 16; 0: none; direct engine: none). */
@@ -139,6 +149,10 @@ export interface FitConfig {
   engine: EngineName;
   table_tol: number | null;
   align: 'cyl' | 'sph';
+  moments: 'vrms' | 'v-sigma';
+  kappa_range: [number, number] | null;
+  beta_profile: 'constant' | 'logistic';
+  ra_range: [number, number] | null;
   beta_groups: number[] | null;
   mbh_range: [number, number] | null;
   self_check: number;
@@ -226,7 +240,28 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     }
   }
   const align = oneOf('align', o.align, ['cyl', 'sph'] as const, 'cyl');
-  const engine = chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
+  const moments = oneOf('moments', o.moments, ['vrms', 'v-sigma'] as const, 'vrms');
+  const kappaRange = pair('kappa_range', o.kappaRange) ?? null;
+  if (kappaRange && moments !== 'v-sigma') throw new InputError('kappa_range', 'applies only to --moments v-sigma (kappa is the rotation of the mean velocity V, which a V_rms fit does not see)');
+  if (kappaRange && !(kappaRange[0] < kappaRange[1])) throw new InputError('kappa_range', `is '${o.kappaRange}'; give lo,hi with lo < hi`);
+  if (moments === 'v-sigma') {
+    const e = o.engine ?? 'auto';
+    if (e !== 'auto' && e !== 'direct') throw new InputError('moments', `v-sigma fits the first moment, which only the direct engine computes (not ${e}); use --engine direct`);
+    if (align !== 'cyl') throw new InputError('moments', 'v-sigma needs the cylindrically aligned JAM (the first moment with kappa is that of Cappellari 2008); use --align cyl');
+    if (mlMode !== 'sample') throw new InputError('moments', `v-sigma samples M/L (V is not linear in it alongside sigma); drop --ml-mode ${mlMode}`);
+    if (o.clip !== undefined) throw new InputError('moments', 'v-sigma does not clip outliers yet (--clip works on V_rms); drop --clip');
+  }
+  const betaProfile = oneOf('beta_profile', o.betaProfile, ['constant', 'logistic'] as const, 'constant');
+  const raRange = pair('ra_range', o.raRange) ?? null;
+  if (raRange && betaProfile !== 'logistic') throw new InputError('ra_range', 'applies only to --beta-profile logistic');
+  if (raRange && !(raRange[0] > 0 && raRange[0] < raRange[1])) throw new InputError('ra_range', `is '${o.raRange}'; give lo,hi of the transition radius r_a in arcsec with 0 < lo < hi (r_a <= 0 has no meaning)`);
+  if (betaProfile === 'logistic') {
+    const e = o.engine ?? 'auto';
+    if (e !== 'auto' && e !== 'direct') throw new InputError('beta_profile', `logistic needs the direct engine (the ${e} engine has one beta per group); use --engine direct`);
+    if (align !== 'sph') throw new InputError('beta_profile', 'logistic is the anisotropy profile Simon, Cappellari & Hartke (2024) use with the spherically aligned JAM; add --align sph');
+    if (betaGroups) throw new InputError('beta_profile', 'logistic and --beta-groups both set the anisotropy of each Gaussian; give one of them');
+  }
+  const engine = moments === 'v-sigma' || betaProfile === 'logistic' ? 'direct' : chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
   const tableTol = o.tableTol ?? null;
   if (tableTol !== null) {
     if (engine !== 'tabulated') throw new InputError('table_tol', `applies to the tabulated engine, not ${engine}`);
@@ -276,6 +311,9 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   const paSource = geo.paSource;
   const [x0, y0] = geo.centre;
   const kin = paDeg !== null || x0 !== 0 || y0 !== 0 ? orientKinematics(raw, { paDeg: paDeg ?? -90, x0, y0 }) : raw;
+  if (moments === 'v-sigma' && !(kin.v && kin.vErr && kin.sigma && kin.sigmaErr)) {
+    throw new InputError('moments', `v-sigma needs V and sigma with errors; ${o.kinematics} has no v, v_err, sigma, sigma_err columns (V_rms only)`);
+  }
   // PA = -90 maps (x, y) -> (x, y): the identity rotation, used when only a centre is given.
 
   // PSF and pixel: the options, else the file's metadata.
@@ -350,6 +388,9 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     likelihood,
     ...(o.nu !== undefined ? { nu: o.nu } : {}),
     ...(sysRange ? { sysRange } : {}),
+    // Absent for V_rms fits, so that their spec (and fingerprint) is what it was before.
+    ...(betaProfile === 'logistic' ? { betaProfile, ...(raRange ? { raRange } : {}) } : {}),
+    ...(moments === 'v-sigma' ? { moments, v: pick(kin.v!), vErr: pick(kin.vErr!), sigma: pick(kin.sigma!), sigmaErr: pick(kin.sigmaErr!), ...(kappaRange ? { kappaRange } : {}) } : {}),
   };
   // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
@@ -391,6 +432,10 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     engine,
     table_tol: tableTol,
     align,
+    moments,
+    kappa_range: moments === 'v-sigma' ? (kappaRange ?? [...KAPPA_RANGE]) : null,
+    beta_profile: betaProfile,
+    ra_range: betaProfile === 'logistic' ? (raRange ?? defaultRaRange(light.sigma)) : null,
     beta_groups: betaGroups,
     mbh_range: mbhRange,
     self_check: selfCheck,

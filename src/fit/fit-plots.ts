@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { cornerSvg } from '../plots/corner.ts';
-import { velocityMapsSvg, vrmsMapsSvg } from '../plots/bin-map.ts';
+import { momentsFitMapsSvg, velocityMapsSvg, vrmsMapsSvg } from '../plots/bin-map.ts';
 import { svgToPng } from '../plots/png.ts';
 import { ppcAxesSvg, ppcResidualMapSvg } from '../plots/ppc-plots.ts';
 import type { FitSummary } from './fit-summary.ts';
@@ -30,6 +30,8 @@ export interface FitPlotInput {
   bins: { x: Float64Array; y: Float64Array; vrms: Float64Array; err: Float64Array; model: Float64Array };
   /** V (systemic removed) and sigma of the same bins, km/s, when the data have them: velocity.{svg,png}. */
   moments?: { v: Float64Array; sigma: Float64Array };
+  /** --moments v-sigma: the data's errors and the best model's V and sigma: v_sigma_fit.{svg,png}. */
+  momentsFit?: { vErr: Float64Array; sigmaErr: Float64Array; vModel: Float64Array; sigmaModel: Float64Array };
   /** Light MGE for the isophotes. */
   light: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number> };
   /** A title (e.g. the data file); default none. */
@@ -80,6 +82,11 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
   if (input.moments) {
     const vt = input.title ? `${input.title}: V, sigma, V_rms (data)` : 'V, sigma, V_rms (data)';
     write('velocity', velocityMapsSvg({ x: b.x, y: b.y, v: input.moments.v, sigma: input.moments.sigma, vrms: b.vrms }, { mge: light, title: vt }));
+  }
+  if (input.moments && input.momentsFit) {
+    const f = input.momentsFit;
+    const t = `${input.title ? `${input.title}: ` : ''}V and sigma: data, best model, residual`;
+    write('v_sigma_fit', momentsFitMapsSvg({ x: b.x, y: b.y, v: input.moments.v, vErr: f.vErr, sigma: input.moments.sigma, sigmaErr: f.sigmaErr }, { v: f.vModel, sigma: f.sigmaModel }, { mge: light, title: t }));
   }
   return { files, note: n >= 2 ? null : 'corner plot not drawn: fewer than 2 samples after burn-in' };
 }

@@ -42,7 +42,9 @@ import { ENGINES } from '../engines/registry.ts';
 import { surrogateEngine } from '../engines/surrogate.ts';
 import { tabulatedEngine } from '../engines/tabulated/engine.ts';
 import type { TabulatedTable } from '../engines/tabulated/model.ts';
-import { buildGridToBins, checkPoints, type GridToBins } from '../operator/grid-to-bins.ts';
+import { buildGridToBins, buildGridToBinsOdd, checkPoints, type GridToBins } from '../operator/grid-to-bins.ts';
+import { defaultRaRange, withLogisticPrior } from '../../likelihoods/beta-profile.ts';
+import { checkMomentsData, KAPPA_RANGE, vSigmaLikelihood, withKappaPrior } from '../../likelihoods/v-sigma.ts';
 import type { PolarGrid } from '../operator/polar-grid.ts';
 import { checkPsf, type Psf } from '../operator/psf.ts';
 import type { HaloKind } from '../photometry/halo.ts';
@@ -106,6 +108,26 @@ export interface FitSpec {
   sysRange?: [number, number];
   /** Bins (indices into x, y, ...) left out of the likelihood by the outlier clipping. */
   clipped?: number[];
+  /**
+   * What is fitted: 'vrms' (absent: V_rms) or 'v-sigma' (V and sigma together with kappa sampled,
+   * likelihoods/v-sigma.ts; the direct engine, cylindrical alignment, M/L sampled). With 'v-sigma'
+   * the bins' V, sigma and errors (km/s, V with the systemic velocity removed) are `v`, `vErr`,
+   * `sigma`, `sigmaErr`, and kappa's uniform prior is `kappaRange` (default KAPPA_RANGE).
+   */
+  moments?: 'vrms' | 'v-sigma';
+  v?: number[];
+  vErr?: number[];
+  sigma?: number[];
+  sigmaErr?: number[];
+  kappaRange?: [number, number];
+  /**
+   * Anisotropy profile: absent = one constant beta (or beta groups); 'logistic' = the profile of
+   * Simon, Cappellari & Hartke 2024 per luminous Gaussian (src/jam/anisotropy-profile.ts,
+   * likelihoods/beta-profile.ts; direct engine, align 'sph'), r_a's range `raRange` in arcsec
+   * (default the MGE's sigma range).
+   */
+  betaProfile?: 'logistic';
+  raRange?: [number, number];
 }
 
 export interface FitProblem {
@@ -199,9 +221,35 @@ export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProb
   for (const i of clip) if (!(Number.isInteger(i) && i >= 0 && i < spec.x.length)) throw new InputError('clipped', `bin index ${i} is outside 0..${spec.x.length - 1}`);
   const active = used.map((_, k) => k).filter((k) => !clip.has(used[k]));
   if (active.length === 0) throw new InputError('clip', `clipping left no bin in the likelihood (all ${used.length} are beyond the threshold); raise the threshold`);
-  const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, active.length);
-  const prior = withNoisePrior(basePrior, noise);
-  const like = em.kind === 'grid' ? gridLikelihood(data, op, em.model, spec.mlMode, { noise, active }) : binnedLikelihood(data, em.model, spec.mlMode, { noise, active });
+  const vSigma = (spec.moments ?? 'vrms') === 'v-sigma';
+  if (!vSigma && spec.moments !== undefined && spec.moments !== 'vrms') throw new InputError('moments', `is ${JSON.stringify(spec.moments)}; use vrms or v-sigma`);
+  if (!vSigma && spec.kappaRange !== undefined) throw new InputError('kappa_range', 'applies only to moments v-sigma (kappa is the rotation of the mean velocity V, which a V_rms fit does not see)');
+  // V and sigma: 2 values per bin (the 'mitzkus' inflation counts them).
+  const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, (vSigma ? 2 : 1) * active.length);
+  let like: GridLikelihood;
+  let prior: NoisePrior;
+  let shapePrior = basePrior;
+  if (spec.betaProfile !== undefined) {
+    if (spec.betaProfile !== 'logistic') throw new InputError('beta_profile', `is ${JSON.stringify(spec.betaProfile)}; use constant or logistic`);
+    if (engine.name !== 'direct') throw new InputError('beta_profile', `logistic needs the direct exact JAM (the ${engine.name} engine has one beta per group); use --engine direct`);
+    if ((spec.align ?? 'cyl') !== 'sph') throw new InputError('beta_profile', 'logistic is the anisotropy profile Simon, Cappellari & Hartke (2024) use with the spherically aligned JAM; add --align sph');
+    shapePrior = withLogisticPrior(basePrior, spec.raRange ?? defaultRaRange(ctx.light.sigma));
+  } else if (spec.raRange !== undefined) throw new InputError('ra_range', 'applies only to the logistic anisotropy profile (--beta-profile logistic)');
+  if (vSigma) {
+    if (engine.name !== 'direct' || em.kind !== 'grid') throw new InputError('moments', `v-sigma needs the direct exact JAM (the first moment is not tabulated), not the ${engine.name} engine; use --engine direct`);
+    if ((spec.align ?? 'cyl') !== 'cyl') throw new InputError('moments', 'v-sigma needs the cylindrically aligned JAM (the first moment with kappa is that of Cappellari 2008); use --align cyl');
+    if (spec.mlMode !== 'sample') throw new InputError('ml_mode', `${spec.mlMode} solves M/L analytically for V_rms alone; with moments v-sigma use --ml-mode sample`);
+    if (!spec.v || !spec.vErr || !spec.sigma || !spec.sigmaErr) throw new InputError('moments', `v-sigma needs V and sigma with errors for every bin; ${spec.source} gives V_rms only (give v, v_err, sigma, sigma_err columns)`);
+    const pick = (a: number[]) => used.map((i) => a[i]);
+    const md = checkMomentsData(pick(spec.v), pick(spec.vErr), pick(spec.sigma), pick(spec.sigmaErr), spec.source);
+    const integrate = ctx.psf !== null || ctx.pixsize > 0;
+    const opOdd = buildGridToBinsOdd({ grid, x: used.map((i) => spec.x[i]), y: used.map((i) => spec.y[i]), psf: ctx.psf ?? undefined, pixsize: ctx.pixsize, light: integrate ? ctx.light : undefined });
+    prior = withNoisePrior(withKappaPrior(shapePrior, spec.kappaRange ?? KAPPA_RANGE), noise);
+    like = vSigmaLikelihood(md, op, opOdd, em.model, noise, active);
+  } else {
+    prior = withNoisePrior(shapePrior, noise);
+    like = em.kind === 'grid' ? gridLikelihood(data, op, em.model, spec.mlMode, { noise, active }) : binnedLikelihood(data, em.model, spec.mlMode, { noise, active });
+  }
   const p: GridParams = newGridParams();
   const logLike: LogDensity = (x, blob) => {
     const r = like.evaluate(prior.unpack(x, p), prior.noiseValue(x));

@@ -75,6 +75,11 @@ export interface FitSummary {
   noise?: { systematics: string; likelihood: string; nu: number | null; inflation: number; total_error: string };
   /** Posterior predictive check (src/fit/ppc.ts; ppc.json has it bin by bin). */
   ppc?: PpcSummary;
+  /**
+   * --moments v-sigma: the best model's V and sigma against the data (formal errors, the bins in
+   * the likelihood): chi^2 of each moment and the number of values; kappa is in `parameters`.
+   */
+  moments_fit?: { moments: 'v-sigma'; kappa_range: [number, number]; chi2_v: number; chi2_sigma: number; nbins: number; rms_v_residual_kms: number; rms_sigma_residual_kms: number };
   /** The engine against the direct exact JAM at a few posterior draws (src/fit/self-check.ts). */
   self_check?: SelfCheck;
   /** The tabulated engine's table: nodes, exact evaluations, interpolation error bound. */

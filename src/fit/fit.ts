@@ -42,6 +42,7 @@ import { writeRunArtifacts } from '../report/index.ts';
 import { clipOutliers, type ClipResult } from './clip.ts';
 import { posteriorPredictive, ppcPositions } from './ppc.ts';
 import type { SharedEngine } from '../surrogate/shared-engine.ts';
+import type { VSigmaLikelihood } from '../../likelihoods/v-sigma.ts';
 
 import { fitSpecOf, prepareFit, type FitOptions } from './fit-options.ts';
 import { checkResume, readTruth } from './fit-folder.ts';
@@ -263,6 +264,24 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     const kinUsed = (a: Float64Array) => Float64Array.from(problem.used, (i) => a[prep.goodIndex[i]]);
     const moments = prep.kin.v && prep.kin.sigma ? { v: kinUsed(prep.kin.v), sigma: kinUsed(prep.kin.sigma) } : undefined;
 
+    // --moments v-sigma: the best model's V and sigma (likelihoods/v-sigma.ts) beside the data.
+    let momentsFit: { vErr: Float64Array; sigmaErr: Float64Array; vModel: Float64Array; sigmaModel: Float64Array; v: Float64Array; sigma: Float64Array } | undefined;
+    if (spec.moments === 'v-sigma' && 'modelMoments' in problem.like) {
+      const mm = (problem.like as VSigmaLikelihood).modelMoments(best);
+      const u = (a: number[]) => Float64Array.from(problem.used, (i) => a[i]);
+      momentsFit = { v: u(spec.v!), sigma: u(spec.sigma!), vErr: u(spec.vErr!), sigmaErr: u(spec.sigmaErr!), vModel: mm.v, sigmaModel: mm.sigma };
+      let cv = 0, cs = 0, rv = 0, rs = 0;
+      for (const k of problem.active) {
+        cv += ((momentsFit.v[k] - mm.v[k]) / momentsFit.vErr[k]) ** 2;
+        cs += ((momentsFit.sigma[k] - mm.sigma[k]) / momentsFit.sigmaErr[k]) ** 2;
+        rv += (momentsFit.v[k] - mm.v[k]) ** 2;
+        rs += (momentsFit.sigma[k] - mm.sigma[k]) ** 2;
+      }
+      const na = problem.active.length;
+      summary.moments_fit = { moments: 'v-sigma', kappa_range: cfg.kappa_range!, chi2_v: cv, chi2_sigma: cs, nbins: na, rms_v_residual_kms: Math.sqrt(rv / na), rms_sigma_residual_kms: Math.sqrt(rs / na) };
+      say(`moments v-sigma, best model: chi2 V ${cv.toFixed(1)}, chi2 sigma ${cs.toFixed(1)} over ${na} bins; rms residual V ${Math.sqrt(rv / na).toFixed(2)}, sigma ${Math.sqrt(rs / na).toFixed(2)} km/s`);
+    }
+
     // Posterior predictive check (src/fit/ppc.ts): ppc.json bin by bin, its numbers in summary.json.
     const tp = performance.now();
     const ppc = posteriorPredictive(problem, ppcOptions);
@@ -283,7 +302,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     const r6 = (a: ArrayLike<number>) => Array.from(a, (v) => Number(v.toPrecision(7)));
     writeFileAtomic(
       join(dir, 'bins_model.json'),
-      JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model), sigma_total: r6(ppc.bins.map((b) => b.sigma_total)), in_fit: ppc.bins.map((b) => b.in_fit), ...(moments ? { v: r6(moments.v), sigma: r6(moments.sigma) } : {}) }) + '\n',
+      JSON.stringify({ frame: 'galaxy (x on the major axis), arcsec', x: r6(bx), y: r6(by), vrms: r6(bv), err: r6(be), model_best: r6(model), sigma_total: r6(ppc.bins.map((b) => b.sigma_total)), in_fit: ppc.bins.map((b) => b.in_fit), ...(moments ? { v: r6(moments.v), sigma: r6(moments.sigma) } : {}), ...(momentsFit ? { v_err: r6(momentsFit.vErr), sigma_err: r6(momentsFit.sigmaErr), v_model_best: r6(momentsFit.vModel), sigma_model_best: r6(momentsFit.sigmaModel) } : {}) }) + '\n',
     );
     const plots = o.plots === false ? { files: [] as string[], note: null } : renderFitPlots({
       runDir: dir,
@@ -291,7 +310,8 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       samples,
       columns: problem.names,
       bins: { x: bx, y: by, vrms: bv, err: be, model },
-      moments,
+      moments: momentsFit ? { v: momentsFit.v, sigma: momentsFit.sigma } : moments,
+      momentsFit,
       light: spec.light,
       title: basename(o.kinematics),
       truth,

@@ -341,3 +341,45 @@ export function velocityPanels(bins: VelocityMapInput): MapPanel[] {
 export function velocityMapsSvg(bins: VelocityMapInput, opts: Omit<BinMapOptions, 'good'> = {}): string {
   return binMapsSvg(bins, velocityPanels(bins), { ...opts, good: bins.good });
 }
+
+export interface MomentsFitInput extends BinLayout {
+  /** Observed V (systemic removed), sigma and their errors per bin, km/s (errors > 0). */
+  readonly v: ArrayLike<number>;
+  readonly vErr: ArrayLike<number>;
+  readonly sigma: ArrayLike<number>;
+  readonly sigmaErr: ArrayLike<number>;
+  readonly good?: ArrayLike<number>;
+}
+
+/**
+ * Data, model and residual of V and of sigma (a --moments v-sigma fit), six panels: V data and
+ * model on one diverging scale [-m, m] (m the 99% quantile of |V| of both), sigma data and model on
+ * one sequential scale (1%..99% of both), residuals (data - model)/error on [-3, 3].
+ */
+export function momentsFitPanels(bins: MomentsFitInput, model: { v: ArrayLike<number>; sigma: ArrayLike<number> }): MapPanel[] {
+  const n = bins.x.length;
+  check('bins.v', bins.v, n);
+  check('bins.vErr', bins.vErr, n, true);
+  check('bins.sigma', bins.sigma, n);
+  check('bins.sigmaErr', bins.sigmaErr, n, true);
+  check('model.v', model.v, n);
+  check('model.sigma', model.sigma, n);
+  const abs = (a: ArrayLike<number>) => Float64Array.from({ length: n }, (_, i) => Math.abs(a[i]));
+  const m = widen(pooledRange([abs(bins.v), abs(model.v)], bins.good, 0, 0.99))[1];
+  const sr = widen(pooledRange([bins.sigma, model.sigma], bins.good, 0.01, 0.99));
+  const rv = Float64Array.from({ length: n }, (_, i) => (bins.v[i] - model.v[i]) / bins.vErr[i]);
+  const rs = Float64Array.from({ length: n }, (_, i) => (bins.sigma[i] - model.sigma[i]) / bins.sigmaErr[i]);
+  return [
+    { title: 'V data', values: bins.v, label: 'V (km/s)', cmap: 'diverging', range: [-m, m] },
+    { title: 'V model', values: model.v, label: 'V (km/s)', cmap: 'diverging', range: [-m, m] },
+    { title: 'V residual', values: rv, label: '(data - model) / error', cmap: 'diverging', range: [-3, 3] },
+    { title: 'sigma data', values: bins.sigma, label: 'sigma (km/s)', cmap: 'sequential', range: sr },
+    { title: 'sigma model', values: model.sigma, label: 'sigma (km/s)', cmap: 'sequential', range: sr },
+    { title: 'sigma residual', values: rs, label: '(data - model) / error', cmap: 'diverging', range: [-3, 3] },
+  ];
+}
+
+/** V and sigma data / model / residual maps (see momentsFitPanels). */
+export function momentsFitMapsSvg(bins: MomentsFitInput, model: { v: ArrayLike<number>; sigma: ArrayLike<number> }, opts: Omit<BinMapOptions, 'good'> = {}): string {
+  return binMapsSvg(bins, momentsFitPanels(bins, model), { ...opts, good: bins.good });
+}

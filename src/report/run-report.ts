@@ -193,6 +193,7 @@ export function runReportHtml(runDir: string): string {
   const figures = [
     figure(corner, 'corner', 'Corner plot of the posterior after burn-in: 1-D histograms with the median and 16/84% quantiles; contours enclose 39% and 86% of the samples (the 1- and 2-sigma ellipses of a 2-D Gaussian).'),
     figure(maps, 'maps', 'V_rms of the data, the best model and the residual (data - model) / error, per bin.'),
+    figure(svgFile('v_sigma_fit.svg'), 'v-sigma-fit', 'A --moments v-sigma fit: V and sigma of the data, the best model and the residual (data - model) / error, per bin.'),
     figure(ppcMap, 'ppc-residuals', 'Posterior predictive check: residual of the best model in total errors, and chi2 per bin.'),
     figure(ppcAxes, 'ppc-axes', 'Posterior predictive check: data against the posterior model band along the major and minor axes.'),
     figure(trace, 'trace', 'Trace of every walker (a few coloured); shaded: burn-in; dashed: the median after burn-in.'),

@@ -32,6 +32,16 @@
  * domain (src/surrogate/domain.ts) or outside `jamfit fit`'s default prior is allowed, with a
  * note in truth.json and on stdout.
  *
+ * First moment (`--kappa K`, cylindrical alignment only: the first moment is that of Cappellari
+ * 2008 Sec. 3.2): the mock also gives the mean velocity V (jamVlos, src/jam/first-moment-jam.ts,
+ * with the same PSF/pixel path as V_rms, positive on the +x side for K > 0) and the dispersion
+ * sigma = sqrt(V_rms^2 - V^2) of every bin. Each gets the V_rms error of its bin (error_i above,
+ * so a bin's three errors are equal) and its own noise: v = V + error_i z'_i, sigma = sigma_true +
+ * error_i z''_i, drawn in bin order after all the V_rms draws (so the vrms column of a seed is the
+ * same with and without --kappa). kinematics.csv then has x,y,vrms,vrms_err,v,v_err,sigma,sigma_err
+ * (the readers take V_rms from the vrms columns and V, sigma for `jamfit fit --moments v-sigma`);
+ * truth.json has kappa and v_true, sigma_true per bin. V has no systemic velocity: fit with --vsys 0.
+ *
  * Output (DIR): kinematics.csv (x,y,vrms,vrms_err, full double precision), the photometry
  * (photometry.json for a Sérsic, the MGE file copied byte for byte as photometry.<ext>),
  * truth.json (parameters, options, noise-free V_rms per bin, seed, command, version). Every
@@ -52,6 +62,7 @@ import { readPhotometry } from '../data/photometry.ts';
 import { cellWhere, findColumn, missingColumn, numberColumn, readBytes, readText } from '../data/table.ts';
 import { intrinsicQ, Q_INTRINSIC_MIN } from '../jam/deproject.ts';
 import { jamVrms, type JamOptions } from '../jam/jam.ts';
+import { jamVlos } from '../jam/first-moment-jam.ts';
 import { checkPsf } from '../operator/psf.ts';
 import { skyGrid } from '../operator/pixel-grid.ts';
 import { mgeHalfLight } from '../photometry/half-light.ts';
@@ -80,6 +91,10 @@ export interface MockOptions {
   pixsize?: number;
   noiseFrac?: number;
   snr?: number;
+  /** Rotation parameter of the first moment (cylindrical alignment): V and sigma columns too. */
+  kappa?: number;
+  /** Velocity-ellipsoid alignment (default cyl); --kappa needs cyl. */
+  align?: string;
   seed?: number;
   out?: string;
 }
@@ -112,7 +127,9 @@ export interface MockTruthFile {
   noise: { kind: 'frac'; frac: number; definition: string } | { kind: 'snr'; snr: number; definition: string };
   notes: string[];
   /** One entry per bin, in the order of kinematics.csv: the noise-free V_rms is vrms_true. */
-  bins: { x: number[]; y: number[]; vrms_true: number[]; vrms_err: number[]; vrms: number[] };
+  bins: { x: number[]; y: number[]; vrms_true: number[]; vrms_err: number[]; vrms: number[]; v_true?: number[]; sigma_true?: number[]; v?: number[]; sigma?: number[] };
+  /** The rotation parameter when the mock has V and sigma (`--kappa`). */
+  kappa?: number;
 }
 
 function req(name: string, v: number | undefined, what: string): number {
@@ -160,6 +177,13 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
     qM = req('q_m', o.qM, "q_M, the mass MGE's observed axial ratio, in (0, 1] (mass model qm)");
     if (!(qM > 0 && qM <= 1)) throw new InputError('q_m', `is ${qM}; q_M must lie in (0, 1]`);
   } else if (o.qM !== undefined) throw new InputError('q_m', 'applies only to --mass-model qm (mass follows light has no q_M); remove it');
+  if (o.align !== undefined && o.align !== 'cyl' && o.align !== 'sph') throw new InputError('align', `is '${o.align}'; use cyl or sph`);
+  const kappa = o.kappa;
+  if (kappa !== undefined) {
+    if (!Number.isFinite(kappa)) throw new InputError('kappa', `is ${kappa}; give the rotation parameter, a finite number (1 = isotropic rotator for beta_z = 0)`);
+    if (o.align === 'sph') throw new InputError('kappa', 'needs the cylindrically aligned model (the first moment is that of Cappellari 2008); drop --align sph or --kappa');
+  }
+  if (o.align === 'sph') throw new InputError('align', 'sph: jamfit mock computes the cylindrically aligned JAM; use --align cyl');
   const seed = o.seed ?? 1;
   if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('seed', `is ${seed}; give an integer >= 0`);
 
@@ -273,6 +297,25 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
     vObs[i] = vTrue[i] + err[i] * rng.normal();
     if (vObs[i] < 0) throw new InputError(noiseFrac !== undefined ? 'noise_frac' : '--snr', `draws a negative V_rms at bin (${x[i]}, ${y[i]}); lower the noise`);
   }
+  // First moment (--kappa): V with the same PSF/pixel path, sigma = sqrt(V_rms^2 - V^2), then their noise.
+  let moments: { vTrue: Float64Array; sTrue: Float64Array; v: Float64Array; s: Float64Array } | null = null;
+  if (kappa !== undefined) {
+    const vTrueV = jamVlos({ mgeLum: light, mgePot, incDeg, beta: betaZ, distanceMpc: distance, ml, mbh: mbh / ml }, x, y, kappa, jamOpts);
+    const sTrue = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const s2 = vTrue[i] * vTrue[i] - vTrueV[i] * vTrueV[i];
+      if (!(s2 >= 0)) throw new InputError('kappa', `is ${kappa}; at bin (${x[i]}, ${y[i]}) |V| = ${Math.abs(vTrueV[i]).toPrecision(4)} exceeds V_rms = ${vTrue[i].toPrecision(4)} km/s (no dispersion left): lower |kappa|`);
+      sTrue[i] = Math.sqrt(s2);
+    }
+    const v = new Float64Array(x.length);
+    const s = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      v[i] = vTrueV[i] + err[i] * rng.normal();
+      s[i] = sTrue[i] + err[i] * rng.normal();
+      if (s[i] < 0) throw new InputError(noiseFrac !== undefined ? '--noise-frac' : '--snr', `draws a negative sigma at bin (${x[i]}, ${y[i]}); lower the noise`);
+    }
+    moments = { vTrue: vTrueV, sTrue, v, s };
+  }
 
   // Notes: outside the surrogate's domain or jamfit fit's default prior is allowed, and said.
   const notes: string[] = [];
@@ -318,11 +361,15 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
     bins_from: binsFrom,
     noise,
     notes,
-    bins: { x, y, vrms_true: Array.from(vTrue), vrms_err: Array.from(err), vrms: Array.from(vObs) },
+    bins: {
+      x, y, vrms_true: Array.from(vTrue), vrms_err: Array.from(err), vrms: Array.from(vObs),
+      ...(moments ? { v_true: Array.from(moments.vTrue), sigma_true: Array.from(moments.sTrue), v: Array.from(moments.v), sigma: Array.from(moments.s) } : {}),
+    },
+    ...(kappa !== undefined ? { kappa } : {}),
   };
   // String(number) is the shortest text that reads back as the same double.
-  const rows = ['x,y,vrms,vrms_err'];
-  for (let i = 0; i < x.length; i++) rows.push(`${x[i]},${y[i]},${vObs[i]},${err[i]}`);
+  const rows = [moments ? 'x,y,vrms,vrms_err,v,v_err,sigma,sigma_err' : 'x,y,vrms,vrms_err'];
+  for (let i = 0; i < x.length; i++) rows.push(`${x[i]},${y[i]},${vObs[i]},${err[i]}` + (moments ? `,${moments.v[i]},${err[i]},${moments.s[i]},${err[i]}` : ''));
   return { truth, kinematicsCsv: rows.join('\n') + '\n', photometry: { name: photName, data: photData } };
 }
 
@@ -337,6 +384,7 @@ function mockCommand(o: MockOptions, r: { massModel: MassModel; seed: number; no
   if (o.psfSigma !== undefined) a.push('--psf-sigma', o.psfSigma);
   if (o.psfWeight !== undefined) a.push('--psf-weight', o.psfWeight);
   if (o.pixsize !== undefined) a.push('--pixsize', o.pixsize);
+  if (o.kappa !== undefined) a.push('--kappa', o.kappa);
   if (r.noiseFrac !== undefined) a.push('--noise-frac', r.noiseFrac);
   else a.push('--snr', o.snr!);
   a.push('--seed', r.seed, '--out', o.out!);
