@@ -83,7 +83,7 @@ test('mock --kappa: written by runMock; --align sph with --kappa refused naming 
   assert.equal(truth.kappa, 0.8);
   assert.match(truth.command, /--kappa 0\.8/);
   const out2 = join(root, 'm2');
-  assert.throws(() => runMock({ ...base, align: 'sph', out: out2 }), (e: unknown) => e instanceof InputError && e.where === '--kappa' && !e.message.includes('\n'));
+  assert.throws(() => runMock({ ...base, align: 'sph', out: out2 }), (e: unknown) => e instanceof InputError && e.where === 'kappa' && !e.message.includes('\n'));
   assert.throws(() => readFileSync(join(out2, 'truth.json')));
-  assert.throws(() => computeMock({ ...base, kappa: NaN }), (e: unknown) => e instanceof InputError && e.where === '--kappa');
+  assert.throws(() => computeMock({ ...base, kappa: NaN }), (e: unknown) => e instanceof InputError && e.where === 'kappa');
 });
