@@ -63,6 +63,13 @@ export const PARAMETERS: Readonly<Record<string, ParameterDescriptor>> = {
   f_dm: d('f_dm', 'f_dm', 'f_dm', '', 'fdm_range', [0, 0.9], [0, 0.99]),
   log10_rs: d('log10_rs', 'log10_rs', 'log10_rs', '', 'rs_range', [0, 1.5], [-2, 3]),
   gamma: d('gamma', 'gamma', 'gamma', '', 'gamma_range', [0, 1.6], [0, 2]),
+  // --moments v-sigma (likelihoods/v-sigma.ts): the rotation parameter of the first moment.
+  kappa: d('kappa', 'kappa', 'kappa', '', 'kappa_range', [-1.5, 1.5], null),
+  // --beta-profile logistic (likelihoods/beta-profile.ts): beta_0 and beta_inf take beta_z's
+  // range; r_a's default range is the MGE's sigma range (no fixed default).
+  beta_0: d('beta_0', 'beta_0', 'beta_0', '', 'beta_range', box.beta_z, [-5, 0.99], 'beta_z'),
+  beta_inf: d('beta_inf', 'beta_inf', 'beta_inf', '', 'beta_range', box.beta_z, [-5, 0.99], 'beta_z'),
+  log10_r_a: d('log10_r_a', 'r_a', 'r_a (arcsec)', 'arcsec', 'ra_range', null, null),
   log10_f_sys: d('log10_f_sys', 'f_sys', 'f_sys', '', 'sys_range', [0.001, 0.5], null),
   log10_sys_kms: d('log10_sys_kms', 'sys_kms', 'sys (km/s)', 'km/s', 'sys_range', [0.1, 100], null),
 };

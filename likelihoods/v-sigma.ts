@@ -23,6 +23,7 @@
  *
  * `chi2` (blob) is the formal chi^2 of V and sigma together, sum ((d - m) / e)^2 over 2 N values.
  */
+import { PARAMETERS } from './parameters.ts';
 import { InputError } from '../core/errors.ts';
 import { applyGridToBins, type GridToBins } from '../src/operator/grid-to-bins.ts';
 import type { FitPrior } from './fit-prior.ts';
@@ -32,7 +33,7 @@ import type { GridLikelihood, GridLikelihoodResult } from './vrms-grid.ts';
 import type { Rng } from '../samplers/rng.ts';
 
 /** Default prior range of kappa (uniform): both senses of rotation, up to 1.5 x the isotropic rotator's. */
-export const KAPPA_RANGE: readonly [number, number] = [-1.5, 1.5];
+export const KAPPA_RANGE: readonly [number, number] = PARAMETERS.kappa.prior!;
 
 /** V and sigma of the bins (km/s; errors > 0), in the operators' bin order. */
 export interface MomentsData {
