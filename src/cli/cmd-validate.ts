@@ -10,7 +10,7 @@ const options = {
   'max-steps': { type: 'number', description: 'cap on steps per fit without --steps', default: 20000 },
   'mass-model': { type: 'string', description: 'mass model of the mocks and the fits: qm (mass MGE with q_M) or light (mass follows light)', default: 'qm' },
   engine: { type: 'string', description: "the fits' engine: auto, surrogate, tabulated or direct (default auto, as in jamfit fit)" },
-  exact: { type: 'boolean', description: "fit with the exact engine auto picks (tabulated); default: jamfit fit's default engine" },
+  exact: { type: 'boolean', description: "fit with the exact engine auto picks (tabulated for light, direct for qm); default: jamfit fit's default engine" },
   draws: { type: 'number', description: 'L, thinned posterior draws per mock for the ranks and TARP', default: 99 },
   'rank-bins': { type: 'number', description: 'rank-histogram bins, a divisor of L + 1 (default: <= 20 with >= 5 mocks per bin)' },
   workers: { type: 'number', description: 'worker threads for each fit\'s likelihood (default 1)' },

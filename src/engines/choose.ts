@@ -1,9 +1,9 @@
 /**
  * `--engine auto|surrogate|tabulated|direct` (and the older `--exact`) to one engine for a galaxy.
  * auto: the surrogate where its training domain can hold the model (the qm mass model without a
- * black hole, a halo or anisotropy groups), else the exact engine: tabulated for cylindrically
- * aligned models (mass following the light with any black hole, halo, groups; qm with a black hole
- * or groups), direct otherwise (qm with a halo, --align sph).
+ * black hole, a halo or anisotropy groups), else the exact engine: tabulated for mass following
+ * the light (any black hole, halo, groups), direct otherwise (qm, --align sph). --engine tabulated
+ * also takes qm without a halo (a 2-D table; see exactEngineFor).
  * `--exact` means the exact engine auto would pick for an exact fit.
  */
 import { InputError } from '../../core/errors.ts';
@@ -20,9 +20,14 @@ export interface EngineNeeds {
   align?: 'cyl' | 'sph';
 }
 
-/** The exact engine for a model: tabulated where it tabulates it (cyl; not qm with a halo), else direct. */
+/**
+ * The exact engine for a model: tabulated for mass following the light (cyl), else direct. The
+ * qm model's 2-D table (inclination x q_M) costs thousands of exact basis maps to build (minutes),
+ * more than a short chain spends on the direct engine, so it is used when asked for
+ * (--engine tabulated), not picked.
+ */
 export function exactEngineFor(n: EngineNeeds): EngineName {
-  return n.align !== 'sph' && !(n.massModel === 'qm' && n.halo !== 'none') ? 'tabulated' : 'direct';
+  return n.massModel === 'light' && n.align !== 'sph' ? 'tabulated' : 'direct';
 }
 
 /**

@@ -67,12 +67,12 @@ test('a two-patch qm table survives the run folder bit for bit; another fingerpr
   }
 });
 
-test('engine choice: qm goes to the tabulated engine when exact; qm with a halo to direct; tabulated refuses qm + halo naming the option', () => {
+test('engine choice: exact qm goes to direct unless --engine tabulated asks for the 2-D table; tabulated refuses qm + halo naming the option', () => {
   const needs = { massModel: 'qm' as const, halo: 'none' as const, blackHole: false, groups: false };
-  assert.equal(chooseEngine(undefined, true, needs), 'tabulated');
-  assert.equal(chooseEngine(undefined, false, { ...needs, blackHole: true }), 'tabulated');
+  assert.equal(chooseEngine(undefined, true, needs), 'direct');
+  assert.equal(chooseEngine(undefined, false, { ...needs, blackHole: true }), 'direct');
   assert.equal(chooseEngine(undefined, false, needs), 'surrogate');
-  assert.equal(chooseEngine(undefined, true, { ...needs, halo: 'nfw' }), 'direct');
-  assert.throws(() => chooseEngine('tabulated', false, { ...needs, halo: 'nfw' }), /^InputError|engine/);
+  assert.equal(chooseEngine('tabulated', false, { ...needs, blackHole: true, groups: true }), 'tabulated');
+  assert.throws(() => chooseEngine('tabulated', false, { ...needs, halo: 'nfw' }), /engine/);
   assert.throws(() => buildFitProblem({ ...spec, halo: 'nfw', engine: 'tabulated' }), /halo/);
 });
