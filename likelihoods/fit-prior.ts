@@ -241,3 +241,29 @@ export function fitPrior(o: FitPriorOptions): FitPrior {
   ];
   return { names, lo, hi, qLight, logPrior, unpack, draw, constraints };
 }
+
+/**
+ * `prior` with one more column `name`, uniform over [lo, hi] (in the column's own units), appended
+ * last: the base prior's columns, constraints, unpack and draws are unchanged (its logPrior and
+ * unpack read only their leading columns), and a draw takes the base draw and then one uniform
+ * number. The sampled noise term (systematics.ts) and kappa (v-sigma.ts) are such columns.
+ */
+export function withUniformColumn(prior: FitPrior, name: string, lo: number, hi: number): FitPrior {
+  const k = prior.names.length;
+  return {
+    ...prior,
+    names: [...prior.names, name],
+    lo: Float64Array.from([...prior.lo, lo]),
+    hi: Float64Array.from([...prior.hi, hi]),
+    logPrior(x) {
+      if (!(x[k] >= lo && x[k] <= hi)) return -Infinity;
+      return prior.logPrior(x);
+    },
+    draw(rng: Rng) {
+      const x = new Float64Array(k + 1);
+      x.set(prior.draw(rng));
+      x[k] = lo + (hi - lo) * rng.uniform();
+      return x;
+    },
+  };
+}

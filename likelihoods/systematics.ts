@@ -32,9 +32,9 @@ import { InputError } from '../core/errors.ts';
 import { erfc } from '../src/math/erf.ts';
 import { lnGamma } from '../src/math/special.ts';
 import { betaCdf } from '../samplers/diagnostics/beta.ts';
-import type { Rng } from '../samplers/rng.ts';
 import type { FitPrior } from './fit-prior.ts';
 import { PARAMETERS } from './parameters.ts';
+import { withUniformColumn } from './fit-prior.ts';
 
 export const SYSTEMATICS = ['fraction', 'floor', 'mitzkus', 'none'] as const;
 export type Systematics = (typeof SYSTEMATICS)[number];
@@ -228,25 +228,5 @@ export function withNoisePrior(prior: FitPrior, noise: NoiseModel): NoisePrior {
   const p = noise.param;
   if (!p) return { ...prior, noiseIndex: -1, noiseValue: () => NaN };
   const k = prior.names.length;
-  const lo = Math.log10(p.lo);
-  const hi = Math.log10(p.hi);
-  return {
-    ...prior,
-    names: [...prior.names, p.column],
-    lo: Float64Array.from([...prior.lo, lo]),
-    hi: Float64Array.from([...prior.hi, hi]),
-    noiseIndex: k,
-    noiseValue: (x) => 10 ** x[k],
-    logPrior(x) {
-      if (!(x[k] >= lo && x[k] <= hi)) return -Infinity;
-      return prior.logPrior(x);
-    },
-    draw(rng: Rng) {
-      const base = prior.draw(rng);
-      const x = new Float64Array(k + 1);
-      x.set(base);
-      x[k] = lo + (hi - lo) * rng.uniform();
-      return x;
-    },
-  };
+  return { ...withUniformColumn(prior, p.column, Math.log10(p.lo), Math.log10(p.hi)), noiseIndex: k, noiseValue: (x) => 10 ** x[k] };
 }

@@ -24,13 +24,13 @@
  * `chi2` (blob) is the formal chi^2 of V and sigma together, sum ((d - m) / e)^2 over 2 N values.
  */
 import { PARAMETERS } from './parameters.ts';
+import { withUniformColumn } from './fit-prior.ts';
 import { InputError } from '../core/errors.ts';
 import { applyGridToBins, type GridToBins } from '../src/operator/grid-to-bins.ts';
 import type { FitPrior } from './fit-prior.ts';
 import { newGridParams, type GridModel, type GridParams } from './grid-model.ts';
 import type { NoiseModel } from './systematics.ts';
 import type { GridLikelihood, GridLikelihoodResult } from './vrms-grid.ts';
-import type { Rng } from '../samplers/rng.ts';
 
 /** Default prior range of kappa (uniform): both senses of rotation, up to 1.5 x the isotropic rotator's. */
 export const KAPPA_RANGE: readonly [number, number] = PARAMETERS.kappa.prior!;
@@ -167,27 +167,12 @@ export function withKappaPrior(prior: FitPrior, range: readonly [number, number]
     throw new InputError('kappa_range', `is ${JSON.stringify(range)}; give lo,hi with finite lo < hi`);
   }
   const k = prior.names.length;
-  const [lo, hi] = range;
   return {
-    ...prior,
-    names: [...prior.names, 'kappa'],
-    lo: Float64Array.from([...prior.lo, lo]),
-    hi: Float64Array.from([...prior.hi, hi]),
-    logPrior(x) {
-      if (!(x[k] >= lo && x[k] <= hi)) return -Infinity;
-      return prior.logPrior(x);
-    },
+    ...withUniformColumn(prior, 'kappa', range[0], range[1]),
     unpack(x, out) {
       const p = prior.unpack(x, out);
       p.kappa = x[k];
       return p;
-    },
-    draw(rng: Rng) {
-      const base = prior.draw(rng);
-      const x = new Float64Array(k + 1);
-      x.set(base);
-      x[k] = lo + (hi - lo) * rng.uniform();
-      return x;
     },
   };
 }
