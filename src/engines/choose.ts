@@ -2,8 +2,8 @@
  * `--engine auto|surrogate|tabulated|direct` (and the older `--exact`) to one engine for a galaxy.
  * auto: the surrogate where its training domain can hold the model (the qm mass model without a
  * black hole, a halo or anisotropy groups), else the exact engine: tabulated for mass following
- * the light (any black hole, halo, groups), direct otherwise (qm, --align sph). --engine tabulated
- * also takes qm without a halo (a 2-D table; see exactEngineFor).
+ * the light (any black hole, halo, groups; either alignment), direct otherwise (qm). --engine
+ * tabulated also takes qm without a halo, cylindrically aligned (a 2-D table; see exactEngineFor).
  * `--exact` means the exact engine auto would pick for an exact fit.
  */
 import { InputError } from '../../core/errors.ts';
@@ -16,18 +16,19 @@ export interface EngineNeeds {
   blackHole: boolean;
   /** More than one anisotropy group. */
   groups: boolean;
-  /** Velocity-ellipsoid alignment (default cyl); sph is the direct engine's only. */
+  /** Velocity-ellipsoid alignment (default cyl); sph: the exact engines, qm on the direct one. */
   align?: 'cyl' | 'sph';
 }
 
 /**
- * The exact engine for a model: tabulated for mass following the light (cyl), else direct. The
+ * The exact engine for a model: tabulated for mass following the light (either alignment; sph is a
+ * table in inclination and beta), else direct. The
  * qm model's 2-D table (inclination x q_M) costs thousands of exact basis maps to build (minutes),
  * more than a short chain spends on the direct engine, so it is used when asked for
  * (--engine tabulated), not picked.
  */
 export function exactEngineFor(n: EngineNeeds): EngineName {
-  return n.massModel === 'light' && n.align !== 'sph' ? 'tabulated' : 'direct';
+  return n.massModel === 'light' ? 'tabulated' : 'direct';
 }
 
 /**
@@ -47,7 +48,8 @@ export function chooseEngine(requested: string | undefined, exact: boolean, n: E
     if (n.groups) throw new InputError('beta_groups', 'the surrogate has one beta_z; use --engine tabulated (mass follows light) or direct');
     if (n.massModel !== 'qm') throw new InputError('mass_model', `${n.massModel} is not what the surrogate was trained on (qm); use --engine tabulated or direct`);
   }
-  if (engine !== 'direct' && n.align === 'sph') throw new InputError('align', `sph is computed by the direct engine only (${engine} is cylindrically aligned); use --engine direct or auto`);
+  if (engine === 'surrogate' && n.align === 'sph') throw new InputError('align', 'sph needs an exact engine (the surrogate is cylindrically aligned); use --engine auto, tabulated or direct');
+  if (engine === 'tabulated' && n.align === 'sph' && n.massModel === 'qm') throw new InputError('mass_model', 'qm with --align sph is computed by the direct engine only (it would need a 3-D table: inclination, q_M, beta); use --mass-model light or --engine direct');
   if (engine === 'tabulated' && n.massModel === 'qm' && n.halo !== 'none') throw new InputError('engine', 'tabulated does not tabulate the qm mass model with a halo (its halo is normalised on the light); use --engine direct or --mass-model light');
   return engine;
 }

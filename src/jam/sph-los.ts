@@ -18,6 +18,7 @@
  * centre (s = 0; scale r0) and its crossing of the equatorial plane (s = -y' tan i; scale the
  * thinnest tracer Gaussian's sigma_k q_k / cos i), out to where every tracer Gaussian is below e^-CUT.
  */
+import type { Deprojected } from './deproject.ts';
 import type { PreparedModel } from './model.ts';
 import { angularWeights, buildSphGrid, RADIAL_POINTS, radialWeights, resolveSphOptions, SPH_CUT, type SphGrid, type SphOptions } from './sph-moments.ts';
 import { gaussLegendre } from '../math/quadrature.ts';
@@ -38,7 +39,17 @@ export function sphBeta(model: PreparedModel): Float64Array {
  */
 export function sphGridFor(model: PreparedModel, rMaxArcsec: number, opts: SphOptions = {}, rMinArcsec = 0): SphGrid {
   const o = resolveSphOptions(opts);
-  const { lumDeproj: lum, potDeproj: pot } = model;
+  const [rMin, rMom] = sphGridSpan(model.lumDeproj, model.potDeproj, model.pcPerArcsec, rMaxArcsec, rMinArcsec);
+  return buildSphGrid(model.lumDeproj, model.potDeproj, sphBeta(model), rMin, rMom, o);
+}
+
+/**
+ * [innermost, outermost] radius (pc) of the meridional grid that serves sky points at radii in
+ * [rMinArcsec, rMaxArcsec] for these tracer and mass Gaussians (see sphGridFor). Separate so that
+ * the pieces of one model (a subset of the tracer, one mass component: the tabulated engine's
+ * basis) can share the whole model's grid.
+ */
+export function sphGridSpan(lum: Deprojected, pot: Deprojected, pcPerArcsec: number, rMaxArcsec: number, rMinArcsec = 0): [number, number] {
   let sMin = Infinity;
   let sMaxLum = 0;
   for (let k = 0; k < lum.sigmaPc.length; k++) {
@@ -46,12 +57,12 @@ export function sphGridFor(model: PreparedModel, rMaxArcsec: number, opts: SphOp
     sMaxLum = Math.max(sMaxLum, lum.sigmaPc[k]);
   }
   for (let j = 0; j < pot.sigmaPc.length; j++) sMin = Math.min(sMin, pot.sigmaPc[j] * pot.q[j]);
-  const r0Max = rMaxArcsec * model.pcPerArcsec;
+  const r0Max = rMaxArcsec * pcPerArcsec;
   const rMom = Math.hypot(r0Max, losExtent(r0Max, sMaxLum));
   // Inside 1e-3 of the smallest scale the moments are flat in r; a grid starting at half the
   // smallest sky radius covers every line of sight of points off the centre.
-  const rMin = Math.max(1e-3 * sMin, 0.5 * rMinArcsec * model.pcPerArcsec);
-  return buildSphGrid(lum, pot, sphBeta(model), rMin, Math.max(rMom, 2 * rMin), o);
+  const rMin = Math.max(1e-3 * sMin, 0.5 * rMinArcsec * pcPerArcsec);
+  return [rMin, Math.max(rMom, 2 * rMin)];
 }
 
 /** Half-length (pc) of the line of sight integrated at sky radius r0 (pc), see the module header. */
@@ -150,7 +161,8 @@ function gradedPanels(from: number, to: number, d: number, ratio: number, gl: { 
  * for the sky point (xp, yp) pc at inclination sin i = si, cos i = ci: graded Gauss-Legendre panels
  * from s = 0 (first width the sky radius, or 1e-4 rFloor at the centre) and, when it is a separate
  * feature inside the range, from the equatorial crossing s = -yp tan i (first width the thinnest
- * tracer Gaussian's sigma_k q_k / cos i), out to +-(sqrt(2 CUT) sigMaxLum + 2 r0).
+ * tracer Gaussian's sigma_k q_k / cos i), out to +-(sqrt(2 CUT) sigMaxLum + 2 r0). A crossing within
+ * the first width of s = 0 is the one centre the panels grow from.
  */
 export function lineOfSightRule(
   xp: number,
@@ -181,6 +193,15 @@ export function lineOfSightRule(
     gradedPanels(0, mid, d0, ratio, gl, sArr, wArr);
     gradedPanels(sEq, mid, dEq, ratio, gl, sArr, wArr);
     gradedPanels(sEq, far, dEq, ratio, gl, sArr, wArr);
+  } else if (Math.abs(sEq) <= d0) {
+    // The crossing lies within the first panel's width of s = 0: panels grown from s = 0 would put
+    // a disc thinner than that panel between their nodes (a 0.2% jump in V_rms^2 where the
+    // crossing moves across the panel's end, seen at low inclinations). Grown from the crossing
+    // they resolve it, and the closest approach (smooth on the scale r0 >= |sEq|) falls in panels
+    // no wider than a few r0.
+    const d = Math.min(thin / Math.max(ci, 1e-12), d0);
+    gradedPanels(sEq, -S, d, ratio, gl, sArr, wArr);
+    gradedPanels(sEq, S, d, ratio, gl, sArr, wArr);
   } else {
     gradedPanels(0, -S, d0, ratio, gl, sArr, wArr);
     gradedPanels(0, S, d0, ratio, gl, sArr, wArr);
@@ -191,7 +212,7 @@ export function lineOfSightRule(
  * Sigma <v_los^2> (tracer surf units x (km/s)^2, M/L = 1) of the spherically aligned model at sky
  * points in pc (any quadrant, (0, 0) allowed), from a grid built for radii up to the points' largest.
  */
-export function sphLosSecondMoment(model: PreparedModel, g: SphGrid, xPc: ArrayLike<number>, yPc: ArrayLike<number>, opts: SphOptions = {}): Float64Array {
+export function sphLosSecondMoment(model: Pick<PreparedModel, 'lumDeproj' | 'incDeg'>, g: SphGrid, xPc: ArrayLike<number>, yPc: ArrayLike<number>, opts: SphOptions = {}): Float64Array {
   const o = resolveSphOptions(opts);
   const lum = model.lumDeproj;
   const nLum = lum.q.length;

@@ -22,10 +22,24 @@ import type { Mge } from '../../photometry/mge.ts';
 import { haloMassModel, type GridParams, type HaloMassModel, type HaloRanges } from '../../../likelihoods/grid-model.ts';
 import type { BinnedModel } from '../../../likelihoods/vrms-grid.ts';
 import type { HaloKind } from '../../photometry/halo.ts';
-import { basisLength, binBasis, type MassComponent } from './basis.ts';
+import { basisAt, basisLength, type BasisSpec, type MassComponent } from './basis.ts';
 import { fileURLToPath } from 'node:url';
-import { buildTablePatch, buildTablePatchAsync, deprojectionLimitDeg, incOfT, STENCIL, stencil, tOfInc, vOfQm, type QmAxis, type TablePatch, type TablePoint } from './table.ts';
+import { buildTablePatch, buildTablePatchAsync, deprojectionLimitDeg, errorMeasureSph, incOfT, STENCIL, stencil, tOfInc, vOfBeta, vOfQm, type BetaAxis, type QmAxis, type SecondAxis, type TableOptions, type TablePatch, type TablePoint } from './table.ts';
 import { mgeMassInSphere } from '../../photometry/halo.ts';
+
+/**
+ * The default tolerance of a spherically aligned table. The direct sph model is accurate to ~2e-5
+ * in V_rms^2 at its defaults (bench jam-sph), and its quadrature rules change discretely with the
+ * inclination (panel counts, the line of sight's equatorial crossing), so its maps carry noise at
+ * that level that no finer table resolves; 1e-4 is the accuracy the issue's sph speed target asks
+ * of a model (and a quarter of the half-tolerance per axis still sits above the noise).
+ */
+export const SPH_TABLE_TOL = 1e-4;
+
+/** The tolerance a table is built to: the spec's, or the default of its alignment. */
+export function tableTol(s: Pick<TabulatedSpec, 'tol' | 'align'>): number {
+  return s.tol ?? (s.align === 'sph' ? SPH_TABLE_TOL : 1e-5);
+}
 
 /** The black hole's Gaussian dispersion, arcsec (src/jam/model.ts default rbh). */
 const RBH_ARCSEC = 0.01;
@@ -47,7 +61,7 @@ export interface TabulatedSpec {
   incRange: readonly [number, number];
   /** The prior's beta_z range (sets the error measure's b range). */
   betaRange: readonly [number, number];
-  /** Interpolation tolerance (relative in V_rms^2; default 1e-5). */
+  /** Interpolation tolerance (relative in V_rms^2; default 1e-5, or SPH_TABLE_TOL for sph). */
   tol?: number;
   /** Gauss-Legendre nodes of eq. 28 (default 48). */
   nodes?: number;
@@ -58,6 +72,11 @@ export interface TabulatedSpec {
    * a second table axis); absent: mass follows light.
    */
   qmRange?: readonly [number, number];
+  /**
+   * Velocity-ellipsoid alignment (default cyl). sph (Cappellari 2020): beta = 1 - <v_theta^2>/<v_r^2>
+   * is the table's second axis over the prior's beta range (basis.ts binBasisSph); mass follows light.
+   */
+  align?: 'cyl' | 'sph';
 }
 
 export interface TabulatedTable {
@@ -67,6 +86,8 @@ export interface TabulatedTable {
   nbins: number;
   /** Patches in increasing inclination (one; a qm table may need two: table.ts). */
   patches: TablePatch[];
+  /** The tolerance it was built to (TabulatedSpec.tol or its default). */
+  tol: number;
   /** Over the patches: nodes, exact basis evaluations, the largest error bound. */
   nodes: number;
   evaluations: number;
@@ -104,19 +125,22 @@ function checkSpec(s: TabulatedSpec): void {
   if (!(Number.isInteger(s.nGroups) && s.nGroups >= 1)) throw new InputError('beta_groups', `is ${s.nGroups}; give at least one anisotropy group`);
   if (s.group.length !== s.light.surf.length) throw new InputError('beta_groups', `assigns ${s.group.length} Gaussians of ${s.light.surf.length}`);
   for (let k = 0; k < s.group.length; k++) if (!(s.group[k] >= 0 && s.group[k] < s.nGroups)) throw new InputError('beta_groups', `Gaussian ${k} is in group ${s.group[k]}, outside 0..${s.nGroups - 1}`);
-  const tol = s.tol ?? 1e-5;
+  const tol = tableTol(s);
   if (!(tol >= 1e-9 && tol <= 0.1)) throw new InputError('table_tol', `is ${tol}; give a relative tolerance in [1e-9, 0.1]`);
   if (s.qmRange) {
     const [lo, hi] = s.qmRange;
     if (!(lo > 0 && hi <= 1 && hi > lo)) throw new InputError('qm_range', `is [${lo}, ${hi}]; give 0 < lo < hi <= 1`);
     if (s.halo !== 'none') throw new InputError('halo', `${s.halo} with the qm mass model: the tabulated engine's halo is normalised on the light's mass; use the direct engine`);
+    if (s.align === 'sph') throw new InputError('mass_model', 'qm with the spherically aligned model would need a 3-D table (inclination, q_M, beta); use the direct engine or --mass-model light');
   }
+  if (s.align !== undefined && s.align !== 'cyl' && s.align !== 'sph') throw new InputError('align', `is ${JSON.stringify(s.align)}; use cyl or sph`);
+  if (s.align === 'sph' && !(s.betaRange[0] < s.betaRange[1] && s.betaRange[1] < 1)) throw new InputError('beta_range', `is [${s.betaRange[0]}, ${s.betaRange[1]}]; give lo < hi < 1`);
 }
 
 interface PatchPlan {
   incLo: number;
   incHi: number;
-  axis?: QmAxis;
+  axis?: SecondAxis;
   /** The q' whose t = ln sqrt(q'^2 - cos^2 i) is the patch's first axis (table.ts). */
   qRef: number;
 }
@@ -138,6 +162,7 @@ function coverage(s: TabulatedSpec): PatchPlan[] {
   const incHi = s.incRange[1];
   if (s.qmRange) incLo = Math.max(incLo, deprojectionLimitDeg(s.qmRange[1]) + 1e-7);
   if (!(incHi > incLo)) throw new InputError('inc_deg', `the prior's inclinations [${s.incRange[0]}, ${s.incRange[1]}] all lie below the deprojection limit ${lim.toFixed(3)} deg of q' = ${qMin}`);
+  if (s.align === 'sph') return [{ incLo, incHi, qRef: qMin, axis: { kind: 'beta', lo: s.betaRange[0], hi: s.betaRange[1] } }];
   if (!s.qmRange) return [{ incLo, incHi, qRef: qMin }];
   const [qLo, qHi] = s.qmRange;
   const axis = (lower: QmAxis['lower']): QmAxis => ({ kind: 'qm', lower, qLo, qHi });
@@ -154,15 +179,17 @@ function tableOf(lay: Layout, s: TabulatedSpec, patches: TablePatch[]): Tabulate
     nGroups: s.nGroups,
     nbins: s.op.nbins,
     patches,
+    tol: tableTol(s),
     nodes: patches.reduce((a, p) => a + p.nNodes * p.nV, 0),
     evaluations: patches.reduce((a, p) => a + p.evaluations, 0),
     maxError: Math.max(...patches.map((p) => p.maxError)),
   };
 }
 
-function tableOptions(s: TabulatedSpec, lay: Layout, onProgress?: (done: number, planned: number) => void) {
+function tableOptions(s: TabulatedSpec, lay: Layout, onProgress?: (done: number, planned: number) => void): TableOptions {
   const b = (beta: number) => 1 / (1 - beta);
-  return { tol: s.tol, nGroups: s.nGroups, nComps: lay.components.length, nbins: s.op.nbins, bRange: [b(s.betaRange[0]), b(Math.min(s.betaRange[1], 0.99))] as [number, number], onProgress };
+  const o: TableOptions = { tol: tableTol(s), nGroups: s.nGroups, nComps: lay.components.length, nbins: s.op.nbins, bRange: [b(s.betaRange[0]), b(Math.min(s.betaRange[1], 0.99))], onProgress };
+  return s.align === 'sph' ? { ...o, measure: (e, a) => errorMeasureSph(e, a, o) } : o;
 }
 
 /**
@@ -174,11 +201,11 @@ export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number
   checkSpec(s);
   const lay = layout(s);
   const plans = coverage(s);
-  const bs = { light: s.light, group: s.group, nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes };
+  const bs: BasisSpec = { light: s.light, group: s.group, nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes, align: s.align };
   let before = 0;
   const patches = plans.map((pl) => {
     const progress = onProgress && ((d: number, p: number) => onProgress(before + d, before + p));
-    const patch = buildTablePatch((p) => binBasis(bs, p.incDeg, p.qM), pl.qRef, pl.incLo, pl.incHi, pl.axis, tableOptions(s, lay, progress));
+    const patch = buildTablePatch((p) => basisAt(bs, p), pl.qRef, pl.incLo, pl.incHi, pl.axis, tableOptions(s, lay, progress));
     before += patch.evaluations;
     if (patch.length !== basisLength(bs)) throw new RangeError('buildTabulatedTable: basis length changed');
     return patch;
@@ -195,7 +222,7 @@ export async function buildTabulatedTableParallel(s: TabulatedSpec, workers: num
   checkSpec(s);
   const lay = layout(s);
   const plans = coverage(s);
-  const bs = { light: s.light, group: Array.from(s.group), nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes };
+  const bs: BasisSpec = { light: s.light, group: Array.from(s.group), nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes, align: s.align };
   const { Piscina } = await import('piscina');
   const pool = new Piscina({ filename: fileURLToPath(new URL('./worker.mjs', import.meta.url)), minThreads: workers, maxThreads: workers });
   try {
@@ -243,6 +270,10 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
   const G = s.nGroups;
   const wT = new Float64Array(STENCIL);
   const wV = new Float64Array(STENCIL);
+  // The spherically aligned table: each group's beta has its own stencil on the beta axis.
+  const sph = s.align === 'sph';
+  const wVg = Array.from({ length: G }, () => new Float64Array(STENCIL));
+  const sVg = new Int32Array(G);
   const amp = new Float64Array(nC);
   const bg = new Float64Array(G);
   const maxTerms = STENCIL * STENCIL * G * nC * 2 + 4;
@@ -257,6 +288,7 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
     ? patches.map((tab) => Float64Array.from({ length: tab.nNodes }, (_, n) => mgeMassInSphere(s.light, incOfT(tab.qMin, tab.t0 + ((tab.t1 - tab.t0) * n) / (tab.nNodes - 1)), lay.halo!.reArcsec)))
     : null;
   const mass = s.qmRange ? 'qm' : 'light';
+  const aligned = sph ? 'spherically aligned ' : '';
   const halo = s.halo !== 'none' ? ` + ${s.halo.toUpperCase()} halo (${lay.halo!.sigmas.length} Gaussians)` : '';
   const bh = s.sampledMbh ? ', M_BH sampled' : s.mbh > 0 ? `, M_BH ${s.mbh.toExponential(3)} Msun` : '';
   const grid = patches.map((p) => (p.nV > 1 ? `${p.nNodes} x ${p.nV}` : `${p.nNodes}`)).join(' + ');
@@ -265,7 +297,7 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
   return {
     nbins: nb,
     linearInMl: !s.sampledMbh && s.mbh === 0,
-    label: `tabulated exact JAM (${mass} mass model${halo}${bh}${G > 1 ? `, ${G} anisotropy groups` : ''}), ${grid} ${s.qmRange ? '(inclination x q_M)' : 'inclination'} nodes over ${incLo.toFixed(2)}..${incHi.toFixed(2)} deg, interpolation error <= ${t.maxError.toExponential(1)}`,
+    label: `tabulated ${aligned}exact JAM (${mass} mass model${halo}${bh}${G > 1 ? `, ${G} anisotropy groups` : ''}), ${grid} ${s.qmRange ? '(inclination x q_M)' : sph ? '(inclination x beta)' : 'inclination'} nodes over ${incLo.toFixed(2)}..${incHi.toFixed(2)} deg, interpolation error <= ${t.maxError.toExponential(1)}`,
     vrms2Bins(p: GridParams, out: Float64Array): Float64Array {
       let ip = 0;
       while (ip < patches.length - 1 && p.incDeg > patches[ip].incHi) ip++;
@@ -276,7 +308,7 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
       if (sT < 0) throw new DomainError('inc_deg', `is ${p.incDeg}, outside the table's range [${incLo}, ${incHi}] deg`);
       let sV = 0;
       let nWV = 1;
-      if (tab.axis) {
+      if (tab.axis?.kind === 'qm') {
         const v = vOfQm(tab.axis, p.incDeg, p.qM);
         sV = Number.isFinite(v) ? stencil(0, 1, tab.nV, v, wV) : -1;
         if (sV < 0) throw new DomainError('q_m', `is ${p.qM} at inc_deg ${p.incDeg}, outside the table (the prior's q_M range, where the mass deprojects)`);
@@ -286,6 +318,11 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
         const beta = G > 1 && p.betaGroups ? p.betaGroups[g] : p.betaZ;
         if (!(beta < 1)) throw new DomainError('beta_z', `is ${beta}; beta_z must be < 1`);
         bg[g] = 1 / (1 - beta);
+        if (sph) {
+          const ax = tab.axis as BetaAxis;
+          sVg[g] = stencil(0, 1, tab.nV, vOfBeta(ax, beta), wVg[g]);
+          if (sVg[g] < 0) throw new DomainError(G > 1 ? `beta_z_${g + 1}` : 'beta_z', `is ${beta}, outside the table's beta range [${ax.lo}, ${ax.hi}] (the prior's)`);
+        }
       }
       if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
       amp.fill(0);
@@ -312,7 +349,22 @@ export function tabulatedBinnedModel(s: TabulatedSpec, t: TabulatedTable): Tabul
       // that adds four maps at a time (the output is read and written a quarter as often).
       const T = tab.values;
       let K = 0;
-      for (let m = 0; m < STENCIL; m++) {
+      for (let m = 0; m < STENCIL && sph; m++) {
+        if (wT[m] === 0) continue;
+        for (let g = 0; g < G; g++) {
+          for (let l = 0; l < STENCIL; l++) {
+            const wml = wT[m] * wVg[g][l];
+            if (wml === 0) continue;
+            const base = ((sT + m) * tab.nV + sVg[g] + l) * tab.length + g * nC * nb;
+            for (let c = 0; c < nC; c++) {
+              if (amp[c] === 0) continue;
+              offs[K] = base + c * nb;
+              coef[K++] = wml * amp[c];
+            }
+          }
+        }
+      }
+      for (let m = 0; m < STENCIL && !sph; m++) {
         for (let l = 0; l < nWV; l++) {
           const wml = wT[m] * wV[l];
           if (wml === 0) continue;

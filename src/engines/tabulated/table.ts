@@ -67,6 +67,20 @@ export interface QmAxis {
   qHi: number;
 }
 
+/**
+ * The second axis of a spherically aligned table patch: v in [0, 1] maps linearly onto the
+ * anisotropy beta in [lo, hi] (the prior's range). The solution's dependence on beta comes through
+ * factors like (r'/r)^(2 beta) in the Jeans integrals (Cappellari 2020), entire in beta, so a
+ * uniform axis suffices.
+ */
+export interface BetaAxis {
+  kind: 'beta';
+  lo: number;
+  hi: number;
+}
+
+export type SecondAxis = QmAxis | BetaAxis;
+
 /** One patch of a table over an inclination range (see the module header). */
 export interface TablePatch {
   /** The patch's reference q' (the light's flattest, or the mass's q_lo): t = ln sqrt(qMin^2 - cos^2 i). */
@@ -80,7 +94,7 @@ export interface TablePatch {
   nNodes: number;
   /** Nodes along the second axis (1 without one). */
   nV: number;
-  axis?: QmAxis;
+  axis?: SecondAxis;
   /** Values per node (basisLength). */
   length: number;
   /** nNodes x nV x length, t-major. */
@@ -91,8 +105,8 @@ export interface TablePatch {
   evaluations: number;
 }
 
-/** A point where the build needs the exact basis: inclination (deg) and, on a qm patch, q_M. */
-export type TablePoint = { incDeg: number; qM?: number };
+/** A point where the build needs the exact basis: inclination (deg) and, on a qm patch, q_M; on a beta patch, beta. */
+export type TablePoint = { incDeg: number; qM?: number; beta?: number };
 
 const DEG = Math.PI / 180;
 /** Intrinsic q of the mass's deprojection limit (src/jam/deproject.ts), with a hair of margin. */
@@ -134,6 +148,16 @@ export function vOfQm(a: QmAxis, incDeg: number, qM: number): number {
   const c = Math.cos(incDeg * DEG);
   const s2 = qM * qM - c * c;
   return s2 > 0 ? (0.5 * Math.log(s2) - lo) / (hi - lo) : NaN;
+}
+
+/** beta at v of a beta axis (exactly hi at v = 1). */
+export function betaOfV(a: BetaAxis, v: number): number {
+  return v === 1 ? a.hi : a.lo + v * (a.hi - a.lo);
+}
+
+/** v of beta on a beta axis. */
+export function vOfBeta(a: BetaAxis, beta: number): number {
+  return (beta - a.lo) / (a.hi - a.lo);
 }
 
 /**
@@ -191,6 +215,8 @@ export interface TableOptions {
   bRange: [number, number];
   /** Called after each exact evaluation with the count so far and the count of the current round. */
   onProgress?: (done: number, planned: number) => void;
+  /** Another error measure (exact, interpolated basis) in place of errorMeasure (e.g. the spherically aligned basis's). */
+  measure?: (exact: Float64Array, approx: Float64Array) => number;
 }
 
 /**
@@ -206,7 +232,7 @@ const LATTICE = 6 * 2 ** 20;
  * independent, and is resumed with their bases in the same order; it returns the patch.
  * See buildTablePatch for the arguments and errors.
  */
-export function* patchRounds(qMin: number, incLo: number, incHi: number, axis: QmAxis | undefined, o: TableOptions): Generator<TablePoint[], TablePatch, Float64Array[]> {
+export function* patchRounds(qMin: number, incLo: number, incHi: number, axis: SecondAxis | undefined, o: TableOptions): Generator<TablePoint[], TablePatch, Float64Array[]> {
   const tol = o.tol ?? 1e-5;
   const maxNodes = o.maxNodes ?? 769;
   const t0 = tOfInc(qMin, incLo);
@@ -219,7 +245,8 @@ export function* patchRounds(qMin: number, incLo: number, incHi: number, axis: Q
   const incAt = (it: number) => (it === 0 ? incLo : it === LATTICE ? incHi : incOfT(qMin, tAt(it)));
   const point = (it: number, iv: number): TablePoint => {
     const inc = incAt(it);
-    return axis ? { incDeg: inc, qM: qmOfV(axis, inc, iv / LATTICE) } : { incDeg: inc };
+    if (!axis) return { incDeg: inc };
+    return axis.kind === 'qm' ? { incDeg: inc, qM: qmOfV(axis, inc, iv / LATTICE) } : { incDeg: inc, beta: betaOfV(axis, iv / LATTICE) };
   };
   let nT = 7;
   let nV = axis ? 7 : 1;
@@ -254,7 +281,7 @@ export function* patchRounds(qMin: number, incLo: number, incHi: number, axis: Q
         for (let j = 0; j < length; j++) approx[j] += wm * v[j];
       }
       const exact = along === 't' ? known.get(key(k * sT + sT / 2, l * sV))! : known.get(key(k * sT, l * sV + sV / 2))!;
-      return errorMeasure(exact, approx, o);
+      return o.measure ? o.measure(exact, approx) : errorMeasure(exact, approx, o);
     };
     let errT = 0;
     for (let k = 0; k < nT - 1; k++) for (let l = 0; l < nV; l++) errT = Math.max(errT, interp('t', k, l));
@@ -286,7 +313,7 @@ export function* patchRounds(qMin: number, incLo: number, incHi: number, axis: Q
  * @throws InputError naming table_tol when maxNodes is not enough (a tolerance too tight for
  *   double precision or a broken basis).
  */
-export function buildTablePatch(basis: (p: TablePoint) => Float64Array, qMin: number, incLo: number, incHi: number, axis: QmAxis | undefined, o: TableOptions): TablePatch {
+export function buildTablePatch(basis: (p: TablePoint) => Float64Array, qMin: number, incLo: number, incHi: number, axis: SecondAxis | undefined, o: TableOptions): TablePatch {
   const rounds = patchRounds(qMin, incLo, incHi, axis, o);
   let done = 0;
   let r = rounds.next();
@@ -306,7 +333,7 @@ export function buildTablePatch(basis: (p: TablePoint) => Float64Array, qMin: nu
  * The same patch with each round's bases computed by `basisMany` (e.g. spread over worker
  * threads); equal to buildTablePatch's to the last bit when basisMany returns the same bases.
  */
-export async function buildTablePatchAsync(basisMany: (pts: TablePoint[]) => Promise<Float64Array[]>, qMin: number, incLo: number, incHi: number, axis: QmAxis | undefined, o: TableOptions): Promise<TablePatch> {
+export async function buildTablePatchAsync(basisMany: (pts: TablePoint[]) => Promise<Float64Array[]>, qMin: number, incLo: number, incHi: number, axis: SecondAxis | undefined, o: TableOptions): Promise<TablePatch> {
   const rounds = patchRounds(qMin, incLo, incHi, axis, o);
   let done = 0;
   let r = rounds.next();
@@ -345,6 +372,31 @@ export function errorMeasure(exact: Float64Array, approx: Float64Array, o: Pick<
       // or the isotropic model (always > 0) sets it.
       const pos = [denLo, denIso, denHi].filter((d) => d > 0);
       const den = pos.length ? Math.min(...pos) : 0;
+      worst = Math.max(worst, den > 0 ? num / den : Infinity);
+    }
+  }
+  return worst;
+}
+
+/**
+ * The error measure of a spherically aligned basis ([g][c][bin], one map each, at one beta):
+ * relative in V_rms^2 per component and bin, sum_g |dS_gc| / sum_g |S_gc|. At a table node every
+ * group sits at the same beta; a fit's groups at different betas mix maps each interpolated to
+ * this accuracy, so the bound carries over (each component adds positive V_rms^2).
+ */
+export function errorMeasureSph(exact: Float64Array, approx: Float64Array, o: Pick<TableOptions, 'nGroups' | 'nComps' | 'nbins'>): number {
+  const { nGroups, nComps, nbins } = o;
+  let worst = 0;
+  for (let c = 0; c < nComps; c++) {
+    for (let j = 0; j < nbins; j++) {
+      let num = 0;
+      let den = 0;
+      for (let g = 0; g < nGroups; g++) {
+        const i = (g * nComps + c) * nbins + j;
+        num += Math.abs(exact[i] - approx[i]);
+        den += Math.abs(exact[i]);
+      }
+      if (num === 0) continue;
       worst = Math.max(worst, den > 0 ? num / den : Infinity);
     }
   }
