@@ -5,7 +5,8 @@
  * Required columns: name, kinematics, photometry, distance_mpc (Mpc, > 0). Optional columns,
  * each overriding the batch's command-line fit option of the same meaning for that galaxy (a
  * blank cell keeps the command line's value): pa_deg, x0, y0 (arcsec), vsys (km/s), mbh (Msun),
- * pixsize (arcsec), mass_model (qm | light), psf_sigma, psf_weight (arcsec; several values
+ * pixsize (arcsec), mass_model (qm | light), align (cyl | sph: the velocity ellipsoid, Cappellari
+ * 2008 / 2020), psf_sigma, psf_weight (arcsec; several values
  * separated by ';' or spaces, or a quoted "0.6,1.8"), mask (bin ids, as psf_sigma).
  * Paths are relative to the manifest's folder (absolute paths are kept).
  *
@@ -55,7 +56,11 @@ const REQUIRED = ['name', 'kinematics', 'photometry', 'distance_mpc'] as const;
 const NUMERIC: Record<string, 'pa' | 'x0' | 'y0' | 'vsys' | 'mbh' | 'pixsize'> = { pa_deg: 'pa', x0: 'x0', y0: 'y0', vsys: 'vsys', mbh: 'mbh', pixsize: 'pixsize' };
 /** Optional list columns (numbers) and the FitOptions field each sets (comma-separated text). */
 const LISTS: Record<string, 'psfSigma' | 'psfWeight' | 'mask'> = { psf_sigma: 'psfSigma', psf_weight: 'psfWeight', mask: 'mask' };
-const MASS_MODELS = ['qm', 'light'];
+/** Values of the enumerated columns: mass_model and align (FitOptions massModel and align). */
+const CHOICES: Record<string, { field: 'massModel' | 'align'; values: string[] }> = {
+  mass_model: { field: 'massModel', values: ['qm', 'light'] },
+  align: { field: 'align', values: ['cyl', 'sph'] },
+};
 /** Config-file keys that jamfit batch sets itself, and why. */
 const BATCH_KEYS: Record<string, string> = { out: 'the batch writes each galaxy to --out/<name>', seed: "the batch derives each galaxy's seed from --seed and its name", workers: 'the batch fits each galaxy in one thread (its --workers is galaxies at once)' };
 
@@ -101,7 +106,7 @@ function nonBlank(t: Table, col: number): { rows: number[]; view: Table } {
  */
 export function readManifest(path: string): ManifestEntry[] {
   const t = parseCsv(readText(path), path);
-  const known = [...REQUIRED, ...Object.keys(NUMERIC), ...Object.keys(LISTS), 'mass_model', 'config'];
+  const known = [...REQUIRED, ...Object.keys(NUMERIC), ...Object.keys(LISTS), ...Object.keys(CHOICES), 'config'];
   for (const n of t.names) {
     if (!known.includes(n.toLowerCase())) {
       const near = suggestColumn([n], known);
@@ -161,13 +166,14 @@ export function readManifest(path: string): ManifestEntry[] {
       entries[i].overrides[field] = list;
     }
   }
-  const mc = col('mass_model');
-  if (mc >= 0) {
+  for (const [column, { field, values }] of Object.entries(CHOICES)) {
+    const c = col(column);
+    if (c < 0) continue;
     for (let i = 0; i < t.nrows; i++) {
-      const s = text(mc, i);
+      const s = text(c, i);
       if (s === '') continue;
-      if (!MASS_MODELS.includes(s)) throw new InputError(cellWhere(t, i, mc), `is '${s}'; use ${MASS_MODELS.join(' or ')}`);
-      entries[i].overrides.massModel = s;
+      if (!values.includes(s)) throw new InputError(cellWhere(t, i, c), `is '${s}'; use ${values.join(' or ')}`);
+      entries[i].overrides[field] = s;
     }
   }
   return entries;

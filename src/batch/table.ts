@@ -7,7 +7,8 @@
  *
  * Columns, in this order (a fixed schema, so that shard tables concatenate):
  *   name, status ('done' | 'failed'), error (one line, failed only), seed (the galaxy's), mass_model,
- *   ml_mode, nbins, nsteps, nwalkers, discard;
+ *   align (the velocity ellipsoid the galaxy was fitted with: cyl or sph), ml_mode, nbins, nsteps,
+ *   nwalkers, discard;
  *   for q in beta_z, q_m, inc_deg, ml, ml_total, log10_mass_total_msun and then any further
  *   parameter or derived quantity a summary carries (sorted): q_median, q_lo68, q_hi68, q_lo95,
  *   q_hi95 (ml from summary.parameters when M/L is sampled, from summary.derived when profiled or
@@ -35,6 +36,7 @@ const HEAD: [string, DataType][] = [
   ['error', utf8()],
   ['seed', float64()],
   ['mass_model', utf8()],
+  ['align', utf8()],
   ['ml_mode', utf8()],
   ['nbins', int32()],
   ['nsteps', int32()],
@@ -70,7 +72,8 @@ function quantities(s: FitSummary): Record<string, Interval> {
 export function doneRow(name: string, dir: string): Row {
   const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as FitSummary;
   const m = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as Marker;
-  const row: Row = { name, status: 'done', error: null, seed: m.seed, mass_model: s.mass_model, ml_mode: s.ml_mode, nbins: s.nbins, nsteps: s.nsteps, nwalkers: s.nwalkers, discard: s.discard };
+  // A marker without align is a fit with the default, cylindrical, alignment.
+  const row: Row = { name, status: 'done', error: null, seed: m.seed, mass_model: s.mass_model, align: (m.options.align as string | undefined) ?? 'cyl', ml_mode: s.ml_mode, nbins: s.nbins, nsteps: s.nsteps, nwalkers: s.nwalkers, discard: s.discard };
   for (const [q, iv] of Object.entries(quantities(s))) for (const k of STATS) row[`${q}_${k}`] = iv[k];
   const d = s.diagnostics;
   Object.assign(row, {

@@ -22,7 +22,7 @@ const options = {
   'noise-frac': { type: 'number', description: 'Gaussian error as a fraction of V_rms (default 0.05)' },
   snr: { type: 'number', description: 'S/N of V_rms in the faintest bin, growing as sqrt(surface brightness) (instead of --noise-frac)' },
   kappa: { type: 'number', description: 'rotation parameter: also write V and sigma columns (cylindrical alignment; 1 = isotropic rotator at beta_z = 0)' },
-  align: { type: 'string', description: 'velocity-ellipsoid alignment: cyl (the only one mock computes; --kappa needs it)' },
+  align: { type: 'string', description: 'velocity-ellipsoid alignment: cyl (Cappellari 2008) or sph (Cappellari 2020; beta_z is then 1 - sigma_theta^2/sigma_r^2); --kappa needs cyl', default: 'cyl' },
   seed: { type: 'number', description: 'random seed of the noise (integer)', default: 1 },
   out: { type: 'string', alias: 'o', description: 'output folder (required)' },
 } as const;

@@ -10,6 +10,10 @@
  *    the SBC rank tests (chi^2, dof, p, KS distance, p, bins outside the 99% band); the RMS
  *    error of the medians next to the prior sd; TARP (KS distance, 95/99% bands, p); the
  *    diagnostics (fits not converged, mocks with ESS below L, median chi^2 per bin);
+ *  - the systematic shift of the posterior medians from the truths per parameter (mean with its
+ *    standard error, median; mean and median in posterior sd) under the alignments of the mocks
+ *    and the fits, said first when they differ (`--mock-align`: the shift is then the error of
+ *    fitting the other alignment);
  *  - rank_histograms.svg and calibration.svg (coverage curves and TARP), inlined;
  *  - a table of the mocks (k, truth, median, chi^2 per bin, ESS min, converged), each linking
  *    to its run folder's report (mocks/<k>/fit/report.html).
@@ -80,6 +84,21 @@ export function validateReportHtml(dir: string): string {
   });
   const calTable = `<table id="calibration"><thead><tr><th class="l" rowspan="2">parameter</th><th colspan="3">coverage 68%</th><th colspan="3">coverage 95%</th><th colspan="6">SBC ranks (L = ${e(cal[names[0]]?.sbc.draws ?? '')})</th><th colspan="4">RMS error of the medians</th></tr>
 <tr><th>fraction</th><th>sd</th><th>z</th><th>fraction</th><th>sd</th><th>z</th><th>chi2</th><th>dof</th><th>p(chi2)</th><th>KS D</th><th>p(KS)</th><th>bins outside 99%</th><th>RMS</th><th>prior sd</th><th>RMS / prior sd</th><th class="l">units</th></tr></thead><tbody>${calRows.join('')}</tbody></table>`;
+  // --- systematic shift of the medians (absent in report.json written before it existed)
+  const al = rep.alignments ?? { mocks: [cfg.mock_align ?? 'cyl'], fits: [cfg.align ?? 'cyl'] };
+  const mismatch = (al.mocks ?? []).join() !== (al.fits ?? []).join();
+  const shiftRows = names.filter((name) => cal[name]?.shift).map((name) => {
+    const h = cal[name].shift;
+    const big = (z: number) => (Math.abs(z) > 1 ? 'bad' : Math.abs(z) > 0.5 ? 'warn' : '');
+    return `<tr data-shift="${e(name)}"><td class="l">${e(label(name))}</td>${cell(h.mean)}${cell(h.mean_se)}${cell(h.median)}${cell(h.mean_in_sd, big(h.mean_in_sd))}${cell(h.median_in_sd, big(h.median_in_sd))}<td class="l muted">${e(cal[name].units)}</td></tr>`;
+  });
+  const alignLine = mismatch
+    ? `<p id="alignment" class="warn"><b>Mocks ${e(al.mocks.join('/'))}-aligned, fits ${e(al.fits.join('/'))}-aligned:</b> the shifts below are the systematic error of fitting the other alignment, averaged over the prior (cyl: Cappellari 2008; sph: Cappellari 2020).</p>`
+    : `<p id="alignment" class="muted">Mocks and fits both ${e(al.fits.join('/'))}-aligned: a calibrated fit has shifts consistent with 0 (mean within ~3 standard errors).</p>`;
+  const shiftTable = shiftRows.length
+    ? `<table id="shift"><thead><tr><th class="l" rowspan="2">parameter</th><th colspan="3">posterior median - truth</th><th colspan="2">in posterior sd</th><th class="l" rowspan="2">units</th></tr>
+<tr><th>mean</th><th>se of mean</th><th>median</th><th>mean</th><th>median</th></tr></thead><tbody>${shiftRows.join('')}</tbody></table>`
+    : '<p class="muted">No shifts in this report.json (written by an older jamfit).</p>';
   const tarp = rep.tarp ?? {};
   const tarpTable = kvTable([
     ['KS distance max |ECP - alpha|', tarp.ks_d],
@@ -91,6 +110,7 @@ export function validateReportHtml(dir: string): string {
   const dg = rep.diagnostics ?? {};
   const diagTable = kvTable([
     ['engines', (rep.engines ?? []).join(', ')],
+    ['alignment of the mocks / fits', `${(al.mocks ?? []).join(', ')} / ${(al.fits ?? []).join(', ')}`],
     ['fits not converged (auto-stop)', dg.not_converged],
     ['mocks whose ESS is below L (correlated draws)', dg.draws_not_independent],
     ['smallest ESS', dg.ess_min],
@@ -135,6 +155,10 @@ ${targetTable}
 <h2 id="calibration-h">Calibration per parameter</h2>
 <p class="muted">Coverage: the fraction of mocks whose interval holds the truth, its binomial sd sqrt(p(1-p)/N) and z = (fraction - nominal) / sd (|z| above 2 amber, above 3 red). SBC: chi^2 and KS tests of uniform ranks (p at or below 0.01 red). RMS error of the posterior medians next to the prior's sd (1: the data taught nothing).</p>
 ${calTable}
+<h2 id="shift-h">Systematic shift of the medians</h2>
+${alignLine}
+<p class="muted">Per parameter over the mocks: posterior median minus truth, its mean (with the standard error of the mean) and median in the parameter's units (M/L in dex), and the same in units of each mock's posterior sd (half its central 68% interval; |value| above 0.5 amber, above 1 red).</p>
+${shiftTable}
 <h2 id="tarp">TARP</h2>${tarpTable}
 <h2 id="diagnostics">Diagnostics</h2>${diagTable}
 <h2 id="figures">Figures</h2>${figures || '<p class="muted">No figures in the folder.</p>'}

@@ -5,7 +5,10 @@
  * light MGE with every q' replaced by q_M, times M/L; 'light' = mass follows light (the light MGE
  * times M/L); an optional black hole of fixed mass M_BH that M/L does not multiply. V_rms comes
  * from jamVrms (src/jam/jam.ts): eq. 28 at each bin ('direct') without PSF and pixel, else the
- * exact JAM's own PSF/pixel path (`--psf-sigma/--psf-weight/--pixsize`).
+ * exact JAM's own PSF/pixel path (`--psf-sigma/--psf-weight/--pixsize`). `--align` chooses the
+ * velocity ellipsoid: cyl (default; Cappellari 2008, beta_z = 1 - sigma_z^2/sigma_R^2) or sph
+ * (Cappellari 2020, beta_z = 1 - sigma_theta^2/sigma_r^2), as `jamfit fit --align` does; the two
+ * models coincide at beta_z = 0 (isotropy has no orientation).
  *
  * Bins (x on the projected major axis, arcsec):
  *  - a field (default): square spaxels of side `--pixel` (default R_e / 4) centred on a grid with
@@ -59,6 +62,7 @@ import type { MassModel } from '../../likelihoods/grid-model.ts';
 import { Rng } from '../../samplers/rng.ts';
 import { parseCsv } from '../data/csv.ts';
 import { readPhotometry } from '../data/photometry.ts';
+import { checkAlign } from '../data/jam-case.ts';
 import { cellWhere, findColumn, missingColumn, numberColumn, readBytes, readText } from '../data/table.ts';
 import { intrinsicQ, Q_INTRINSIC_MIN } from '../jam/deproject.ts';
 import { jamVrms, type JamOptions } from '../jam/jam.ts';
@@ -93,7 +97,7 @@ export interface MockOptions {
   snr?: number;
   /** Rotation parameter of the first moment (cylindrical alignment): V and sigma columns too. */
   kappa?: number;
-  /** Velocity-ellipsoid alignment (default cyl); --kappa needs cyl. */
+  /** Velocity-ellipsoid alignment: cyl (default) or sph; --kappa needs cyl. */
   align?: string;
   seed?: number;
   out?: string;
@@ -114,6 +118,12 @@ export interface MockTruthFile {
   command: string;
   seed: number;
   mass_model: MassModel;
+  /**
+   * Velocity-ellipsoid alignment of the model: 'cyl' (Cappellari 2008; beta_z = 1 - sigma_z^2/sigma_R^2)
+   * or 'sph' (Cappellari 2020; beta_z = 1 - sigma_theta^2/sigma_r^2). Files written before it was
+   * recorded are 'cyl'.
+   */
+  align: 'cyl' | 'sph';
   /** Keys as in `jamfit fit`'s summary.json parameters (q_m only for 'qm'). */
   parameters: Record<string, number>;
   mbh_msun: number;
@@ -177,13 +187,12 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
     qM = req('q_m', o.qM, "q_M, the mass MGE's observed axial ratio, in (0, 1] (mass model qm)");
     if (!(qM > 0 && qM <= 1)) throw new InputError('q_m', `is ${qM}; q_M must lie in (0, 1]`);
   } else if (o.qM !== undefined) throw new InputError('q_m', 'applies only to --mass-model qm (mass follows light has no q_M); remove it');
-  if (o.align !== undefined && o.align !== 'cyl' && o.align !== 'sph') throw new InputError('align', `is '${o.align}'; use cyl or sph`);
+  const align = o.align === undefined ? 'cyl' : checkAlign(o.align, 'align')!;
   const kappa = o.kappa;
   if (kappa !== undefined) {
     if (!Number.isFinite(kappa)) throw new InputError('kappa', `is ${kappa}; give the rotation parameter, a finite number (1 = isotropic rotator for beta_z = 0)`);
-    if (o.align === 'sph') throw new InputError('kappa', 'needs the cylindrically aligned model (the first moment is that of Cappellari 2008); drop --align sph or --kappa');
+    if (align === 'sph') throw new InputError('kappa', 'needs the cylindrically aligned model (the first moment is that of Cappellari 2008); drop --align sph or --kappa');
   }
-  if (o.align === 'sph') throw new InputError('align', 'sph: jamfit mock computes the cylindrically aligned JAM; use --align cyl');
   const seed = o.seed ?? 1;
   if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('seed', `is ${seed}; give an integer >= 0`);
 
@@ -271,7 +280,10 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
 
   // The model: the fit's mass conventions (likelihoods/grid-model.ts), the exact JAM.
   const mgePot = massModel === 'qm' ? qmMassMge(light, qM) : light;
-  const jamOpts: JamOptions = {};
+  // The alignment changes only the values at the points or grid nodes (jamVrms), so the bins, the
+  // errors and the noise draws of a seed are the same for both: a cyl and an sph mock of one seed
+  // differ by the model alone.
+  const jamOpts: JamOptions = { align };
   if (psf) jamOpts.psf = psf;
   if (pixsize > 0) jamOpts.pixsize = pixsize;
   // JAM multiplies the black hole by ml too; dividing keeps its mass fixed (as the fit does).
@@ -342,9 +354,10 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
   const parameters: Record<string, number> = { beta_z: betaZ, ...(massModel === 'qm' ? { q_m: qM } : {}), inc_deg: incDeg, ml };
   const truth: MockTruthFile = {
     jamfit_version: version,
-    command: mockCommand(o, { massModel, seed, noiseFrac }),
+    command: mockCommand(o, { massModel, align, seed, noiseFrac }),
     seed,
     mass_model: massModel,
+    align,
     parameters,
     mbh_msun: mbh,
     distance_mpc: distance,
@@ -374,7 +387,7 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
 }
 
 /** The canonical command line of the resolved options (recorded in truth.json; independent of how they were typed). */
-function mockCommand(o: MockOptions, r: { massModel: MassModel; seed: number; noiseFrac?: number }): string {
+function mockCommand(o: MockOptions, r: { massModel: MassModel; align: 'cyl' | 'sph'; seed: number; noiseFrac?: number }): string {
   const a: (string | number)[] = ['jamfit', 'mock', '--photometry', o.photometry!, '--mass-model', r.massModel, '--beta-z', o.betaZ!];
   if (r.massModel === 'qm') a.push('--q-m', o.qM!);
   a.push('--inc-deg', o.incDeg!, '--ml', o.ml!, '--distance', o.distance!);
@@ -385,6 +398,7 @@ function mockCommand(o: MockOptions, r: { massModel: MassModel; seed: number; no
   if (o.psfWeight !== undefined) a.push('--psf-weight', o.psfWeight);
   if (o.pixsize !== undefined) a.push('--pixsize', o.pixsize);
   if (o.kappa !== undefined) a.push('--kappa', o.kappa);
+  if (r.align !== 'cyl') a.push('--align', r.align);
   if (r.noiseFrac !== undefined) a.push('--noise-frac', r.noiseFrac);
   else a.push('--snr', o.snr!);
   a.push('--seed', r.seed, '--out', o.out!);

@@ -30,6 +30,12 @@ export interface CalibrationRecord {
   seed: number;
   /** The fit's likelihood engine (its config.json). */
   engine: string;
+  /**
+   * The velocity-ellipsoid alignment of the fit (its config.json) and of the mock (its
+   * truth.json); absent in records written before they were recorded, which were 'cyl'.
+   */
+  align?: 'cyl' | 'sph';
+  mock_align?: 'cyl' | 'sph';
   mock_seed: number;
   fit_seed: number;
   sersic: MockDraw['sersic'];
@@ -84,7 +90,7 @@ export function thinnedDraws(chain: ArrayLike<number>, nsteps: number, nwalkers:
 /** Builds mock k's record from its truth (draw), its mock folder and its finished run folder. */
 export function calibrationRecord(draw: MockDraw, seed: number, mockDir: string, runDir: string, L: number): CalibrationRecord {
   const summary = readJson<FitSummary>(join(runDir, 'summary.json'));
-  const config = readJson<{ engine: string }>(join(runDir, 'config.json'));
+  const config = readJson<{ engine: string; align?: 'cyl' | 'sph' }>(join(runDir, 'config.json'));
   const truthFile = readJson<MockTruthFile>(join(mockDir, 'truth.json'));
   const columns = summary.chain_columns;
   // The calibrated parameters (the draw's columns, which depend on the mass model) come first;
@@ -118,6 +124,8 @@ export function calibrationRecord(draw: MockDraw, seed: number, mockDir: string,
     k: draw.k,
     seed,
     engine: config.engine,
+    align: config.align ?? 'cyl',
+    mock_align: truthFile.align ?? 'cyl',
     mock_seed: draw.mockSeed,
     fit_seed: draw.fitSeed,
     sersic: draw.sersic,

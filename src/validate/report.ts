@@ -10,11 +10,12 @@
  * log10_ml for qm, no q_m for light), named as in summary.json (ml, not log10_ml); ranks, PITs
  * and TARP do not change under the monotone log10, and the RMS error of M/L is in log10 M/L
  * (dex), the space the sampler and the prior (log-uniform) use, where an error means the same at
- * every M/L.
+ * every M/L; so is the systematic shift of the medians (mean and median of median - truth, also
+ * in posterior sd), which `--mock-align` makes the measure of an alignment mismatch.
  */
 import { InputError } from '../../core/errors.ts';
 import { reportedName } from '../../likelihoods/parameters.ts';
-import { rmsError } from './accuracy.ts';
+import { rmsError, systematicShift, type Shift } from './accuracy.ts';
 import { coverageCurve, intervalCoverage, type Coverage } from './coverage.ts';
 import type { CalibrationRecord } from './record.ts';
 import { defaultRankBins, rankHistogram, type RankHistogram } from './sbc.ts';
@@ -37,7 +38,13 @@ export interface ParameterCalibration {
   prior_sd: number;
   /** rms_error / prior_sd: 1 = the data taught nothing. */
   rms_over_prior_sd: number;
-  /** Units of rms_error and prior_sd. */
+  /**
+   * The shift of the posterior medians from the truths (accuracy.ts systematicShift), in `units`
+   * and in units of each mock's posterior sd, taken as half its central 68% interval (in the
+   * sampled column: log10 for M/L, where the interval's ends map one to one).
+   */
+  shift: Shift;
+  /** Units of rms_error, prior_sd and shift. */
   units: string;
   target: { coverage68_within_3sd: boolean; coverage95_within_3sd: boolean; ranks_uniform: boolean };
 }
@@ -45,6 +52,12 @@ export interface ParameterCalibration {
 export interface CalibrationReport {
   n: number;
   engines: string[];
+  /**
+   * The velocity-ellipsoid alignments (cyl: Cappellari 2008; sph: Cappellari 2020) the mocks were
+   * made with and the fits used, over the records; they differ with `--mock-align`, and then the
+   * shifts are the systematic error of fitting the other alignment.
+   */
+  alignments: { mocks: string[]; fits: string[] };
   parameters: string[];
   levels: number[];
   calibration: Record<string, ParameterCalibration>;
@@ -77,6 +90,8 @@ export function calibrationReport(records: readonly CalibrationRecord[], priorSd
     const pits = records.map((r) => r.pits[d]);
     const sbc = rankHistogram(records.map((r) => r.ranks[d]), pits, L, bins);
     const rms = rmsError(records.map((r) => r.truth[d]), records.map((r) => r.median[d]));
+    const col = (v: number) => (name === 'ml' ? Math.log10(v) : v);
+    const shift = systematicShift(records.map((r) => r.truth[d]), records.map((r) => r.median[d]), iv.map((v) => (col(v.hi68) - col(v.lo68)) / 2));
     const target = { coverage68_within_3sd: Math.abs(c68.z) <= 3, coverage95_within_3sd: Math.abs(c95.z) <= 3, ranks_uniform: sbc.p_chi2 > 0.01 && sbc.p_ks > 0.01 };
     for (const [k, ok] of Object.entries(target)) if (!ok) failing.push(`${name}: ${k}`);
     calibration[name] = {
@@ -87,6 +102,7 @@ export function calibrationReport(records: readonly CalibrationRecord[], priorSd
       rms_error: rms,
       prior_sd: priorSd[d],
       rms_over_prior_sd: rms / priorSd[d],
+      shift,
       units: name === 'ml' ? 'dex (log10 M/L)' : name === 'inc_deg' ? 'deg' : '1',
       target,
     };
@@ -96,6 +112,8 @@ export function calibrationReport(records: readonly CalibrationRecord[], priorSd
   return {
     n,
     engines: [...new Set(records.map((r) => r.engine))],
+    // Records from before the alignment was recorded are cylindrical: the only model then.
+    alignments: { mocks: [...new Set(records.map((r) => r.mock_align ?? 'cyl'))], fits: [...new Set(records.map((r) => r.align ?? 'cyl'))] },
     parameters: names,
     levels: LEVELS,
     calibration,

@@ -4,7 +4,12 @@
  * the calibration report (src/validate/report.ts) with its two figures. `--mass-model` (qm by
  * default, or light: mass follows light) sets the mocks' model, the fits' model and the
  * calibrated columns (draw.ts validateColumns); `--engine` / `--exact` pick the fits' engine
- * (src/engines/choose.ts), resolved once before anything is written.
+ * (src/engines/choose.ts), resolved once before anything is written. `--align cyl|sph` is the
+ * velocity ellipsoid of the fits (Cappellari 2008 / 2020) and `--mock-align` that of the mocks
+ * (default: the same). With the same alignment the report is a calibration; with different ones
+ * the truths are still prior draws, so the report's systematic shift of the medians (mean and
+ * median of median - truth, also in posterior sd, report.ts) is the error that fitting the wrong
+ * alignment makes on average over the prior, and the coverage says how badly the intervals miss.
  *
  * Folder (DIR = --out):
  *   validate.json           the options every mock shares (a resume with others is refused);
@@ -25,6 +30,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
 import { reportedName, toReported } from '../../likelihoods/parameters.ts';
+import { checkAlign } from '../data/jam-case.ts';
 import { chooseEngine } from '../engines/choose.ts';
 import type { EngineName } from '../engines/names.ts';
 import { coverageTarpSvg, rankHistogramsSvg } from '../plots/calibration.ts';
@@ -45,6 +51,13 @@ export interface ValidateOptions {
   maxSteps?: number;
   /** Mass model of the mocks and the fits: 'qm' (default) or 'light'. */
   massModel?: string;
+  /**
+   * Velocity-ellipsoid alignment of the fits: 'cyl' (default; Cappellari 2008) or 'sph'
+   * (Cappellari 2020). The mocks use `mockAlign`, by default the same.
+   */
+  align?: string;
+  /** Alignment of the mocks' model (default `align`): the other one measures the mismatch's bias. */
+  mockAlign?: string;
   /** The fits' engine: auto (default), surrogate, tabulated or direct (src/engines/choose.ts). */
   engine?: string;
   exact?: boolean;
@@ -79,6 +92,9 @@ interface ValidateConfig {
   steps: number | null;
   max_steps: number;
   mass_model: ValidateMassModel;
+  /** Velocity-ellipsoid alignment of the fits and of the mocks. */
+  align: 'cyl' | 'sph';
+  mock_align: 'cyl' | 'sph';
   /** The fits' engine as resolved from --engine / --exact for this mass model. */
   engine: EngineName;
   exact: boolean;
@@ -93,12 +109,14 @@ function int(name: string, v: number | undefined, dflt: number | undefined, min:
 }
 
 /**
- * What a validate.json written before a key existed meant by its absence: the qm mass model, and
- * the engine its `exact` chose then (the direct exact JAM, or the surrogate).
+ * What a validate.json written before a key existed meant by its absence: the qm mass model, the
+ * cylindrical alignment for mocks and fits, and the engine its `exact` chose then (the direct
+ * exact JAM, or the surrogate).
  */
 function legacyValue(old: Record<string, unknown>, k: keyof ValidateConfig): unknown {
   if (k in old) return old[k];
   if (k === 'mass_model') return 'qm';
+  if (k === 'align' || k === 'mock_align') return 'cyl';
   if (k === 'engine') return old.exact === true ? 'direct' : 'surrogate';
   return undefined;
 }
@@ -120,8 +138,8 @@ function checkConfig(dir: string, cfg: ValidateConfig): void {
   }
 }
 
-/** Makes mock k's files (unless truth.json shows they exist and belong to this draw). */
-function makeMock(draw: MockDraw, mockDir: string): void {
+/** Makes mock k's files with the `align` model (unless truth.json shows they exist and belong to this draw). */
+function makeMock(draw: MockDraw, mockDir: string, align: 'cyl' | 'sph'): void {
   const truthPath = join(mockDir, 'truth.json');
   // truth.json's parameters: the columns in summary.json's names (ml, not log10_ml), in order.
   const params: Record<string, number> = Object.fromEntries(draw.columns.map((c, d) => [reportedName(c), toReported(c, draw.truth[d])]));
@@ -132,7 +150,7 @@ function makeMock(draw: MockDraw, mockDir: string): void {
     } catch {
       t = null as unknown as MockTruthFile; // half-written files cannot exist (atomic); a damaged one is remade
     }
-    if (t && JSON.stringify(t.parameters) === JSON.stringify(params) && t.seed === draw.mockSeed) return;
+    if (t && JSON.stringify(t.parameters) === JSON.stringify(params) && t.seed === draw.mockSeed && (t.align ?? 'cyl') === align) return;
     if (t) throw new InputError(truthPath, `holds another galaxy than mock ${draw.k} of this --seed; remove ${mockDir} or choose another --out`);
   }
   // `jamfit mock` reads the photometry file and rewrites it unchanged in its output folder.
@@ -150,6 +168,7 @@ function makeMock(draw: MockDraw, mockDir: string): void {
     psfSigma: String(VALIDATE_SETUP.psf_sigma_arcsec),
     pixsize: VALIDATE_SETUP.pixsize_arcsec,
     noiseFrac: VALIDATE_SETUP.noise_frac,
+    align,
     seed: draw.mockSeed,
     out: mockDir,
   });
@@ -175,9 +194,11 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   const massModel = o.massModel ?? 'qm';
   if (!(VALIDATE_MASS_MODELS as readonly string[]).includes(massModel)) throw new InputError('mass_model', `is '${massModel}'; use ${VALIDATE_MASS_MODELS.join(' or ')}`);
   const mm = massModel as ValidateMassModel;
+  const align = checkAlign(o.align ?? 'cyl', 'align')!;
+  const mockAlign = checkAlign(o.mockAlign ?? align, 'mock_align')!;
   // The fits' engine, for every mock alike (no halo, black hole or anisotropy groups): refused
-  // here, before anything is written, when it cannot fit this mass model.
-  const engine = chooseEngine(o.engine, o.exact === true, { massModel: mm, halo: 'none', blackHole: false, groups: false });
+  // here, before anything is written, when it cannot fit this mass model or alignment.
+  const engine = chooseEngine(o.engine, o.exact === true, { massModel: mm, halo: 'none', blackHole: false, groups: false, align });
   const columns = validateColumns(mm);
   const walkers = int('walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
   const steps = int('steps', o.steps, undefined, 10) ?? null;
@@ -191,7 +212,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   if (!o.out) throw new InputError('out', 'missing; give the validation folder, e.g. --out runs/validate');
   const dir = o.out;
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('out', `${dir} is a file; give a folder (created if missing)`);
-  const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, mass_model: mm, engine, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
+  const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, mass_model: mm, align, mock_align: mockAlign, engine, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
   checkConfig(dir, cfg);
   writeFileAtomic(join(dir, 'validate.json'), JSON.stringify(cfg, null, 2) + '\n');
 
@@ -209,7 +230,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
     const draw = drawMock(seed, k, mm);
     const mockDir = join(kdir, 'mock');
     const runDir = join(kdir, 'fit');
-    makeMock(draw, mockDir);
+    makeMock(draw, mockDir, mockAlign);
     const r = await runFit(
       {
         kinematics: join(mockDir, 'kinematics.csv'),
@@ -219,6 +240,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
         psfSigma: String(VALIDATE_SETUP.psf_sigma_arcsec),
         pixsize: VALIDATE_SETUP.pixsize_arcsec,
         massModel: mm,
+        align,
         engine,
         exact: o.exact,
         seed: draw.fitSeed,
@@ -247,7 +269,8 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
 
   const report = calibrationReport(records, priorSd(undefined, mm), rankBins);
   const names = report.parameters;
-  const title = `jamfit validate: ${n} mocks (seed ${seed}, mass model ${mm}, ${report.engines.join('/')} engine, ${walkers} walkers, ${steps ?? 'auto'} steps)`;
+  const aligned = mockAlign === align ? (align === 'cyl' ? '' : `, align ${align}`) : `, mocks ${mockAlign} fitted ${align}`;
+  const title = `jamfit validate: ${n} mocks (seed ${seed}, mass model ${mm}${aligned}, ${report.engines.join('/')} engine, ${walkers} walkers, ${steps ?? 'auto'} steps)`;
   const rankSvg = rankHistogramsSvg(names.map((name) => ({ name, ...report.calibration[name].sbc })), `Rank histograms, L = ${L}: ${title}`);
   const calSvg = coverageTarpSvg(
     {

@@ -44,6 +44,9 @@ test('bad manifests and options: one line naming the place and the fix, exit 2, 
     ['negative distance', ['batch', file('negd.csv', `${HEAD}\ng,x.csv,y.csv,-3\n`), '--out', out], /negd\.csv:row 2 column distance_mpc: is -3; the distance must be > 0 Mpc/],
     ['bad list cell', ['batch', file('psf.csv', `${HEAD},psf_sigma\n${ROW},1;x\n`), '--out', out], /psf\.csv:row 2 column psf_sigma: is '1,x'; give comma-separated numbers/],
     ['bad mass model cell', ['batch', file('mm.csv', `${HEAD},mass_model\n${ROW},nfw\n`), '--out', out], /mm\.csv:row 2 column mass_model: is 'nfw'; use qm or light/],
+    ['bad align cell', ['batch', file('al.csv', `${HEAD},align\n${ROW},spherical\n`), '--out', out], /^jamfit batch: \S*al\.csv:row 2 column align: is 'spherical'; use cyl or sph$/],
+    ['unknown --align', ['batch', good, '--out', out, '--align', 'polar'], /^jamfit batch: --align: is 'polar'; use cyl or sph \(checked on galaxy g; the option applies to every galaxy\)$/],
+    ['--align sph with a cylindrical engine', ['batch', good, '--out', out, '--align', 'sph', '--engine', 'tabulated'], /^jamfit batch: --align: sph is computed by the direct engine only \(tabulated is cylindrically aligned\); .*\(checked on galaxy g; the option applies to every galaxy\)$/],
     ['ragged row', ['batch', file('ragged.csv', `${HEAD}\ng,x.csv,20\n`), '--out', out], /ragged\.csv:row 2: has 3 fields but the header has 4/],
     ['bad --plots', ['batch', good, '--out', out, '--plots', 'some'], /--plots: is 'some'; use none or all/],
     ['bad --workers', ['batch', good, '--out', out, '--workers', '0'], /--workers: is 0; give the number of galaxies to fit at once/],
@@ -65,16 +68,16 @@ test('the manifest: paths relative to its folder, optional columns per galaxy (b
   mkdirSync(join(root, 'sub'), { recursive: true });
   const m = file(
     'sub/m.csv',
-    'Name,kinematics,photometry,distance_mpc,pa_deg,psf_sigma,psf_weight,pixsize,mass_model,mask,x0,y0,vsys,mbh\n' +
-      'a,../g/kinematics.csv,/abs/mge.csv,16.5,30,0.6;1.8,"0.7,0.3",0.5,light,3 4,0.1,-0.2,5,1e8\n' +
-      'b,k.csv,p.json,20,,,,,,,,,,\n',
+    'Name,kinematics,photometry,distance_mpc,pa_deg,psf_sigma,psf_weight,pixsize,mass_model,mask,x0,y0,vsys,mbh,align\n' +
+      'a,../g/kinematics.csv,/abs/mge.csv,16.5,30,0.6;1.8,"0.7,0.3",0.5,light,3 4,0.1,-0.2,5,1e8,sph\n' +
+      'b,k.csv,p.json,20,,,,,,,,,,,\n',
   );
   const [a, b] = readManifest(m);
   assert.equal(a.kinematics, join(root, 'g', 'kinematics.csv'));
   assert.equal(a.photometry, '/abs/mge.csv');
   assert.equal(b.kinematics, join(root, 'sub', 'k.csv'));
   assert.deepEqual([a.name, a.row, a.distanceMpc, b.row], ['a', 2, 16.5, 3]);
-  assert.deepEqual(a.overrides, { pa: 30, x0: 0.1, y0: -0.2, vsys: 5, mbh: 1e8, pixsize: 0.5, psfSigma: '0.6,1.8', psfWeight: '0.7,0.3', mask: '3,4', massModel: 'light' });
+  assert.deepEqual(a.overrides, { pa: 30, x0: 0.1, y0: -0.2, vsys: 5, mbh: 1e8, pixsize: 0.5, psfSigma: '0.6,1.8', psfWeight: '0.7,0.3', mask: '3,4', massModel: 'light', align: 'sph' });
   assert.deepEqual(b.overrides, {});
 });
 

@@ -140,6 +140,8 @@ const bad: [string, string[], RegExp][] = [
   ['duplicate bins', ['mock', '--photometry', sersic, ...model, '--bins', join(root, 'bins-dup.csv'), '--out', 'X'], /bins-dup\.csv:row 3 column x: bin at \(1, 2\) duplicates the bin of row 2/],
   ['--out is a file', mock(join(root, 'sersic.json')), /--out: \S+sersic\.json is a file; give a folder/],
   ['stray argument', [...mock('X'), 'extra.csv'], /extra\.csv: unexpected argument/],
+  ['unknown alignment', [...mock('X'), '--align', 'spherical'], /^jamfit mock: --align: is "spherical"; use "cyl" or "sph"/],
+  ['--kappa with --align sph', [...mock('X'), '--align', 'sph', '--kappa', '1'], /^jamfit mock: --kappa: needs the cylindrically aligned model \(the first moment is that of Cappellari 2008\); drop --align sph or --kappa$/],
 ];
 writeFileSync(join(root, 'bad.json'), JSON.stringify({ sersic: { n: 4, re_arcsec: 10, q: 1.5, ie_lsun_pc2: 500 } }));
 writeFileSync(join(root, 'bins.csv'), 'x,y\n1,2\n3,4\n');

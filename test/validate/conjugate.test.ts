@@ -8,6 +8,9 @@
  *  - exact posterior: coverage of the 68% / 95% intervals within 3 binomial sd of nominal, rank
  *    histograms uniform (chi^2 and KS p > 0.01), the TARP curve inside its 99% band, the RMS
  *    error of the medians = s_n (its Monte-Carlo sd is s_n/sqrt(2N) = 3.5%: 4 sd = 14%);
+ *  - the systematic shift of the medians (validate's --mock-align measure): ~0 for the exact and
+ *    the over-confident posterior, s_n = 1 posterior sd for the biased one (the mean of z = (median
+ *    - truth) / sd has Monte-Carlo sd 1/sqrt(N) = 0.05 at width s_n, 0.1 at width s_n/2: bound 3 sd);
  *  - over-confident (width x 0.5) and biased (mean + 1 s_n): every test detects it. Expected
  *    effects, from the normal CDF: narrow 68% -> 38% coverage (13 sd), 95% -> 68% (27 sd), a U-
  *    shaped rank histogram; biased 68% -> 48% (8 sd), 95% -> 83% (11 sd), a sloped histogram.
@@ -15,7 +18,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../samplers/rng.ts';
-import { rmsError } from '../../src/validate/accuracy.ts';
+import { rmsError, systematicShift } from '../../src/validate/accuracy.ts';
 import { coverageCurve, intervalCoverage } from '../../src/validate/coverage.ts';
 import { rankAmong, rankHistogram } from '../../src/validate/sbc.ts';
 import { referencePoint, tarpCredibility, tarpCurve } from '../../src/validate/tarp.ts';
@@ -76,6 +79,7 @@ function simulate(kind: Kind) {
     hist: rankHistogram(ranks[j], pits[j], L, BINS),
     curve: coverageCurve(pits[j], [0.5, 0.9]),
     rms: rmsError(truth[j], median[j]),
+    shift: systematicShift(truth[j], median[j], hi68[j].map((h, k) => (h - lo68[j][k]) / 2)),
     sn: 1 / Math.sqrt(1 / TAU[j] ** 2 + M),
   })).map((r) => ({ ...r, tarp: tarpCurve(f) }));
 }
@@ -94,6 +98,9 @@ test('exact posterior: coverage within 3 binomial sd, ranks uniform (p > 0.01), 
     assert.ok(Math.abs(r.curve[0] - 0.5) < 3 * Math.sqrt(0.25 / N) && Math.abs(r.curve[1] - 0.9) < 3 * Math.sqrt(0.09 / N), `param ${j}: curve ${r.curve}`);
     assert.ok(Math.abs(r.rms / r.sn - 1) < 0.14, `param ${j}: rms ${r.rms} vs s_n ${r.sn}`);
     assert.ok(r.rms < 0.75 * TAU[j], 'the data teach: the RMS error is below the prior sd (s_n/tau = 0.24..0.71 here)');
+    const h = r.shift;
+    assert.ok(Math.abs(h.mean) < 3 * h.mean_se && Math.abs(h.mean_in_sd) < 0.15 && Math.abs(h.median_in_sd) < 0.2, `param ${j}: shift ${JSON.stringify(h)}`);
+    assert.ok(Math.abs(h.mean_se / (r.sn / Math.sqrt(N)) - 1) < 0.14, `param ${j}: se ${h.mean_se} vs s_n/sqrt(N)`);
   }
   const t = exact[0].tarp;
   assert.ok(t.ks_d < t.band99 && t.p_ks > 0.01, `TARP D ${t.ks_d} band ${t.band99} p ${t.p_ks}`);
@@ -109,6 +116,8 @@ test('over-confident posterior (width x 0.5): coverage far below nominal, U-shap
     const middle = c[c.length / 2 - 1] + c[c.length / 2];
     assert.ok(edges > 3 * middle, `param ${j}: U shape, edges ${edges} vs middle ${middle}`);
     assert.ok(r.hist.outside99 >= 2, `param ${j}: ${r.hist.outside99} bins outside the 99% band`);
+    // Too narrow is not shifted: the medians are the exact posterior's.
+    assert.ok(Math.abs(r.shift.mean_in_sd) < 0.3 && Math.abs(r.shift.mean) < 3 * r.shift.mean_se, `param ${j}: shift ${JSON.stringify(r.shift)}`);
   }
   const t = narrow[0].tarp;
   assert.ok(t.ks_d > t.band99 && t.p_ks < 1e-4, `TARP D ${t.ks_d} band ${t.band99} p ${t.p_ks}`);
@@ -122,6 +131,9 @@ test('biased posterior (mean + 1 s_n): coverage below nominal, sloped ranks (tru
     const low = c.slice(0, BINS / 2).reduce((a, b) => a + b, 0);
     assert.ok(low > 0.75 * N, `param ${j}: ${low} of ${N} truths in the lower half of the draws (P = Phi(1) = 0.84)`);
     assert.ok(r.rms > 1.3 * r.sn, `param ${j}: the bias shows in the RMS error (sqrt(2) s_n expected), ${r.rms} vs ${r.sn}`);
+    // The shift is the bias: s_n in the parameter's units, 1 posterior sd.
+    const h = r.shift;
+    assert.ok(Math.abs(h.mean - r.sn) < 3 * h.mean_se && Math.abs(h.mean_in_sd - 1) < 0.15 && Math.abs(h.median_in_sd - 1) < 0.2, `param ${j}: shift ${JSON.stringify(h)} vs s_n ${r.sn}`);
   }
   const t = biased[0].tarp;
   assert.ok(t.ks_d > t.band99 && t.p_ks < 1e-4, `TARP D ${t.ks_d} band ${t.band99} p ${t.p_ks}`);
