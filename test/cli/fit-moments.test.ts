@@ -1,7 +1,7 @@
 /**
  * `jamfit fit --moments v-sigma` end to end: on a mock made with `jamfit mock --kappa 0.8` (few
  * bins, short chains, fixed seeds) the posterior of kappa contains the truth, and the run reports
- * kappa and the V / sigma maps; --kappa-groups samples one kappa per anisotropy group, reported
+ * kappa, the V / sigma maps and the posterior predictive check of V and of sigma (not extreme); --kappa-groups samples one kappa per anisotropy group, reported
  * like beta_z_<g>; bad input (v-sigma without V and sigma columns, --kappa-range or --kappa-groups
  * with --moments vrms, --kappa-groups without --beta-groups, an unknown --moments, a non-direct
  * engine) is one line naming the option, exit 2, no run folder.
@@ -42,7 +42,21 @@ test('fit --moments v-sigma recovers kappa of a mock --kappa 0.8 within its 95% 
   // The best model's V has the data's sign bin by bin where |V| is well measured.
   for (let i = 0; i < b.x.length; i++) if (Math.abs(b.v[i]) > 5 * b.v_err[i]) assert.equal(Math.sign(b.v_model_best[i]), Math.sign(b.v[i]), `bin ${i}`);
   assert.ok(existsSync(join(run, 'v_sigma_fit.svg')));
-  assert.match(readFileSync(join(run, 'report.html'), 'utf8'), /id="fig-v-sigma-fit"/);
+  const html = readFileSync(join(run, 'report.html'), 'utf8');
+  assert.match(html, /id="fig-v-sigma-fit"/);
+  // The posterior predictive check is that of V and sigma: per moment, not extreme for the true model.
+  const pm = s.ppc.moments;
+  console.log(`PPC: V chi2 ${pm.v.chi2_total.toFixed(1)} p ${pm.v.p_value.toFixed(3)}, sigma chi2 ${pm.sigma.chi2_total.toFixed(1)} p ${pm.sigma.p_value.toFixed(3)}, joint p ${s.ppc.p_value.toFixed(3)} (${s.ppc.nbins} bins)`);
+  for (const p of [pm.v.p_value, pm.sigma.p_value, s.ppc.p_value]) assert.ok(p > 0.01 && p < 0.99, `PPC p-value ${p} for a fit of the true model`);
+  assert.equal(s.ppc.dof, 2 * s.ppc.nbins - s.names.length);
+  const ppc = JSON.parse(readFileSync(join(run, 'ppc.json'), 'utf8'));
+  assert.equal(ppc.moment_bins.v.length, b.x.length);
+  assert.equal(ppc.moment_bins.sigma.length, b.x.length);
+  for (const f of ['ppc_residuals.svg', 'ppc_axes_v.svg', 'ppc_axes_sigma.svg']) assert.ok(existsSync(join(run, f)), f);
+  assert.match(readFileSync(join(run, 'ppc_residuals.svg'), 'utf8'), /sigma chi2 per bin/);
+  assert.match(html, /id="fig-ppc-axes-v"/);
+  assert.match(html, /PPC V: p-value/);
+  assert.match(html, /PPC sigma: p-value/);
   const cfg = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(cfg.moments, 'v-sigma');
 });
