@@ -297,7 +297,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     writeFileAtomic(join(dir, 'ppc.json'), JSON.stringify({ ...ppc.summary, bins: rows(ppc.bins), ...(ppc.moments ? { moment_bins: { v: rows(ppc.moments.v.bins), sigma: rows(ppc.moments.sigma.bins) } } : {}) }, null, 1) + '\n');
     writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     const ps = ppc.summary;
-    say(`posterior predictive check (${ps.ndraws} draws, ${((performance.now() - tp) / 1000).toFixed(1)} s): chi2_total ${ps.chi2_total.toFixed(1)} for ${ps.dof} dof (${ps.chi2_per_dof.toFixed(2)} per dof), p-value ${ps.p_value.toFixed(3)}; ${ps.beyond_3sigma.count} of ${ps.nbins} bins beyond 3 sigma (${(100 * ps.beyond_3sigma.fraction).toFixed(2)}%, expected ${(100 * ps.beyond_3sigma.expected_fraction).toFixed(2)}%, binomial p ${ps.beyond_3sigma.p_value.toPrecision(3)})`);
+    say(`posterior predictive check (${ps.ndraws} draws, ${((performance.now() - tp) / 1000).toFixed(1)} s): chi2_total ${ps.chi2_total.toFixed(1)} for ${ps.dof} dof (${ps.chi2_per_dof.toFixed(2)} per dof), p-value ${ps.p_value.toFixed(3)}; ${ps.beyond_3sigma.count} of ${ps.moments ? `${2 * ps.nbins} values (V and sigma of ${ps.nbins} bins)` : `${ps.nbins} bins`} beyond 3 sigma (${(100 * ps.beyond_3sigma.fraction).toFixed(2)}%, expected ${(100 * ps.beyond_3sigma.expected_fraction).toFixed(2)}%, binomial p ${ps.beyond_3sigma.p_value.toPrecision(3)})`);
     if (ppc.moments) {
       for (const [name, m] of [['V', ppc.moments.v], ['sigma', ppc.moments.sigma]] as const) {
         const t = m.summary;
