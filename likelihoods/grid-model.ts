@@ -56,6 +56,11 @@ export interface GridParams {
   /** Rotation parameter of the first moment (fits of V and sigma, `--moments v-sigma`). */
   kappa?: number;
   /**
+   * kappa of each anisotropy group (`kappa_groups`; overrides kappa): every luminous Gaussian
+   * rotates with its group's kappa, as beta_z with betaGroups.
+   */
+  kappaGroups?: Float64Array;
+  /**
    * A logistic radial anisotropy profile (src/jam/anisotropy-profile.ts): each luminous Gaussian
    * gets beta(sigma_k); overrides betaZ and betaGroups.
    */
@@ -67,7 +72,7 @@ export interface GridParams {
  * in a likelihood's hot loop keep one shape whatever fields a model sets.
  */
 export function newGridParams(): GridParams {
-  return { betaZ: 0, qM: 1, incDeg: 90, ml: 1, fDm: undefined, log10Rs: undefined, gamma: undefined, betaGroups: undefined, mbh: undefined, kappa: undefined, logistic: undefined };
+  return { betaZ: 0, qM: 1, incDeg: 90, ml: 1, fDm: undefined, log10Rs: undefined, gamma: undefined, betaGroups: undefined, mbh: undefined, kappa: undefined, kappaGroups: undefined, logistic: undefined };
 }
 
 export interface GridModel {
@@ -88,7 +93,8 @@ export interface GridModel {
   vrms2(p: GridParams, out: Float64Array): Float64Array;
   /**
    * V_rms^2 ((km/s)^2) and the mean velocity V (km/s, src/jam/first-moment.ts, rotation p.kappa) at
-   * the grid nodes from one prepared model; the exact cylindrically aligned JAM only (absent otherwise).
+   * the grid nodes from one prepared model (kappa: p.kappaGroups by group, else p.kappa); the exact
+   * cylindrically aligned JAM only (absent otherwise).
    */
   moments?(p: GridParams, outV2: Float64Array, outV: Float64Array): void;
 }
@@ -109,7 +115,7 @@ export interface ExactJamGridOptions {
   halo?: HaloKind | 'none';
   /** The prior's halo ranges: the halo's weights are tabulated over them (haloMassModel). */
   haloRanges?: HaloRanges;
-  /** Anisotropy group of each luminous Gaussian (default all 0); GridParams.betaGroups gives their beta_z. */
+  /** Anisotropy group of each luminous Gaussian (default all 0); GridParams.betaGroups gives their beta_z, GridParams.kappaGroups their kappa. */
   group?: ArrayLike<number>;
   /** The black-hole mass is a parameter (GridParams.mbh); `mbh` is then ignored. */
   sampledMbh?: boolean;
@@ -160,6 +166,8 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
   const haloFor = halo === 'none' ? null : haloMassModel(light, o.grid, halo, o.haloRanges);
   const group = o.group ? Int32Array.from(o.group) : null;
   const beta = new Float64Array(light.surf.length);
+  const kap = new Float64Array(light.surf.length);
+  const nGroups = group ? Math.max(...group) + 1 : 1;
   const sampledMbh = o.sampledMbh === true;
   const align = o.align ?? 'cyl';
   if (align !== 'cyl' && align !== 'sph') throw new InputError('align', `is ${JSON.stringify(align)}; use cyl or sph`);
@@ -200,10 +208,21 @@ export function exactJamGridModel(o: ExactJamGridOptions): GridModel {
       ? {
           moments(p: GridParams, outV2: Float64Array, outV: Float64Array) {
             if (outV2.length !== n || outV.length !== n) throw new RangeError(`exactJamGridModel: outputs have ${outV2.length}, ${outV.length} values for ${n} grid nodes`);
-            if (!Number.isFinite(p.kappa)) throw new DomainError('kappa', `is ${p.kappa}; give a finite rotation parameter`);
+            let kappa: number | Float64Array;
+            if (p.kappaGroups) {
+              if (p.kappaGroups.length !== nGroups) throw new InputError('kappa_groups', `has ${p.kappaGroups.length} values for ${nGroups} anisotropy group(s); give one kappa per group`);
+              for (let k = 0; k < kap.length; k++) {
+                kap[k] = p.kappaGroups[group ? group[k] : 0];
+                if (!Number.isFinite(kap[k])) throw new DomainError('kappa_groups', `is [${Array.from(p.kappaGroups).join(', ')}]; give finite rotation parameters`);
+              }
+              kappa = kap;
+            } else {
+              if (!Number.isFinite(p.kappa)) throw new DomainError('kappa', `is ${p.kappa}; give a finite rotation parameter`);
+              kappa = p.kappa!;
+            }
             const model = prepared(p);
             outV2.set(vrms2Direct(model, o.grid.x, o.grid.y, { nodes: o.nodes ?? 48 }));
-            outV.set(vlosDirect(model, o.grid.x, o.grid.y, p.kappa!));
+            outV.set(vlosDirect(model, o.grid.x, o.grid.y, kappa));
           },
         }
       : {}),

@@ -50,8 +50,8 @@ const d = (
 const box = TRAINING_DOMAIN_V1.box;
 
 /**
- * The descriptors by vector name. beta_z stands also for the anisotropy groups' beta_z_<g>
- * (parameterDescriptor). log10_rs is reported as itself: r_s / R_e spans decades, and the derived
+ * The descriptors by vector name. beta_z and kappa stand also for the anisotropy groups' beta_z_<g>
+ * and kappa_<g> (parameterDescriptor). log10_rs is reported as itself: r_s / R_e spans decades, and the derived
  * rs_arcsec and rs_kpc give the physical radius.
  */
 export const PARAMETERS: Readonly<Record<string, ParameterDescriptor>> = {
@@ -75,8 +75,8 @@ export const PARAMETERS: Readonly<Record<string, ParameterDescriptor>> = {
 };
 
 /**
- * The descriptor of a vector name; beta_z_<g> (anisotropy group g) shares beta_z's, under its own
- * name.
+ * The descriptor of a vector name; beta_z_<g> and kappa_<g> (anisotropy group g) share beta_z's
+ * and kappa's, under their own names.
  *
  * @param name - a parameter vector or chain column name
  * @returns the descriptor, or undefined for a name that is no sampled parameter
@@ -85,6 +85,7 @@ export function parameterDescriptor(name: string): ParameterDescriptor | undefin
   const p = PARAMETERS[name];
   if (p) return p;
   if (/^beta_z_\d+$/.test(name)) return { ...PARAMETERS.beta_z, name, reported: name, label: name };
+  if (/^kappa_\d+$/.test(name)) return { ...PARAMETERS.kappa, name, reported: name, label: name };
   return undefined;
 }
 

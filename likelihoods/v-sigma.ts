@@ -1,7 +1,8 @@
 /**
  * The likelihood of the mean velocity V and the dispersion sigma of binned data, fitted together
  * (`jamfit fit --moments v-sigma`), with the rotation parameter kappa of the first moment
- * (Cappellari 2008, Sec. 3.2; src/jam/first-moment.ts) sampled.
+ * (Cappellari 2008, Sec. 3.2; src/jam/first-moment.ts) sampled: one global kappa, or one per
+ * anisotropy group (`kappa_groups`, withKappaPrior), each Gaussian rotating with its group's.
  *
  * Model per bin b, both moments luminosity-weighted through the grid -> bins operators built on
  * the model's grid (src/operator/grid-to-bins.ts), as Cappellari 2008 App. A prescribes for the
@@ -158,20 +159,35 @@ export function vSigmaLikelihood(data: MomentsData, op: GridToBins, opOdd: GridT
 }
 
 /**
- * Appends kappa to a prior as its own column ('kappa', uniform over `range`); the base prior's
- * columns, constraints and draws are unchanged. unpack sets GridParams.kappa.
- * @throws InputError naming kappa_range for a range that is not finite lo < hi.
+ * Appends kappa to a prior: one column 'kappa' (unpack sets GridParams.kappa) or, with
+ * `groups` G > 1, one per anisotropy group, 'kappa_1'..'kappa_G' (inner to outer, as beta_z_<g>;
+ * unpack sets GridParams.kappaGroups), each uniform over `range`. The base prior's columns,
+ * constraints and draws are unchanged.
+ * @throws InputError naming kappa_range for a range that is not finite lo < hi, kappa_groups for
+ *   a group count that is not an integer in 1..10.
  */
-export function withKappaPrior(prior: FitPrior, range: readonly [number, number] = KAPPA_RANGE): FitPrior {
+export function withKappaPrior(prior: FitPrior, range: readonly [number, number] = KAPPA_RANGE, groups = 1): FitPrior {
   if (!(Array.isArray(range) && range.length === 2 && Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[0] < range[1])) {
     throw new InputError('kappa_range', `is ${JSON.stringify(range)}; give lo,hi with finite lo < hi`);
   }
+  if (!(Number.isInteger(groups) && groups >= 1 && groups <= 10)) throw new InputError('kappa_groups', `gives ${groups} groups; give 1 to 10`);
   const k = prior.names.length;
+  let out = prior;
+  for (const name of groups === 1 ? ['kappa'] : Array.from({ length: groups }, (_, g) => `kappa_${g + 1}`)) out = withUniformColumn(out, name, range[0], range[1]);
   return {
-    ...withUniformColumn(prior, 'kappa', range[0], range[1]),
-    unpack(x, out) {
-      const p = prior.unpack(x, out);
-      p.kappa = x[k];
+    ...out,
+    unpack(x, o) {
+      const p = prior.unpack(x, o);
+      if (groups === 1) {
+        p.kappa = x[k];
+        p.kappaGroups = undefined;
+      } else {
+        // Reuse the caller's array (a likelihood's hot loop) but never share one between outs.
+        const kg = p.kappaGroups instanceof Float64Array && p.kappaGroups.length === groups ? p.kappaGroups : new Float64Array(groups);
+        for (let g = 0; g < groups; g++) kg[g] = x[k + g];
+        p.kappaGroups = kg;
+        p.kappa = undefined;
+      }
       return p;
     },
   };

@@ -62,6 +62,8 @@ export interface FitOptions {
   moments?: string;
   /** kappa's uniform prior range "lo,hi" (--moments v-sigma only; default KAPPA_RANGE). */
   kappaRange?: string;
+  /** One kappa per anisotropy group, kappa_1..kappa_G (--moments v-sigma with --beta-groups only). */
+  kappaGroups?: boolean;
   /** Anisotropy profile: constant (default) or logistic (Simon, Cappellari & Hartke 2024; --align sph, direct engine). */
   betaProfile?: string;
   /** r_a's prior range "lo,hi" in arcsec (logistic profile; default the MGE's sigma range). */
@@ -151,6 +153,8 @@ export interface FitConfig {
   align: 'cyl' | 'sph';
   moments: 'vrms' | 'v-sigma';
   kappa_range: [number, number] | null;
+  /** One kappa per anisotropy group (kappa_<g>) instead of one global kappa. */
+  kappa_groups: boolean;
   beta_profile: 'constant' | 'logistic';
   ra_range: [number, number] | null;
   beta_groups: number[] | null;
@@ -244,6 +248,9 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   const kappaRange = pair('kappa_range', o.kappaRange) ?? null;
   if (kappaRange && moments !== 'v-sigma') throw new InputError('kappa_range', 'applies only to --moments v-sigma (kappa is the rotation of the mean velocity V, which a V_rms fit does not see)');
   if (kappaRange && !(kappaRange[0] < kappaRange[1])) throw new InputError('kappa_range', `is '${o.kappaRange}'; give lo,hi with lo < hi`);
+  const kappaGroups = o.kappaGroups === true;
+  if (kappaGroups && moments !== 'v-sigma') throw new InputError('kappa_groups', 'applies only to --moments v-sigma (kappa is the rotation of the mean velocity V, which a V_rms fit does not see)');
+  if (kappaGroups && !betaGroups) throw new InputError('kappa_groups', 'needs anisotropy groups: give --beta-groups R1[,R2..] (one kappa per group)');
   if (moments === 'v-sigma') {
     const e = o.engine ?? 'auto';
     if (e !== 'auto' && e !== 'direct') throw new InputError('moments', `v-sigma fits the first moment, which only the direct engine computes (not ${e}); use --engine direct`);
@@ -390,7 +397,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     ...(sysRange ? { sysRange } : {}),
     // Absent for V_rms fits, so that their spec (and fingerprint) is what it was before.
     ...(betaProfile === 'logistic' ? { betaProfile, ...(raRange ? { raRange } : {}) } : {}),
-    ...(moments === 'v-sigma' ? { moments, v: pick(kin.v!), vErr: pick(kin.vErr!), sigma: pick(kin.sigma!), sigmaErr: pick(kin.sigmaErr!), ...(kappaRange ? { kappaRange } : {}) } : {}),
+    ...(moments === 'v-sigma' ? { moments, v: pick(kin.v!), vErr: pick(kin.vErr!), sigma: pick(kin.sigma!), sigmaErr: pick(kin.sigmaErr!), ...(kappaRange ? { kappaRange } : {}), ...(kappaGroups ? { kappaGroups } : {}) } : {}),
   };
   // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
@@ -434,6 +441,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     align,
     moments,
     kappa_range: moments === 'v-sigma' ? (kappaRange ?? [...KAPPA_RANGE]) : null,
+    kappa_groups: kappaGroups,
     beta_profile: betaProfile,
     ra_range: betaProfile === 'logistic' ? (raRange ?? defaultRaRange(light.sigma)) : null,
     beta_groups: betaGroups,

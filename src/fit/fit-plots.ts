@@ -5,7 +5,10 @@
  * and, when the data have V and sigma, their maps beside V_rms (velocity.*), each as SVG and
  * PNG, written atomically; with the posterior predictive check (src/fit/ppc.ts)
  * its residual map in total errors (ppc_residuals) and the major/minor-axis profiles with the
- * posterior band (ppc_axes), src/plots/ppc-plots.ts. Pure rendering plus file writes.
+ * posterior band (ppc_axes), src/plots/ppc-plots.ts; a v-sigma fit's check is that of V and sigma:
+ * their residual and chi^2 maps (ppc_residuals) and one axis figure per moment (ppc_axes_v,
+ * ppc_axes_sigma), its numbers also in the title of the V and sigma maps (v_sigma_fit).
+ * Pure rendering plus file writes.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
@@ -13,10 +16,10 @@ import type { Mge } from '../photometry/mge.ts';
 import { cornerSvg } from '../plots/corner.ts';
 import { momentsFitMapsSvg, velocityMapsSvg, vrmsMapsSvg } from '../plots/bin-map.ts';
 import { svgToPng } from '../plots/png.ts';
-import { ppcAxesSvg, ppcResidualMapSvg } from '../plots/ppc-plots.ts';
+import { ppcAxesSvg, ppcMomentsResidualMapSvg, ppcResidualMapSvg, type PpcPlotBins } from '../plots/ppc-plots.ts';
 import type { FitSummary } from './fit-summary.ts';
 import { parameterLabel, reportedName } from '../../likelihoods/parameters.ts';
-import type { PpcResult } from './ppc.ts';
+import type { PpcBin, PpcResult } from './ppc.ts';
 
 export interface FitPlotInput {
   runDir: string;
@@ -71,13 +74,22 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
   const light: Mge = { surf: Float64Array.from(input.light.surf), sigma: Float64Array.from(input.light.sigma), qobs: Float64Array.from(input.light.qobs) };
   const title = input.title ? `${input.title}: V_rms data, best model, residual` : 'V_rms: data, best model, residual';
   write('maps', vrmsMapsSvg({ x: b.x, y: b.y, vrms: b.vrms, vrmsErr: b.err }, b.model, { mge: light, title }));
-  if (input.ppc) {
-    const pb = input.ppc.bins;
-    const pp = { x: b.x, y: b.y, data: b.vrms, sigmaTotal: pb.map((v) => v.sigma_total), z: pb.map((v) => v.z), inFit: pb.map((v) => (v.in_fit ? 1 : 0)), draws: input.ppc.draws };
+  const pre = input.title ? `${input.title}: ` : '';
+  const plotBins = (pb: readonly PpcBin[], draws: Float64Array[]): PpcPlotBins => ({ x: b.x, y: b.y, data: pb.map((v) => v.data), sigmaTotal: pb.map((v) => v.sigma_total), z: pb.map((v) => v.z), inFit: pb.map((v) => (v.in_fit ? 1 : 0)), draws });
+  const pm = input.ppc?.moments;
+  if (input.ppc && pm) {
     const s = input.ppc.summary;
-    const head = `${input.title ? `${input.title}: ` : ''}chi2_total ${s.chi2_total.toFixed(1)} / ${s.dof} dof, ${s.beyond_3sigma.count} of ${s.nbins} bins beyond 3 sigma`;
+    const one = (name: string, m: typeof pm.v) => `${name} chi2 ${m.summary.chi2_total.toFixed(1)} (p ${m.summary.p_value.toFixed(2)})`;
+    const head = `${pre}${one('V', pm.v)}, ${one('sigma', pm.sigma)} over ${s.nbins} bins; ${s.beyond_3sigma.count} of ${2 * s.nbins} values beyond 3 sigma`;
+    write('ppc_residuals', ppcMomentsResidualMapSvg(plotBins(pm.v.bins, pm.v.draws), plotBins(pm.sigma.bins, pm.sigma.draws), { mge: light, title: head }));
+    write('ppc_axes_v', ppcAxesSvg(plotBins(pm.v.bins, pm.v.draws), { title: `${pre}V: data vs model, ${s.ndraws} posterior draws`, quantity: 'V' }));
+    write('ppc_axes_sigma', ppcAxesSvg(plotBins(pm.sigma.bins, pm.sigma.draws), { title: `${pre}sigma: data vs model, ${s.ndraws} posterior draws`, quantity: 'sigma' }));
+  } else if (input.ppc) {
+    const pp = plotBins(input.ppc.bins, input.ppc.draws);
+    const s = input.ppc.summary;
+    const head = `${pre}chi2_total ${s.chi2_total.toFixed(1)} / ${s.dof} dof, ${s.beyond_3sigma.count} of ${s.nbins} bins beyond 3 sigma`;
     write('ppc_residuals', ppcResidualMapSvg(pp, { mge: light, title: head }));
-    write('ppc_axes', ppcAxesSvg(pp, { title: `${input.title ? `${input.title}: ` : ''}data vs model, ${s.ndraws} posterior draws` }));
+    write('ppc_axes', ppcAxesSvg(pp, { title: `${pre}data vs model, ${s.ndraws} posterior draws` }));
   }
   if (input.moments) {
     const vt = input.title ? `${input.title}: V, sigma, V_rms (data)` : 'V, sigma, V_rms (data)';
@@ -85,7 +97,8 @@ export function renderFitPlots(input: FitPlotInput): FitPlotResult {
   }
   if (input.moments && input.momentsFit) {
     const f = input.momentsFit;
-    const t = `${input.title ? `${input.title}: ` : ''}V and sigma: data, best model, residual`;
+    const ps = pm ? `; PPC p-value V ${pm.v.summary.p_value.toFixed(2)}, sigma ${pm.sigma.summary.p_value.toFixed(2)}` : '';
+    const t = `${pre}V and sigma: data, best model, residual${ps}`;
     write('v_sigma_fit', momentsFitMapsSvg({ x: b.x, y: b.y, v: input.moments.v, vErr: f.vErr, sigma: input.moments.sigma, sigmaErr: f.sigmaErr }, { v: f.vModel, sigma: f.sigmaModel }, { mge: light, title: t }));
   }
   return { files, note: n >= 2 ? null : 'corner plot not drawn: fewer than 2 samples after burn-in' };

@@ -112,7 +112,9 @@ export interface FitSpec {
    * What is fitted: 'vrms' (absent: V_rms) or 'v-sigma' (V and sigma together with kappa sampled,
    * likelihoods/v-sigma.ts; the direct engine, cylindrical alignment, M/L sampled). With 'v-sigma'
    * the bins' V, sigma and errors (km/s, V with the systemic velocity removed) are `v`, `vErr`,
-   * `sigma`, `sigmaErr`, and kappa's uniform prior is `kappaRange` (default KAPPA_RANGE).
+   * `sigma`, `sigmaErr`, and kappa's uniform prior is `kappaRange` (default KAPPA_RANGE). With
+   * `kappaGroups` (v-sigma and `betaGroups` only) each anisotropy group has its own kappa,
+   * kappa_1..kappa_G, each with that prior.
    */
   moments?: 'vrms' | 'v-sigma';
   v?: number[];
@@ -120,6 +122,7 @@ export interface FitSpec {
   sigma?: number[];
   sigmaErr?: number[];
   kappaRange?: [number, number];
+  kappaGroups?: boolean;
   /**
    * Anisotropy profile: absent = one constant beta (or beta groups); 'logistic' = the profile of
    * Simon, Cappellari & Hartke 2024 per luminous Gaussian (src/jam/anisotropy-profile.ts,
@@ -224,6 +227,9 @@ export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProb
   const vSigma = (spec.moments ?? 'vrms') === 'v-sigma';
   if (!vSigma && spec.moments !== undefined && spec.moments !== 'vrms') throw new InputError('moments', `is ${JSON.stringify(spec.moments)}; use vrms or v-sigma`);
   if (!vSigma && spec.kappaRange !== undefined) throw new InputError('kappa_range', 'applies only to moments v-sigma (kappa is the rotation of the mean velocity V, which a V_rms fit does not see)');
+  if (spec.kappaGroups !== undefined && typeof spec.kappaGroups !== 'boolean') throw new InputError('kappa_groups', `is ${JSON.stringify(spec.kappaGroups)}; give true or false`);
+  if (spec.kappaGroups && !vSigma) throw new InputError('kappa_groups', 'applies only to moments v-sigma (kappa is the rotation of the mean velocity V, which a V_rms fit does not see)');
+  if (spec.kappaGroups && ctx.nGroups === 1) throw new InputError('kappa_groups', 'needs anisotropy groups (beta_groups): one kappa per group, and there is one group');
   // V and sigma: 2 values per bin (the 'mitzkus' inflation counts them).
   const noise = noiseModel({ systematics: spec.systematics ?? 'none', likelihood: spec.likelihood ?? 'gaussian', nu: spec.nu, range: spec.sysRange }, (vSigma ? 2 : 1) * active.length);
   let like: GridLikelihood;
@@ -244,7 +250,7 @@ export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProb
     const md = checkMomentsData(pick(spec.v), pick(spec.vErr), pick(spec.sigma), pick(spec.sigmaErr), spec.source);
     const integrate = ctx.psf !== null || ctx.pixsize > 0;
     const opOdd = buildGridToBinsOdd({ grid, x: used.map((i) => spec.x[i]), y: used.map((i) => spec.y[i]), psf: ctx.psf ?? undefined, pixsize: ctx.pixsize, light: integrate ? ctx.light : undefined });
-    prior = withNoisePrior(withKappaPrior(shapePrior, spec.kappaRange ?? KAPPA_RANGE), noise);
+    prior = withNoisePrior(withKappaPrior(shapePrior, spec.kappaRange ?? KAPPA_RANGE, spec.kappaGroups ? ctx.nGroups : 1), noise);
     like = vSigmaLikelihood(md, op, opOdd, em.model, noise, active);
   } else {
     prior = withNoisePrior(shapePrior, noise);

@@ -293,11 +293,18 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
         clipped: ppc.bins.filter((b) => !b.in_fit).map((b) => ({ row: rowOf(b.index), x: b.x, y: b.y, vrms: b.data, err: b.err, model_best: b.model_best, z: b.z })),
       };
     }
-    writeFileAtomic(join(dir, 'ppc.json'), JSON.stringify({ ...ppc.summary, bins: ppc.bins.map((b) => ({ row: rowOf(b.index), ...b })) }, null, 1) + '\n');
+    const rows = (bins: typeof ppc.bins) => bins.map((b) => ({ row: rowOf(b.index), ...b }));
+    writeFileAtomic(join(dir, 'ppc.json'), JSON.stringify({ ...ppc.summary, bins: rows(ppc.bins), ...(ppc.moments ? { moment_bins: { v: rows(ppc.moments.v.bins), sigma: rows(ppc.moments.sigma.bins) } } : {}) }, null, 1) + '\n');
     writeFileAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     const ps = ppc.summary;
-    say(`posterior predictive check (${ps.ndraws} draws, ${((performance.now() - tp) / 1000).toFixed(1)} s): chi2_total ${ps.chi2_total.toFixed(1)} for ${ps.dof} dof (${ps.chi2_per_dof.toFixed(2)} per dof), p-value ${ps.p_value.toFixed(3)}; ${ps.beyond_3sigma.count} of ${ps.nbins} bins beyond 3 sigma (${(100 * ps.beyond_3sigma.fraction).toFixed(2)}%, expected ${(100 * ps.beyond_3sigma.expected_fraction).toFixed(2)}%, binomial p ${ps.beyond_3sigma.p_value.toPrecision(3)})`);
-    for (const b of ppc.bins) if (Math.abs(b.z) > 3) say(`  beyond 3 sigma: row ${rowOf(b.index)} (x ${b.x.toFixed(2)}", y ${b.y.toFixed(2)}"): V_rms ${b.data.toFixed(1)}, model ${b.model_best.toFixed(1)}, sigma_total ${b.sigma_total.toFixed(1)} km/s, ${b.z.toFixed(2)} sigma${b.in_fit ? '' : ' (clipped)'}`);
+    say(`posterior predictive check (${ps.ndraws} draws, ${((performance.now() - tp) / 1000).toFixed(1)} s): chi2_total ${ps.chi2_total.toFixed(1)} for ${ps.dof} dof (${ps.chi2_per_dof.toFixed(2)} per dof), p-value ${ps.p_value.toFixed(3)}; ${ps.beyond_3sigma.count} of ${ps.moments ? `${2 * ps.nbins} values (V and sigma of ${ps.nbins} bins)` : `${ps.nbins} bins`} beyond 3 sigma (${(100 * ps.beyond_3sigma.fraction).toFixed(2)}%, expected ${(100 * ps.beyond_3sigma.expected_fraction).toFixed(2)}%, binomial p ${ps.beyond_3sigma.p_value.toPrecision(3)})`);
+    if (ppc.moments) {
+      for (const [name, m] of [['V', ppc.moments.v], ['sigma', ppc.moments.sigma]] as const) {
+        const t = m.summary;
+        say(`  ${name}: chi2_total ${t.chi2_total.toFixed(1)} over ${t.nbins} bins (${t.chi2_per_bin.toFixed(2)} per bin), p-value ${t.p_value.toFixed(3)}; ${t.beyond_3sigma.count} bins beyond 3 sigma (binomial p ${t.beyond_3sigma.p_value.toPrecision(3)})`);
+        for (const b of m.bins) if (Math.abs(b.z) > 3) say(`    beyond 3 sigma: row ${rowOf(b.index)} (x ${b.x.toFixed(2)}", y ${b.y.toFixed(2)}"): ${name} ${b.data.toFixed(1)}, model ${b.model_best.toFixed(1)}, sigma_total ${b.sigma_total.toFixed(1)} km/s, ${b.z.toFixed(2)} sigma`);
+      }
+    } else for (const b of ppc.bins) if (Math.abs(b.z) > 3) say(`  beyond 3 sigma: row ${rowOf(b.index)} (x ${b.x.toFixed(2)}", y ${b.y.toFixed(2)}"): V_rms ${b.data.toFixed(1)}, model ${b.model_best.toFixed(1)}, sigma_total ${b.sigma_total.toFixed(1)} km/s, ${b.z.toFixed(2)} sigma${b.in_fit ? '' : ' (clipped)'}`);
 
     const r6 = (a: ArrayLike<number>) => Array.from(a, (v) => Number(v.toPrecision(7)));
     writeFileAtomic(

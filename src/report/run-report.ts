@@ -4,9 +4,11 @@
  *  - the command, jamfit and Node versions, times (fit.log) and the data files (config.json);
  *  - the parameter table: median, 68% and 95% intervals, tau, R-hat, bulk ESS (summary.json),
  *    then the derived quantities, the sampler's acceptance, discard and stop rule;
- *  - the fit's quality: chi2 and the posterior predictive check (summary.json ppc, ppc.json);
+ *  - the fit's quality: chi2 and the posterior predictive check (summary.json ppc, ppc.json;
+ *    a v-sigma fit's joint check of V and sigma and each moment's);
  *  - the warnings of fit.log in words, and summary.json's `self_check` block when present;
- *  - the figures: corner plot, V_rms maps, PPC residual map and axis profiles (the run folder's
+ *  - the figures: corner plot, V_rms maps, PPC residual map and axis profiles (of V and sigma in a
+ *    v-sigma fit; the run folder's
  *    SVGs; when a batch ran without plots, the corner plot, maps and residual map are drawn here
  *    from chain.npy, bins_model.json and ppc.json), and the walkers' trace plot (drawn here);
  *  - every setting of config.json, and the files of the folder.
@@ -19,7 +21,7 @@ import { parameterLabel, toReported } from '../../likelihoods/parameters.ts';
 import { readNpy } from '../../samplers/backends/npy.ts';
 import { vrmsMapsSvg } from '../plots/bin-map.ts';
 import { cornerSvg } from '../plots/corner.ts';
-import { ppcResidualMapSvg } from '../plots/ppc-plots.ts';
+import { ppcMomentsResidualMapSvg, ppcResidualMapSvg, type PpcPlotBins } from '../plots/ppc-plots.ts';
 import { traceSvg } from '../plots/trace-plot.ts';
 import { version } from '../version.ts';
 import { cell, escHtml as e, figure, fmtNum, kvTable, pageHead, writePage } from './html.ts';
@@ -115,12 +117,26 @@ export function runReportHtml(runDir: string): string {
 
   // --- quality
   const s = summary.ppc;
+  const sm = s?.moments;
+  // A v-sigma fit's check: the joint one over V and sigma (2 values per bin), then each moment's.
+  const momentRows: [string, unknown][] = sm
+    ? (['v', 'sigma'] as const).flatMap((k): [string, unknown][] => {
+        const m = sm[k];
+        const name = k === 'v' ? 'V' : 'sigma';
+        return [
+          [`PPC ${name}: chi2 (total errors)`, `${fmtNum(m.chi2_total)} over ${m.nbins} bins (${fmtNum(m.chi2_per_bin)} per bin)`],
+          [`PPC ${name}: p-value`, m.p_value],
+          [`PPC ${name}: bins beyond 3 sigma`, `${m.beyond_3sigma.count} of ${m.nbins} (expected ${fmtNum(m.beyond_3sigma.expected_count)}; binomial p ${fmtNum(m.beyond_3sigma.p_value)})`],
+        ];
+      })
+    : [];
   const quality = kvTable([
     ['chi2 of the best sample (formal errors)', summary.chi2 !== undefined ? `${fmtNum(summary.chi2)} over ${summary.nbins} bins (${fmtNum(summary.chi2_per_bin)} per bin)` : null],
     ['noise model', summary.noise?.total_error],
-    ['PPC chi2 (total errors)', s ? `${fmtNum(s.chi2_total)} for ${s.dof} dof (${fmtNum(s.chi2_per_dof)} per dof)` : null],
-    ['PPC p-value', s?.p_value],
-    ['bins beyond 3 sigma', s ? `${s.beyond_3sigma.count} of ${s.nbins} (expected ${fmtNum(s.beyond_3sigma.expected_count)}; binomial p ${fmtNum(s.beyond_3sigma.p_value)})` : null],
+    [sm ? 'PPC chi2 of V and sigma (total errors)' : 'PPC chi2 (total errors)', s ? `${fmtNum(s.chi2_total)} for ${s.dof} dof (${fmtNum(s.chi2_per_dof)} per dof)` : null],
+    [sm ? 'PPC p-value (V and sigma)' : 'PPC p-value', s?.p_value],
+    [sm ? 'values beyond 3 sigma (V and sigma)' : 'bins beyond 3 sigma', s ? `${s.beyond_3sigma.count} of ${sm ? 2 * s.nbins : s.nbins} (expected ${fmtNum(s.beyond_3sigma.expected_count)}; binomial p ${fmtNum(s.beyond_3sigma.p_value)})` : null],
+    ...momentRows,
     ['PPC draws', s ? `${s.ndraws} posterior draws x ${s.replicates} replicates` : null],
     ['bins clipped', s?.nbins_clipped],
   ]);
@@ -170,13 +186,16 @@ export function runReportHtml(runDir: string): string {
     }
   }
   let ppcMap = svgFile('ppc_residuals.svg');
-  if (!ppcMap && ppc?.bins?.length) {
-    const b = ppc.bins as any[];
+  const plotBins = (b: any[]): PpcPlotBins => ({ x: b.map((v) => v.x), y: b.map((v) => v.y), data: b.map((v) => v.data), sigmaTotal: b.map((v) => v.sigma_total), z: b.map((v) => v.z), inFit: b.map((v) => (v.in_fit ? 1 : 0)), draws: [] });
+  if (!ppcMap && ppc?.moment_bins?.v?.length) {
     try {
-      ppcMap = ppcResidualMapSvg(
-        { x: b.map((v) => v.x), y: b.map((v) => v.y), data: b.map((v) => v.data), sigmaTotal: b.map((v) => v.sigma_total), z: b.map((v) => v.z), inFit: b.map((v) => (v.in_fit ? 1 : 0)), draws: [] },
-        { title: `${name}: residual in total errors` },
-      );
+      ppcMap = ppcMomentsResidualMapSvg(plotBins(ppc.moment_bins.v), plotBins(ppc.moment_bins.sigma), { title: `${name}: V and sigma residuals in total errors` });
+    } catch {
+      ppcMap = null;
+    }
+  } else if (!ppcMap && ppc?.bins?.length) {
+    try {
+      ppcMap = ppcResidualMapSvg(plotBins(ppc.bins), { title: `${name}: residual in total errors` });
     } catch {
       ppcMap = null;
     }
@@ -194,8 +213,10 @@ export function runReportHtml(runDir: string): string {
     figure(corner, 'corner', 'Corner plot of the posterior after burn-in: 1-D histograms with the median and 16/84% quantiles; contours enclose 39% and 86% of the samples (the 1- and 2-sigma ellipses of a 2-D Gaussian).'),
     figure(maps, 'maps', 'V_rms of the data, the best model and the residual (data - model) / error, per bin.'),
     figure(svgFile('v_sigma_fit.svg'), 'v-sigma-fit', 'A --moments v-sigma fit: V and sigma of the data, the best model and the residual (data - model) / error, per bin.'),
-    figure(ppcMap, 'ppc-residuals', 'Posterior predictive check: residual of the best model in total errors, and chi2 per bin.'),
+    figure(ppcMap, 'ppc-residuals', sm ? 'Posterior predictive check of V and sigma: residual of the best model in total errors, and chi2 per bin, of each moment.' : 'Posterior predictive check: residual of the best model in total errors, and chi2 per bin.'),
     figure(ppcAxes, 'ppc-axes', 'Posterior predictive check: data against the posterior model band along the major and minor axes.'),
+    figure(svgFile('ppc_axes_v.svg'), 'ppc-axes-v', 'Posterior predictive check of V: data (total errors) against the posterior model band along the major and minor axes.'),
+    figure(svgFile('ppc_axes_sigma.svg'), 'ppc-axes-sigma', 'Posterior predictive check of sigma: data (total errors) against the posterior model band along the major and minor axes.'),
     figure(trace, 'trace', 'Trace of every walker (a few coloured); shaded: burn-in; dashed: the median after burn-in.'),
   ].join('');
 

@@ -1,9 +1,10 @@
 /**
  * `jamfit fit --moments v-sigma` end to end: on a mock made with `jamfit mock --kappa 0.8` (few
  * bins, short chains, fixed seeds) the posterior of kappa contains the truth, and the run reports
- * kappa and the V / sigma maps; bad input (v-sigma without V and sigma columns, --kappa-range
- * with --moments vrms, an unknown --moments, a non-direct engine) is one line naming the option,
- * exit 2, no run folder.
+ * kappa, the V / sigma maps and the posterior predictive check of V and of sigma (not extreme); --kappa-groups samples one kappa per anisotropy group, reported
+ * like beta_z_<g>; bad input (v-sigma without V and sigma columns, --kappa-range or --kappa-groups
+ * with --moments vrms, --kappa-groups without --beta-groups, an unknown --moments, a non-direct
+ * engine) is one line naming the option, exit 2, no run folder.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,21 @@ test('fit --moments v-sigma recovers kappa of a mock --kappa 0.8 within its 95% 
   // The best model's V has the data's sign bin by bin where |V| is well measured.
   for (let i = 0; i < b.x.length; i++) if (Math.abs(b.v[i]) > 5 * b.v_err[i]) assert.equal(Math.sign(b.v_model_best[i]), Math.sign(b.v[i]), `bin ${i}`);
   assert.ok(existsSync(join(run, 'v_sigma_fit.svg')));
-  assert.match(readFileSync(join(run, 'report.html'), 'utf8'), /id="fig-v-sigma-fit"/);
+  const html = readFileSync(join(run, 'report.html'), 'utf8');
+  assert.match(html, /id="fig-v-sigma-fit"/);
+  // The posterior predictive check is that of V and sigma: per moment, not extreme for the true model.
+  const pm = s.ppc.moments;
+  console.log(`PPC: V chi2 ${pm.v.chi2_total.toFixed(1)} p ${pm.v.p_value.toFixed(3)}, sigma chi2 ${pm.sigma.chi2_total.toFixed(1)} p ${pm.sigma.p_value.toFixed(3)}, joint p ${s.ppc.p_value.toFixed(3)} (${s.ppc.nbins} bins)`);
+  for (const p of [pm.v.p_value, pm.sigma.p_value, s.ppc.p_value]) assert.ok(p > 0.01 && p < 0.99, `PPC p-value ${p} for a fit of the true model`);
+  assert.equal(s.ppc.dof, 2 * s.ppc.nbins - s.names.length);
+  const ppc = JSON.parse(readFileSync(join(run, 'ppc.json'), 'utf8'));
+  assert.equal(ppc.moment_bins.v.length, b.x.length);
+  assert.equal(ppc.moment_bins.sigma.length, b.x.length);
+  for (const f of ['ppc_residuals.svg', 'ppc_axes_v.svg', 'ppc_axes_sigma.svg']) assert.ok(existsSync(join(run, f)), f);
+  assert.match(readFileSync(join(run, 'ppc_residuals.svg'), 'utf8'), /sigma chi2 per bin/);
+  assert.match(html, /id="fig-ppc-axes-v"/);
+  assert.match(html, /PPC V: p-value/);
+  assert.match(html, /PPC sigma: p-value/);
   const cfg = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(cfg.moments, 'v-sigma');
 });
@@ -61,6 +76,8 @@ test('bad --moments input: one line naming the option, exit 2, no run folder', a
     ['tabulated engine', fit(mk, '--moments', 'v-sigma', '--engine', 'tabulated'), /^jamfit fit: --moments: v-sigma fits the first moment, which only the direct engine computes/],
     ['spherical alignment', fit(mk, '--moments', 'v-sigma', '--align', 'sph'), /^jamfit fit: --moments: v-sigma needs the cylindrically aligned JAM/],
     ['reversed kappa range', fit(mk, '--moments', 'v-sigma', '--kappa-range', '1,-1'), /^jamfit fit: --kappa-range: is '1,-1'; give lo,hi with lo < hi/],
+    ['kappa groups with vrms', fit(mk, '--beta-groups', '5', '--engine', 'direct', '--kappa-groups'), /^jamfit fit: --kappa-groups: applies only to --moments v-sigma/],
+    ['kappa groups without groups', fit(mk, '--moments', 'v-sigma', '--kappa-groups'), /^jamfit fit: --kappa-groups: needs anisotropy groups: give --beta-groups/],
   ];
   for (const [what, argv, re] of cases) {
     const r = await runCli(argv);
@@ -69,6 +86,24 @@ test('bad --moments input: one line naming the option, exit 2, no run folder', a
     assert.match(r.err.trim(), re, what);
     assert.ok(!existsSync(d), `${what}: ${d} was written`);
   }
+});
+
+test('fit --moments v-sigma --beta-groups --kappa-groups samples kappa_1, kappa_2 and reports them like beta_z_<g>', async () => {
+  const m = join(root, 'mock-groups');
+  assert.equal((await runCli(mockArgs(m, ['--kappa', String(KAPPA)]))).code, 0);
+  const run = join(root, 'run-groups');
+  const r = await runCli(['fit', join(m, 'kinematics.csv'), '--photometry', join(m, 'photometry.csv'), '--mass-model', 'light', '--distance', '15', '--vsys', '0',
+    '--moments', 'v-sigma', '--beta-groups', '5', '--kappa-groups', '--kappa-range', '-1,1.4', '--systematics', 'none', '--walkers', '12', '--steps', '12', '--seed', '1', '--out', run]);
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
+  assert.deepEqual(s.names, ['beta_z_1', 'beta_z_2', 'inc_deg', 'ml', 'kappa_1', 'kappa_2']);
+  for (const n of ['kappa_1', 'kappa_2']) assert.ok(s.parameters[n].lo95 >= -1 && s.parameters[n].hi95 <= 1.4, `${n} leaves --kappa-range`);
+  assert.match(r.out, /^  kappa_1 /m);
+  assert.match(readFileSync(join(run, 'corner.svg'), 'utf8'), /kappa_2/);
+  assert.match(readFileSync(join(run, 'report.html'), 'utf8'), /data-param="kappa_1"/);
+  const cfg = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  assert.equal(cfg.kappa_groups, true);
+  assert.match(readFileSync(join(run, 'config.toml'), 'utf8'), /^kappa-groups = true$/m);
 });
 
 test('bad --beta-profile input: one line naming the option, exit 2, no run folder; a short logistic fit runs', async () => {
