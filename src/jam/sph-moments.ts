@@ -447,7 +447,10 @@ function momentTable(lum: Deprojected, beta: ArrayLike<number>, g: SphGrid, o: R
         }
         for (const k of ks) {
           const nk = nuNode[k];
-          if (P[k] === 0 || !(nk > 0)) continue;
+          // Far beyond a Gaussian's extent (density below 1e-250 of its centre: only where a tracer
+          // subset has no Gaussian reaching a node, as the tabulated engine's per-group pieces)
+          // the ratios below under- and overflow; its moments stay 0 there, where nu is nil.
+          if (P[k] === 0 || !(nk > 1e-250 * lum.rho0[k])) continue;
           const t = k * size + t0;
           Tr[t] = P[k] / nk;
           Tth[t] = ((1 - b) * P[k]) / nk;

@@ -27,10 +27,10 @@ test('--align sph reaches each fit; an align cell overrides it per galaxy; the t
   assert.equal(r.code, 0, r.err);
   const a = json(join(out, 'a', 'config.json'));
   const b = json(join(out, 'b', 'config.json'));
-  // sph is the direct engine's; cyl with mass following the light is auto's tabulated engine.
-  assert.deepEqual([a.align, a.engine, b.align, b.engine], ['sph', 'direct', 'cyl', 'tabulated']);
+  // With mass following the light auto picks the tabulated engine for either alignment.
+  assert.deepEqual([a.align, a.engine, b.align, b.engine], ['sph', 'tabulated', 'cyl', 'tabulated']);
   assert.deepEqual([json(join(out, 'a', 'batch.json')).options.align, json(join(out, 'b', 'batch.json')).options.align], ['sph', 'cyl']);
-  assert.match(readFileSync(join(out, 'a', 'fit.log'), 'utf8'), /exact JAM, spherically aligned/);
+  assert.match(readFileSync(join(out, 'a', 'fit.log'), 'utf8'), /tabulated spherically aligned exact JAM/);
   assert.match(readFileSync(join(out, 'a', 'fit.log'), 'utf8'), /--align sph/);
   const [head, ...rows] = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
   const col = head.indexOf('align');

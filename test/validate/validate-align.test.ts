@@ -32,7 +32,8 @@ const sph = join(root, 'sph');
 const mixed = join(root, 'mixed');
 
 test('--align sph: spherically aligned mocks, spherically aligned direct fits; validate.json, records and report.json record it', async () => {
-  const r = await runCli(['validate', ...tiny, '--align', 'sph', '--out', sph]);
+  // --engine direct: auto would build each mock's sph table (tabulated-sph.test.ts covers that engine).
+  const r = await runCli(['validate', ...tiny, '--align', 'sph', '--engine', 'direct', '--out', sph]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /validate: 2 mocks in .* \(2 fitted now, 0 finished before\); engine direct; align sph/);
   const cfg = json(join(sph, 'validate.json'));
@@ -125,7 +126,7 @@ const o = (name: string) => join(root, `bad-${name}`);
 const cases: [string, string[], RegExp][] = [
   ['--align polar', ['--n', '1', '--align', 'polar', '--out', o('a')], /^jamfit validate: --align: is "polar"; use "cyl" or "sph"/],
   ['--mock-align spherical', ['--n', '1', '--mock-align', 'spherical', '--out', o('m')], /^jamfit validate: --mock-align: is "spherical"; use "cyl" or "sph"/],
-  ['--align sph --engine tabulated', ['--n', '1', '--mass-model', 'light', '--align', 'sph', '--engine', 'tabulated', '--out', o('t')], /^jamfit validate: --align: sph is computed by the direct engine only \(tabulated is cylindrically aligned\)/],
+  ['--align sph --engine surrogate', ['--n', '1', '--align', 'sph', '--engine', 'surrogate', '--out', o('t')], /^jamfit validate: --align: sph needs an exact engine \(the surrogate is cylindrically aligned\)/],
 ];
 for (const [what, argv, re] of cases) {
   test(`validate with ${what}: one line, exit 2, nothing written`, async () => {
