@@ -23,7 +23,7 @@ const options = {
   'mbh-range': { type: 'string', description: 'sample the black-hole mass: prior range of log10(M_BH/Msun) lo,hi (uniform; exact engines)' },
   engine: { type: 'string', description: 'likelihood engine: auto (the surrogate for qm Sérsic-like fits, else tabulated for mass follows light, else direct), surrogate, tabulated (exact JAM tabulated in inclination) or direct (exact JAM at every call)', default: 'auto' },
   exact: { type: 'boolean', description: 'the exact engine auto picks (tabulated for --mass-model light, direct otherwise)' },
-  align: { type: 'string', description: 'velocity-ellipsoid alignment: cyl (Cappellari 2008) or sph (Cappellari 2020; the direct engine)', default: 'cyl' },
+  align: { type: 'string', description: 'velocity-ellipsoid alignment: cyl (Cappellari 2008) or sph (Cappellari 2020; tabulated in inclination and beta for mass following the light, else direct)', default: 'cyl' },
   moments: { type: 'string', description: 'what is fitted: vrms (V_rms, default) or v-sigma (V and sigma together, kappa sampled; needs v, v_err, sigma, sigma_err; direct engine, cylindrical alignment)' },
   'kappa-range': { type: 'string', description: 'with --moments v-sigma: uniform prior range lo,hi of the rotation parameter kappa (default -1.5,1.5)' },
   'kappa-groups': { type: 'boolean', description: 'with --moments v-sigma and --beta-groups: one kappa per anisotropy group (kappa_1 innermost), each with the --kappa-range prior, instead of one global kappa' },

@@ -9,7 +9,7 @@ const options = {
   steps: { type: 'number', description: 'steps per fit (default: each fit runs until N > 50 tau, up to --max-steps)' },
   'max-steps': { type: 'number', description: 'cap on steps per fit without --steps', default: 20000 },
   'mass-model': { type: 'string', description: 'mass model of the mocks and the fits: qm (mass MGE with q_M) or light (mass follows light)', default: 'qm' },
-  align: { type: 'string', description: "velocity-ellipsoid alignment of the fits: cyl (Cappellari 2008) or sph (Cappellari 2020; the direct engine)", default: 'cyl' },
+  align: { type: 'string', description: "velocity-ellipsoid alignment of the fits: cyl (Cappellari 2008) or sph (Cappellari 2020; tabulated for mass following the light, else direct)", default: 'cyl' },
   'mock-align': { type: 'string', description: 'alignment of the mocks: cyl or sph (default: --align); the other one measures the shift that fitting the wrong alignment causes' },
   engine: { type: 'string', description: "the fits' engine: auto, surrogate, tabulated or direct (default auto, as in jamfit fit)" },
   exact: { type: 'boolean', description: "fit with the exact engine auto picks (tabulated for light, direct for qm); default: jamfit fit's default engine" },

@@ -42,6 +42,10 @@
  * t-midpoints (at every v node) and at the v-midpoints (at every t node); an axis whose error
  * exceeds tol/2 is refined, and the patch is accepted when both are below tol/2 (the reported
  * bound is their sum, the usual estimate of a tensor-product rule's error).
+ *
+ * The spherically aligned model's axis (BetaAxis): its maps are not linear in a function of beta
+ * (Cappellari 2020), so beta is the second axis, uniform over the prior's range, with its own error
+ * measure (errorMeasureSph: the maps hold V_rms^2 at the node's beta, one per group and component).
  */
 import { DomainError, InputError } from '../../../core/errors.ts';
 
