@@ -88,6 +88,8 @@ export interface TabulatedTable {
   patches: TablePatch[];
   /** The tolerance it was built to (TabulatedSpec.tol or its default). */
   tol: number;
+  /** Wall-clock seconds of the build (in this process; a stored table keeps its builder's). */
+  buildSeconds?: number;
   /** Over the patches: nodes, exact basis evaluations, the largest error bound. */
   nodes: number;
   evaluations: number;
@@ -199,6 +201,7 @@ function tableOptions(s: TabulatedSpec, lay: Layout, onProgress?: (done: number,
  */
 export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number, planned: number) => void): TabulatedTable {
   checkSpec(s);
+  const t0 = performance.now();
   const lay = layout(s);
   const plans = coverage(s);
   const bs: BasisSpec = { light: s.light, group: s.group, nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes, align: s.align };
@@ -210,7 +213,7 @@ export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number
     if (patch.length !== basisLength(bs)) throw new RangeError('buildTabulatedTable: basis length changed');
     return patch;
   });
-  return tableOf(lay, s, patches);
+  return { ...tableOf(lay, s, patches), buildSeconds: (performance.now() - t0) / 1000 };
 }
 
 /**
@@ -220,6 +223,7 @@ export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number
  */
 export async function buildTabulatedTableParallel(s: TabulatedSpec, workers: number, onProgress?: (done: number, planned: number) => void): Promise<TabulatedTable> {
   checkSpec(s);
+  const t0 = performance.now();
   const lay = layout(s);
   const plans = coverage(s);
   const bs: BasisSpec = { light: s.light, group: Array.from(s.group), nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes, align: s.align };
@@ -241,7 +245,7 @@ export async function buildTabulatedTableParallel(s: TabulatedSpec, workers: num
       before += patch.evaluations;
       patches.push(patch);
     }
-    return tableOf(lay, s, patches);
+    return { ...tableOf(lay, s, patches), buildSeconds: (performance.now() - t0) / 1000 };
   } finally {
     await pool.destroy();
   }
