@@ -222,7 +222,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     });
     if (problem.table) {
       const t = problem.table;
-      summary.table = { nodes: t.nodes, evaluations: t.evaluations, max_error: t.maxError, tolerance: cfg.table_tol ?? 1e-5, components: t.components.length, groups: t.nGroups };
+      summary.table = { nodes: t.nodes, evaluations: t.evaluations, max_error: t.maxError, tolerance: t.tol, components: t.components.length, groups: t.nGroups };
     }
     summary.noise = { systematics: cfg.systematics, likelihood: cfg.likelihood, nu: cfg.nu, inflation: problem.noise.inflation, total_error: problem.noise.label };
     const discardRow = summary.discard * nw * ndim;
