@@ -32,6 +32,7 @@ export const evaluateCommand = defineCommand({
   async run(a, io) {
     const s = loadSurrogate(...((a.model ? [a.model as string] : []) as [string?]));
     const ts = readTrainingSet(a.data as string);
+    if (ts.manifest.galaxies) throw new InputError(a.data as string, 'is a multi-component (--family mge) set; the shipped surrogate is the Sérsic one: give a set simulated with --family sersic');
     const trainSeed = s.manifest.trainingSet.seed;
     if (ts.manifest.seed === trainSeed) throw new InputError(a.data as string, `was simulated with seed ${ts.manifest.seed}, the training set's seed: its maps are training maps; simulate a held-out set with another --seed`);
     if (JSON.stringify(ts.manifest.grid) !== JSON.stringify(s.manifest.grid)) throw new InputError(a.data as string, `has grid ${JSON.stringify(ts.manifest.grid)}, the model ${JSON.stringify(s.manifest.grid)}; simulate it with the model's --grid`);

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../core/errors.ts';
+import { GALAXY_FAMILY_V1 } from '../photometry/galaxy-family.ts';
 import { defaultConfig, parseGridSpec, TRAINING_GRID } from '../surrogate/simulate/config.ts';
 import { simulate } from '../surrogate/simulate/run.ts';
 import { defineCommand } from './command.ts';
@@ -14,7 +15,8 @@ const options = {
   chunk: { type: 'number', default: 500, description: 'maps per chunk file' },
   grid: { type: 'string', default: `${g.nRad},${g.nTheta},${g.rMin},${g.rMax}`, description: 'nRad,nTheta,rMin,rMax of the theta-log r grid (R_e)' },
   nodes: { type: 'number', default: 48, description: 'Gauss-Legendre nodes of the exact JAM' },
-  image: { type: 'number', default: 64, description: 'canonical image side in pixels (0: store none)' },
+  family: { type: 'string', default: 'sersic', description: "training photometry: 'sersic' (one Sérsic light, q_M free: the v1 set) or 'mge' (bulge + disc + nucleus MGEs and single Sérsics, mass follows light; rows hold P and Q, every beta_z)" },
+  image: { type: 'number', description: 'canonical image side in pixels (0: store none; default 64, and 0 for --family mge, which stores each MGE)' },
   fov: { type: 'number', default: 3, description: 'image half-width in R_e' },
   oversample: { type: 'number', default: 4, description: 'pixel-average samples per pixel side' },
 } as const;
@@ -25,13 +27,16 @@ export const simulateCommand = defineCommand({
   async run(args, io) {
     const out = args.out as string;
     if (!out) throw new InputError('--out', 'is empty; give an output directory');
+    const family = args.family as string;
+    if (family !== 'sersic' && family !== 'mge') throw new InputError('--family', `is '${family}'; give sersic or mge`);
     const config = defaultConfig({
       n: args.n as number,
       seed: args.seed as number,
       chunk: args.chunk as number,
       grid: parseGridSpec(args.grid as string),
       nodes: args.nodes as number,
-      image: { size: args.image as number, fov: args.fov as number, oversample: args.oversample as number },
+      image: { size: (args.image as number | undefined) ?? (family === 'mge' ? 0 : 64), fov: args.fov as number, oversample: args.oversample as number },
+      ...(family === 'mge' ? { galaxies: GALAXY_FAMILY_V1 } : {}),
     });
     const workers = (args.workers as number | undefined) ?? availableParallelism();
     const tty = process.stderr.isTTY && !process.env.CI;

@@ -76,6 +76,7 @@ export async function trainSurrogate(o: TrainOptions, hooks: TrainHooks = {}): P
   const t0 = performance.now();
   if (!(o.valFraction > 0 && o.valFraction < 0.5)) throw new InputError('val_fraction', `is ${o.valFraction}; give the validation fraction in (0, 0.5)`);
   const ts = readTrainingSet(o.data, { partial: o.partial, images: o.cnn !== null });
+  if (ts.manifest.galaxies) throw new InputError(o.data, 'is a multi-component (--family mge) set; this trainer makes the Sérsic surrogate (issue 19 adds the other); give a set simulated with --family sersic');
   if (o.cnn && !ts.images) throw new InputError(o.data, 'holds no images (simulated with --image 0); train with --no-cnn or regenerate it with images');
   const carch: CnnArch | null = o.cnn ? { size: ts.manifest.image.size, channels: o.cnn.channels, dense: o.cnn.dense, nOut: 2, fold: o.cnn.fold } : null;
   if (carch) {

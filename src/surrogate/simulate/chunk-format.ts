@@ -9,8 +9,9 @@
  *  12  uint32   chunk index
  *  16  uint32   first draw index
  *  20  uint32   count (maps in this chunk)
- *  24  uint32   parameter columns (PARAM_COLUMNS.length)
- *  28  uint32   grid points per map
+ *  24  uint32   parameter columns (PARAM_COLUMNS.length, or MFL_COLUMNS.length for a set of
+ *               the multi-component family: mfl-model.ts)
+ *  28  uint32   values per map (grid points; twice that, P then Q, for a multi-component set)
  *  32  uint32   image side in pixels (0 = no images stored)
  *  36  uint32   CRC-32 of the payload
  *  40  16 bytes dataset fingerprint (first 16 bytes of the SHA-256 of the configuration)
@@ -22,7 +23,7 @@
 import { crc32 } from 'node:zlib';
 import { endianness } from 'node:os';
 
-/** Parameter columns: the domain draw, then the light MGE's own scale and fit error. */
+/** Parameter columns of a v1 (Sérsic, `qm`) set: the domain draw, then the light MGE's own scale and fit error. */
 export const PARAM_COLUMNS = ['n', 'q_L', 'q_M', 'beta_z', 'inc_deg', 're_mge', 'ie_mge', 'mge_max_rel_err'] as const;
 export const HEADER_BYTES = 64;
 const MAGIC = 'JFSIMCH1';
@@ -47,13 +48,16 @@ export interface ChunkData {
   images: Float32Array | null;
 }
 
-export function payloadBytes(count: number, gridPoints: number, imageSize: number): number {
-  return count * (8 * PARAM_COLUMNS.length + 4 * gridPoints + 4 * imageSize * imageSize);
+export function payloadBytes(count: number, gridPoints: number, imageSize: number, columns: number = PARAM_COLUMNS.length): number {
+  return count * (8 * columns + 4 * gridPoints + 4 * imageSize * imageSize);
 }
 
-/** Encodes a chunk; `fingerprint` is 32 hex digits (16 bytes). */
-export function encodeChunk(h: Omit<ChunkHeader, 'crc' | 'payloadBytes' | 'columns'>, d: ChunkData): Uint8Array {
-  const pb = payloadBytes(h.count, h.gridPoints, h.imageSize);
+type HeaderFields = Omit<ChunkHeader, 'crc' | 'payloadBytes' | 'columns'> & { columns?: number };
+
+/** Encodes a chunk; `fingerprint` is 32 hex digits (16 bytes); `columns` defaults to PARAM_COLUMNS'. */
+export function encodeChunk(h: HeaderFields, d: ChunkData): Uint8Array {
+  const columns = h.columns ?? PARAM_COLUMNS.length;
+  const pb = payloadBytes(h.count, h.gridPoints, h.imageSize, columns);
   const buf = new Uint8Array(HEADER_BYTES + pb);
   let off = HEADER_BYTES;
   for (const a of [d.params, d.v, d.images]) {
@@ -68,7 +72,7 @@ export function encodeChunk(h: Omit<ChunkHeader, 'crc' | 'payloadBytes' | 'colum
   dv.setUint32(12, h.index, true);
   dv.setUint32(16, h.first, true);
   dv.setUint32(20, h.count, true);
-  dv.setUint32(24, PARAM_COLUMNS.length, true);
+  dv.setUint32(24, columns, true);
   dv.setUint32(28, h.gridPoints, true);
   dv.setUint32(32, h.imageSize, true);
   dv.setUint32(36, crc32(buf.subarray(HEADER_BYTES)), true);
@@ -81,7 +85,7 @@ export function encodeChunk(h: Omit<ChunkHeader, 'crc' | 'payloadBytes' | 'colum
  * Parses and verifies a chunk buffer against what is expected of it. Returns the data, or a
  * sentence saying what is wrong (truncated, wrong magic, another dataset's chunk, bad CRC).
  */
-export function decodeChunk(buf: Uint8Array, expect: Omit<ChunkHeader, 'crc' | 'payloadBytes' | 'columns'>, verifyCrc = true): ChunkData | string {
+export function decodeChunk(buf: Uint8Array, expect: HeaderFields, verifyCrc = true): ChunkData | string {
   if (buf.length < HEADER_BYTES) return `is ${buf.length} bytes, shorter than the ${HEADER_BYTES}-byte header (truncated)`;
   for (let i = 0; i < 8; i++) if (buf[i] !== MAGIC.charCodeAt(i)) return 'is not a jamfit training chunk (bad magic)';
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -94,18 +98,18 @@ export function decodeChunk(buf: Uint8Array, expect: Omit<ChunkHeader, 'crc' | '
     imageSize: dv.getUint32(32, true),
     fingerprint: Buffer.from(buf.subarray(40, 56)).toString('hex'),
   };
-  const want = { ...expect, columns: PARAM_COLUMNS.length };
+  const want = { ...expect, columns: expect.columns ?? PARAM_COLUMNS.length };
   for (const k of Object.keys(want) as (keyof typeof want)[]) {
     if (got[k] !== want[k]) return `has ${k} ${got[k]} in its header, expected ${want[k]} (a chunk of another run or configuration)`;
   }
-  const pb = payloadBytes(got.count, got.gridPoints, got.imageSize);
+  const pb = payloadBytes(got.count, got.gridPoints, got.imageSize, got.columns);
   if (dv.getUint32(56, true) !== pb || buf.length !== HEADER_BYTES + pb) return `is ${buf.length} bytes, expected ${HEADER_BYTES + pb} (truncated or padded)`;
   if (verifyCrc && crc32(buf.subarray(HEADER_BYTES)) !== dv.getUint32(36, true)) return 'fails its CRC-32 check (corrupt)';
   // Copy into a fresh, aligned buffer: a Buffer from readFileSync may start at any byte offset of
   // a shared pool, and Buffer#slice would return a view of it, not a copy.
   const body = new Uint8Array(buf.length - HEADER_BYTES);
   body.set(buf.subarray(HEADER_BYTES));
-  const nP = got.count * PARAM_COLUMNS.length;
+  const nP = got.count * got.columns;
   const nV = got.count * got.gridPoints;
   const nI = got.count * got.imageSize * got.imageSize;
   return {

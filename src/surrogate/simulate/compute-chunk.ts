@@ -10,10 +10,12 @@ import { drawDomain } from '../domain.ts';
 import { thetaLogRGrid } from '../grid.ts';
 import { encodeChunk, PARAM_COLUMNS } from './chunk-format.ts';
 import { chunkFile, chunkRange, fingerprint, type ChunkEntry, type SimulateConfig } from './config.ts';
+import { MFL_COLUMNS, mflRow } from './mfl-model.ts';
 import { trainingModel, trainingV } from './training-model.ts';
 
 /** The encoded chunk `index` of configuration `c` (header + payload, see chunk-format.ts). */
 export function computeChunk(c: SimulateConfig, index: number): Uint8Array {
+  if (c.galaxies) return computeMflChunk(c, index);
   const { first, count } = chunkRange(c, index);
   const grid = thetaLogRGrid(c.grid);
   const nG = grid.x.length;
@@ -34,6 +36,22 @@ export function computeChunk(c: SimulateConfig, index: number): Uint8Array {
     if (images) images.set(canonicalImage({ kind: 'mge', mge: model.light }, c.image).pixels, j * side * side);
   }
   return encodeChunk({ index, first, count, gridPoints: nG, imageSize: side, fingerprint: fingerprint(c) }, { params, v, images });
+}
+
+/** A chunk of a multi-component set: rows of mfl-model.ts, P and Q as float32. */
+function computeMflChunk(c: SimulateConfig, index: number): Uint8Array {
+  const { first, count } = chunkRange(c, index);
+  const grid = thetaLogRGrid(c.grid);
+  const nG = grid.x.length;
+  const nCol = MFL_COLUMNS.length;
+  const params = new Float64Array(count * nCol);
+  const v = new Float32Array(count * 2 * nG);
+  for (let j = 0; j < count; j++) {
+    const row = mflRow(c.seed, first + j, c.galaxies!, grid.x, grid.y, c.nodes);
+    params.set(row.params, j * nCol);
+    v.set(row.pq, j * 2 * nG);
+  }
+  return encodeChunk({ index, first, count, gridPoints: 2 * nG, imageSize: 0, columns: nCol, fingerprint: fingerprint(c) }, { params, v, images: null });
 }
 
 /** Computes chunk `index` and writes it to `dir` atomically; returns its manifest entry. */

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../../core/errors.ts';
 import { checkDomain, DOMAIN_PARAMS, TRAINING_DOMAIN_V1, type TrainingDomain } from '../domain.ts';
+import { checkGalaxyFamily, type GalaxyFamily } from '../../photometry/galaxy-family.ts';
 import { PARAM_COLUMNS } from './chunk-format.ts';
+import { MFL_COLUMNS } from './mfl-model.ts';
 import { TRAINING_DISTANCE_MPC } from './training-model.ts';
 import { DEFAULT_GRID } from '../grid.ts';
 
@@ -49,7 +51,23 @@ export interface SimulateConfig {
   /** Gauss-Legendre nodes of the exact JAM (48: < 1e-6 relative, measured). */
   nodes: number;
   domain: TrainingDomain;
+  /**
+   * The photometric family of a multi-component set (src/photometry/galaxy-family.ts: mass
+   * follows light, rows of mfl-model.ts). Absent: a v1 set (Sérsic light, `qm` mass, `domain`
+   * draws). In a multi-component set `domain` is not used to draw: every row serves the whole
+   * beta_z range, and the inclination comes from the photometry.
+   */
+  galaxies?: GalaxyFamily;
 }
+
+/** Is this the configuration of a multi-component (mass follows light) set? */
+export const isMfl = (c: Pick<SimulateConfig, 'galaxies'>): boolean => c.galaxies !== undefined;
+
+/** Parameter columns of the set's rows. */
+export const columnsOf = (c: Pick<SimulateConfig, 'galaxies'>): readonly string[] => (isMfl(c) ? MFL_COLUMNS : PARAM_COLUMNS);
+
+/** Values stored per row for a grid of npoints: v (v1) or P and Q (multi-component). */
+export const valuesPerRow = (c: Pick<SimulateConfig, 'galaxies'>, npoints: number): number => (isMfl(c) ? 2 * npoints : npoints);
 
 export const FORMAT = 'jamfit-training-set';
 export const FORMAT_VERSION = 1;
@@ -90,6 +108,10 @@ export function checkConfig(c: SimulateConfig): SimulateConfig {
   int('oversample', c.image.oversample, 1, 16, 'the pixel-average samples per side');
   checkGridSpec(c.grid, '--grid');
   checkDomain(c.domain);
+  if (c.galaxies !== undefined) {
+    checkGalaxyFamily(c.galaxies, 'galaxies');
+    if (c.image.size !== 0) throw new InputError('image', `is ${c.image.size}; a multi-component set stores each MGE (render images from it), so give --image 0`);
+  }
   return c;
 }
 
@@ -118,6 +140,8 @@ export function identity(c: SimulateConfig, version = packageVersion()) {
     image: c.image,
     nodes: c.nodes,
     domain: c.domain,
+    // Only when present, so that v1 sets keep their fingerprints.
+    ...(c.galaxies ? { galaxies: c.galaxies } : {}),
   };
 }
 
@@ -142,7 +166,7 @@ export function chunkFile(index: number): string {
 /** The command that (re)creates or completes this dataset. */
 export function commandFor(c: SimulateConfig, out: string): string {
   const g = c.grid;
-  return `jamfit simulate --n ${c.n} --seed ${c.seed} --out ${out} --chunk ${c.chunk} --grid ${g.nRad},${g.nTheta},${g.rMin},${g.rMax} --nodes ${c.nodes} --image ${c.image.size} --fov ${c.image.fov} --oversample ${c.image.oversample}`;
+  return `jamfit simulate --n ${c.n} --seed ${c.seed} --out ${out} --chunk ${c.chunk} --grid ${g.nRad},${g.nTheta},${g.rMin},${g.rMax} --nodes ${c.nodes} --image ${c.image.size} --fov ${c.image.fov} --oversample ${c.image.oversample}${isMfl(c) ? ' --family mge' : ''}`;
 }
 
 export interface ChunkEntry {
@@ -163,6 +187,25 @@ export interface Manifest extends ReturnType<typeof identity> {
 }
 
 export function buildManifest(c: SimulateConfig, out: string, chunks: ChunkEntry[]): Manifest {
+  if (isMfl(c)) {
+    return {
+      ...identity(c),
+      fingerprint: fingerprint(c),
+      complete: chunks.length === chunkCount(c),
+      command: commandFor(c, out),
+      definitions: {
+        paramColumns: MFL_COLUMNS,
+        draw: 'row k = drawFamilyGalaxy(seed, k, galaxies) (src/photometry/galaxy-family.ts), inclination uniform in [inc_min_deg, 90] from its own stream (src/surrogate/simulate/mfl-model.ts)',
+        mass: 'mass follows light: mass MGE = M/L x light MGE, M/L = 1, no black hole',
+        scale: 're_mge, ie_mge: semi-major axis (arcsec) and surface brightness (Lsun/pc^2) of the drawn MGE half-light isophote; the stored MGE (surf_kk, sigma_kk, q_kk; surf 0 = empty slot) is in units of ie_mge and re_mge',
+        v: 'P then Q per row, float32: V_rms^2 / (G M/L ie_mge re_mge[pc]) = P + b Q with b = 1/(1 - beta_z); exact JAM (cylindrical, eq. 28, src/jam/los-basis.ts), no PSF; G = 0.004301 (km/s)^2 pc/Msun',
+        distanceMpc: TRAINING_DISTANCE_MPC,
+        gridOrder: 'point iRad * nTheta + iTheta, r log-spaced in [rMin, rMax] R_e, theta uniform in [0, 90] deg from the major axis (src/surrogate/grid.ts thetaLogRGrid)',
+        chunkLayout: 'src/surrogate/simulate/chunk-format.ts: 64-byte header, params float64, P and Q float32, little-endian',
+      },
+      chunks,
+    };
+  }
   return {
     ...identity(c),
     fingerprint: fingerprint(c),

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../../core/errors.ts';
 import { thetaLogRGrid, type ThetaLogRGrid } from '../grid.ts';
-import { decodeChunk, PARAM_COLUMNS } from './chunk-format.ts';
-import { checkConfig, chunkCount, chunkFile, chunkRange, fingerprint, FORMAT, FORMAT_VERSION, type Manifest, type SimulateConfig } from './config.ts';
+import { decodeChunk } from './chunk-format.ts';
+import { checkConfig, chunkCount, chunkFile, chunkRange, columnsOf, fingerprint, FORMAT, FORMAT_VERSION, valuesPerRow, type Manifest, type SimulateConfig } from './config.ts';
 import { MANIFEST } from './run.ts';
 
 export interface TrainingSet {
@@ -15,9 +15,14 @@ export interface TrainingSet {
   grid: ThetaLogRGrid;
   /** Maps in the set. */
   n: number;
-  /** [n x PARAM_COLUMNS.length] float64, map-major. */
+  /** Names of the parameter columns (PARAM_COLUMNS, or MFL_COLUMNS for a multi-component set). */
+  columns: readonly string[];
+  /** [n x columns.length] float64, map-major. */
   params: Float64Array;
-  /** [n x grid points] float32 dimensionless v. */
+  /**
+   * float32, row-major: [n x grid points] dimensionless v, or for a multi-component set
+   * [n x 2 x grid points], P then Q (v^2 = P + b Q; mfl-model.ts).
+   */
   v: Float32Array;
   /** [n x size x size] float32 canonical images, or null when none were stored (or not asked for). */
   images: Float32Array | null;
@@ -45,7 +50,7 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
     throw new InputError(mpath, `is not valid JSON (${(e as Error).message}); rerun \`jamfit simulate\` with the same arguments to rewrite it`);
   }
   if (m.format !== FORMAT || m.formatVersion !== FORMAT_VERSION) throw new InputError(mpath, `is format ${m.format} v${m.formatVersion}, not ${FORMAT} v${FORMAT_VERSION}; regenerate it with this version's \`jamfit simulate\``);
-  const c: SimulateConfig = { n: m.n, seed: m.seed, chunk: m.chunk, grid: m.grid, image: m.image, nodes: m.nodes, domain: m.domain };
+  const c: SimulateConfig = { n: m.n, seed: m.seed, chunk: m.chunk, grid: m.grid, image: m.image, nodes: m.nodes, domain: m.domain, ...(m.galaxies ? { galaxies: m.galaxies } : {}) };
   try {
     checkConfig(c);
   } catch (e) {
@@ -65,8 +70,9 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
     if (nChunks === 0) throw new InputError(mpath, `lists no complete chunk yet; wait for \`${m.command}\` to write one`);
   }
   const grid = thetaLogRGrid(c.grid);
-  const nG = grid.x.length;
-  const nCol = PARAM_COLUMNS.length;
+  const nG = valuesPerRow(c, grid.x.length);
+  const columns = columnsOf(c);
+  const nCol = columns.length;
   const side = c.image.size;
   const withImages = (opts.images ?? true) && side > 0;
   const nMaps = nChunks === chunkCount(c) ? c.n : chunkRange(c, nChunks - 1).first + chunkRange(c, nChunks - 1).count;
@@ -78,11 +84,11 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
     if (!existsSync(path)) throw new InputError(path, `is missing; ${fix}`);
     const { first, count } = chunkRange(c, i);
     // The stored fingerprint must match both the manifest's and the one its fields imply.
-    const r = decodeChunk(readFileSync(path), { index: i, first, count, gridPoints: nG, imageSize: side, fingerprint: expectFp });
+    const r = decodeChunk(readFileSync(path), { index: i, first, count, gridPoints: nG, imageSize: side, columns: nCol, fingerprint: expectFp });
     if (typeof r === 'string') throw new InputError(path, `${r}; delete it and ${fix}`);
     params.set(r.params, first * nCol);
     v.set(r.v, first * nG);
     if (images && r.images) images.set(r.images, first * side * side);
   }
-  return { manifest: m, grid, n: nMaps, params, v, images };
+  return { manifest: m, grid, columns, n: nMaps, params, v, images };
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../../core/atomic-write.ts';
 import { InputError } from '../../../core/errors.ts';
 import { decodeChunk } from './chunk-format.ts';
-import { buildManifest, checkConfig, chunkCount, chunkFile, chunkRange, fingerprint, identity, type ChunkEntry, type Manifest, type SimulateConfig } from './config.ts';
+import { buildManifest, checkConfig, chunkCount, chunkFile, chunkRange, columnsOf, fingerprint, identity, valuesPerRow, type ChunkEntry, type Manifest, type SimulateConfig } from './config.ts';
 import { thetaLogRGrid } from '../grid.ts';
 import { writeChunk } from './compute-chunk.ts';
 
@@ -83,7 +83,7 @@ function verifyChunk(c: SimulateConfig, dir: string, index: number): ChunkEntry 
   const buf = readFileSync(path);
   const { first, count } = chunkRange(c, index);
   const grid = thetaLogRGrid(c.grid);
-  const r = decodeChunk(buf, { index, first, count, gridPoints: grid.x.length, imageSize: c.image.size, fingerprint: fingerprint(c) });
+  const r = decodeChunk(buf, { index, first, count, gridPoints: valuesPerRow(c, grid.x.length), imageSize: c.image.size, columns: columnsOf(c).length, fingerprint: fingerprint(c) });
   if (typeof r === 'string') return null;
   return { file, index, first, count, bytes: buf.length, crc32: buf.readUInt32LE(36) };
 }
