@@ -5,7 +5,7 @@
  * model then; cyl with 128 nodes), and at each case's own beta (as sigma_theta/sigma_r anisotropy)
  * against the sph model at much finer settings. The reference is the cylindrical model (48 nodes)
  * timed in the same run on the same cases, and jampy 8's align='sph' (~15 s per model, a recorded
- * constant from shared/docs/design.md; jampy cannot run here). Also the first moment (kappa) of the
+ * constant recorded by the maintainers, where jampy runs; jampy cannot run here). Also the first moment (kappa) of the
  * cylindrical model on the same points.
  */
 import { vrms2Direct } from '../src/jam/direct.ts';
@@ -16,7 +16,7 @@ import { vrms2DirectSph } from '../src/jam/sph-los.ts';
 import { loadReferenceCases } from '../test/helpers/reference-cases.ts';
 import { timeMs, type BenchRow } from './table.ts';
 
-const JAMPY_SPH_MS = 15000; // jampy 8 align='sph', one model (shared/docs/design.md)
+const JAMPY_SPH_MS = 15000; // jampy 8 align='sph', one model: a recorded constant (jampy cannot run here)
 const FINE = { dlnr: 0.05, nang: 16, forceNodes: 32, pathNodes: 8, losNodes: 8, losRatio: 2 };
 
 export async function run(): Promise<BenchRow[]> {
@@ -59,7 +59,7 @@ export async function run(): Promise<BenchRow[]> {
       unit: 'ms',
       reference: JAMPY_SPH_MS,
       referenceName: "jampy 8 align='sph'",
-      referenceSource: 'recorded: ~15 s/model, shared/docs/design.md (jampy cannot run here)',
+      referenceSource: 'recorded constant: ~15 s/model (jampy cannot run here)',
       ratio: JAMPY_SPH_MS / sphMs,
     },
     { name: 'JAM cyl first moment V (kappa = 1), 200-pt model', value: vMs, unit: 'ms' },

@@ -1,7 +1,7 @@
 /**
  * JAM forward-model benchmarks: ms per 200-point model (15 x 15 Gaussians, the reference cases'
  * polar grids) and its ratio to the reference Python code's 0.87 s — a recorded constant, not
- * measured in this run (jampy 8.1.4 cannot run here; the figure is shared/docs/design.md's "jampy's 0.87 s
+ * measured in this run (jampy 8.1.4 cannot run here; the figure is the maintainers' recorded "jampy's 0.87 s
  * per 200-point model (single core)") — with the accuracy against the jampy numbers (the stored
  * reference cases) measured in the same run; and the cost of a PSF-convolved model.
  */
@@ -10,8 +10,8 @@ import { prepareModel } from '../src/jam/model.ts';
 import { loadReferenceCases } from '../test/helpers/reference-cases.ts';
 import { timeMs, type BenchRow } from './table.ts';
 
-const JAMPY_MS = 870; // jampy 8.1.4, one 200-point model, 15-Gaussian MGE, one core (shared/docs/design.md)
-const JAMPY_SOURCE = "recorded: jampy 8.1.4, 0.87 s/model, 1 core, shared/docs/design.md (jampy can't run here)";
+const JAMPY_MS = 870; // jampy 8.1.4, one 200-point model, 15-Gaussian MGE, one core (a recorded constant)
+const JAMPY_SOURCE = "recorded: jampy 8.1.4, 0.87 s/model, 1 core, a recorded constant (jampy can't run here)";
 
 export async function run(): Promise<BenchRow[]> {
   // The jampy reference cases (test/fixtures/README.md says where they come from).
