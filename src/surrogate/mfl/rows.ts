@@ -78,9 +78,9 @@ export interface BetaRange {
   hi: number;
   /** beta_z < epsFactor (1 - q_intr) of the luminosity-weighted q' at the row's inclination. */
   epsFactor: number;
+  /** V_rms^2 >= collapse x v^2(beta_z = lo) at every grid point (collapseBetaMax). */
+  collapse: number;
 }
-
-export const MFL_BETA_RANGE: BetaRange = { lo: -0.45, hi: 0.45, epsFactor: 0.7 };
 
 /** Upper beta_z of a row: min(hi, epsFactor eps_intr of its luminosity-weighted q'). */
 export function betaMax(r: BetaRange, qLw: number, incDeg: number): number {
@@ -88,14 +88,43 @@ export function betaMax(r: BetaRange, qLw: number, incDeg: number): number {
 }
 
 /**
- * beta_z of each row for one epoch (or for a fixed validation draw): uniform in [lo, betaMax),
- * from a generator seeded with (seed, epoch) alone, so a resumed run draws the same values.
+ * Fraction of v^2(beta_z = lo) below which V_rms^2 counts as collapsed: one beta_z for every
+ * Gaussian of a round bulge on an edge-on thin disc drives v_phi^2 < 0 above the disc (measured
+ * on the training family: V_rms^2 of the constant-beta model crosses 0 inside 4 R_e for 10% of
+ * rows at beta_z below the 0.7 eps_intr limit), and the exact model is unphysical there.
  */
-export function drawBetas(rows: Pick<MflRows, 'n' | 'qLw' | 'incDeg'>, r: BetaRange, seed: number, epoch: number): Float64Array {
+export const COLLAPSE_FRACTION = 0.1;
+
+export const MFL_BETA_RANGE: BetaRange = { lo: -0.45, hi: 0.45, epsFactor: 0.7, collapse: COLLAPSE_FRACTION };
+
+/**
+ * The largest beta_z at which V_rms^2 of row i stays >= frac v^2(beta_z = lo) at every grid
+ * point: P + b Q >= frac (P + b_lo Q) for every point with Q < 0 (b = 1/(1 - beta_z); the
+ * points with Q >= 0 only grow). Returns 1 when no point limits it.
+ */
+export function collapseBetaMax(rows: Pick<MflRows, 'P' | 'Q' | 'nG'>, i: number, lo: number, frac = COLLAPSE_FRACTION): number {
+  const bLo = 1 / (1 - lo);
+  let bMax = Infinity;
+  const nG = rows.nG;
+  for (let j = 0; j < nG; j++) {
+    const P = rows.P[i * nG + j];
+    const Q = rows.Q[i * nG + j];
+    if (Q < 0) bMax = Math.min(bMax, ((1 - frac) * P) / -Q + frac * bLo);
+  }
+  return bMax === Infinity ? 1 : 1 - 1 / bMax;
+}
+
+/**
+ * beta_z of each row for one epoch (or for a fixed validation draw): uniform in [lo, hi) with hi
+ * the smallest of the box, the eps_intr limit (betaMax) and the collapse limit
+ * (collapseBetaMax), from a generator seeded with (seed, epoch) alone, so a resumed run draws
+ * the same values.
+ */
+export function drawBetas(rows: Pick<MflRows, 'n' | 'qLw' | 'incDeg' | 'P' | 'Q' | 'nG'>, r: BetaRange, seed: number, epoch: number): Float64Array {
   const rng = new Rng(`jamfit-mfl-beta:${seed}:${epoch}`);
   const out = new Float64Array(rows.n);
   for (let i = 0; i < rows.n; i++) {
-    const hi = Math.max(r.lo, betaMax(r, rows.qLw[i], rows.incDeg[i]));
+    const hi = Math.max(r.lo, Math.min(betaMax(r, rows.qLw[i], rows.incDeg[i]), collapseBetaMax(rows, i, r.lo, r.collapse)));
     out[i] = r.lo + (hi - r.lo) * rng.uniform();
   }
   return out;
