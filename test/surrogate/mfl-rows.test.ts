@@ -15,7 +15,7 @@ import { GALAXY_FAMILY_V1 } from '../../src/photometry/galaxy-family.ts';
 import { mgeSurfaceDensity } from '../../src/photometry/mge.ts';
 import { polarImage, type PolarImageSpec } from '../../src/photometry/polar-image.ts';
 import { fitPca, project, residualRms } from '../../src/surrogate/mfl/pca.ts';
-import { betaMax, drawBetas, lnV, MFL_BETA_RANGE, mflRows, paramInputs, rowMge } from '../../src/surrogate/mfl/rows.ts';
+import { betaMax, collapseBetaMax, drawBetas, lnV, MFL_BETA_RANGE, mflRows, paramInputs, rowMge } from '../../src/surrogate/mfl/rows.ts';
 import { defaultConfig } from '../../src/surrogate/simulate/config.ts';
 import { mflRow } from '../../src/surrogate/simulate/mfl-model.ts';
 import { readTrainingSet } from '../../src/surrogate/simulate/reader.ts';
@@ -79,6 +79,15 @@ test('rows of a simulated set: MGE, P and Q read back; beta_z draws in range and
     assert.ok(betaMax(MFL_BETA_RANGE, rows.qLw[i], rows.incDeg[i]) <= 0.7 * (1 - intrinsicQ(rows.qLw[i], rows.incDeg[i])) + 1e-15);
   }
   const nG = rows.nG;
+  // The collapse limit: at it, the smallest v^2(beta) / v^2(lo) over the grid is the fraction.
+  const synthetic = { nG: 3, P: Float32Array.from([1, 1, 2]), Q: Float32Array.from([0.5, -0.4, -0.5]) };
+  for (const frac of [0.1, 0.5]) {
+    const bz = collapseBetaMax(synthetic, 0, -0.45, frac);
+    const b = 1 / (1 - bz), bLo = 1 / 1.45;
+    const ratios = [0, 1, 2].map((j) => (synthetic.P[j] + b * synthetic.Q[j]) / (synthetic.P[j] + bLo * synthetic.Q[j]));
+    assert.ok(Math.abs(Math.min(...ratios) - frac) < 1e-6, `frac ${frac}: ${ratios}`);
+  }
+  assert.equal(collapseBetaMax({ nG: 1, P: Float32Array.from([1]), Q: Float32Array.from([0.3]) }, 0, -0.45), 1);
   const out = new Float64Array(nG);
   lnV(rows, k, 0.2, out);
   for (let j = 0; j < nG; j++) assert.ok(Math.abs(out[j] - Math.log(Math.sqrt(Math.fround(want.pq[j]) + 1.25 * Math.fround(want.pq[nG + j])))) < 1e-12);
