@@ -5,7 +5,7 @@
  * training family's K-dimensional subspace (how far the photometry lies outside what the family
  * spans), and the Mahalanobis length of its coefficients (how far along the family it lies).
  */
-import { symmetricEigen } from '../../math/symmetric-eigen.ts';
+import { symmetricEigen } from '../../../samplers/linalg.ts';
 
 export interface PcaBasis {
   pixels: number;
@@ -40,8 +40,14 @@ export function fitPca(images: ArrayLike<number>, n: number, pixels: number, k: 
       cov[q * pixels + p] = cov[p * pixels + q];
     }
   }
+  // Jacobi rotations (samplers/linalg.ts): eigenvectors are the columns, values unsorted.
   const e = symmetricEigen(cov, pixels);
-  return { pixels, k, mean, components: e.vectors.slice(0, k * pixels), variance: e.values.slice(0, k) };
+  const order = Array.from({ length: pixels }, (_, i) => i).sort((i, j) => e.values[j] - e.values[i]).slice(0, k);
+  const components = new Float64Array(k * pixels);
+  order.forEach((c, r) => {
+    for (let p = 0; p < pixels; p++) components[r * pixels + p] = e.vectors[p * pixels + c];
+  });
+  return { pixels, k, mean, components, variance: Float64Array.from(order, (c) => e.values[c]) };
 }
 
 /** Coefficients of one image (pixels values) on the basis, into out (length k). */
