@@ -186,44 +186,44 @@ export interface Manifest extends ReturnType<typeof identity> {
   chunks: ChunkEntry[];
 }
 
-export function buildManifest(c: SimulateConfig, out: string, chunks: ChunkEntry[]): Manifest {
+const GRID_ORDER = 'point iRad * nTheta + iTheta, r log-spaced in [rMin, rMax] R_e, theta uniform in [0, 90] deg from the major axis (src/surrogate/grid.ts thetaLogRGrid)';
+
+/** The manifest's `definitions`: what every column and array of this kind of set means. */
+function definitions(c: SimulateConfig): Record<string, unknown> {
   if (isMfl(c)) {
     return {
-      ...identity(c),
-      fingerprint: fingerprint(c),
-      complete: chunks.length === chunkCount(c),
-      command: commandFor(c, out),
-      definitions: {
-        paramColumns: MFL_COLUMNS,
-        draw: 'row k = drawFamilyGalaxy(seed, k, galaxies) (src/photometry/galaxy-family.ts), inclination uniform in [inc_min_deg, 90] from its own stream (src/surrogate/simulate/mfl-model.ts)',
-        mass: 'mass follows light: mass MGE = M/L x light MGE, M/L = 1, no black hole',
-        scale: 're_mge, ie_mge: semi-major axis (arcsec) and surface brightness (Lsun/pc^2) of the drawn MGE half-light isophote; the stored MGE (surf_kk, sigma_kk, q_kk; surf 0 = empty slot) is in units of ie_mge and re_mge',
-        v: 'P then Q per row, float32: V_rms^2 / (G M/L ie_mge re_mge[pc]) = P + b Q with b = 1/(1 - beta_z); exact JAM (cylindrical, eq. 28, src/jam/los-basis.ts), no PSF; G = 0.004301 (km/s)^2 pc/Msun',
-        distanceMpc: TRAINING_DISTANCE_MPC,
-        gridOrder: 'point iRad * nTheta + iTheta, r log-spaced in [rMin, rMax] R_e, theta uniform in [0, 90] deg from the major axis (src/surrogate/grid.ts thetaLogRGrid)',
-        chunkLayout: 'src/surrogate/simulate/chunk-format.ts: 64-byte header, params float64, P and Q float32, little-endian',
-      },
-      chunks,
+      paramColumns: MFL_COLUMNS,
+      draw: 'row k = drawFamilyGalaxy(seed, k, galaxies) (src/photometry/galaxy-family.ts), inclination uniform in [inc_min_deg, 90] from its own stream (src/surrogate/simulate/mfl-model.ts)',
+      mass: 'mass follows light: mass MGE = M/L x light MGE, M/L = 1, no black hole',
+      scale: 're_mge, ie_mge: semi-major axis (arcsec) and surface brightness (Lsun/pc^2) of the drawn MGE half-light isophote; the stored MGE (surf_kk, sigma_kk, q_kk; surf 0 = empty slot) is in units of ie_mge and re_mge',
+      v: 'P then Q per row, float32: V_rms^2 / (G M/L ie_mge re_mge[pc]) = P + b Q with b = 1/(1 - beta_z); exact JAM (cylindrical, eq. 28, src/jam/los-basis.ts), no PSF; G = 0.004301 (km/s)^2 pc/Msun',
+      distanceMpc: TRAINING_DISTANCE_MPC,
+      gridOrder: GRID_ORDER,
+      chunkLayout: 'src/surrogate/simulate/chunk-format.ts: 64-byte header, params float64, P and Q float32, little-endian',
     };
   }
+  return {
+    paramColumns: PARAM_COLUMNS,
+    domainParams: DOMAIN_PARAMS,
+    draw: 'draw k = drawDomain(domain, seed, k) (src/surrogate/domain.ts): uniform over the box, rejection on the constraints',
+    light: 'sersicToMge({n, Re: 1 arcsec, Ie: 1 Lsun/pc^2, qobs: q_L}) with its defaults (15 Gaussians fitted over 0.01..10 R_e, 300 radii)',
+    mass: 'qm convention: the light MGE surf and sigma with every qobs = q_M, M/L = 1, no black hole',
+    scale: 're_mge, ie_mge: semi-major axis and surface brightness of the light MGE half-light isophote (src/photometry/half-light.ts); grid and image lengths are in units of re_mge',
+    v: 'v = V_rms / sqrt(G * M/L * ie_mge[Lsun/pc^2] * re_mge[pc]), G = 0.004301 (km/s)^2 pc/Msun; exact JAM (cylindrical, eq. 28, direct), no PSF, float32',
+    distanceMpc: TRAINING_DISTANCE_MPC,
+    gridOrder: GRID_ORDER,
+    image: 'float32 log10(pixel-averaged Sigma / ie_mge), size x size, row-major (iy * size + ix), x = major axis, field +-fov R_e (src/photometry/canonical-image.ts, source = the light MGE)',
+    chunkLayout: 'src/surrogate/simulate/chunk-format.ts: 64-byte header, params float64, v float32, images float32, little-endian',
+  };
+}
+
+export function buildManifest(c: SimulateConfig, out: string, chunks: ChunkEntry[]): Manifest {
   return {
     ...identity(c),
     fingerprint: fingerprint(c),
     complete: chunks.length === chunkCount(c),
     command: commandFor(c, out),
-    definitions: {
-      paramColumns: PARAM_COLUMNS,
-      domainParams: DOMAIN_PARAMS,
-      draw: 'draw k = drawDomain(domain, seed, k) (src/surrogate/domain.ts): uniform over the box, rejection on the constraints',
-      light: 'sersicToMge({n, Re: 1 arcsec, Ie: 1 Lsun/pc^2, qobs: q_L}) with its defaults (15 Gaussians fitted over 0.01..10 R_e, 300 radii)',
-      mass: 'qm convention: the light MGE surf and sigma with every qobs = q_M, M/L = 1, no black hole',
-      scale: 're_mge, ie_mge: semi-major axis and surface brightness of the light MGE half-light isophote (src/photometry/half-light.ts); grid and image lengths are in units of re_mge',
-      v: 'v = V_rms / sqrt(G * M/L * ie_mge[Lsun/pc^2] * re_mge[pc]), G = 0.004301 (km/s)^2 pc/Msun; exact JAM (cylindrical, eq. 28, direct), no PSF, float32',
-      distanceMpc: TRAINING_DISTANCE_MPC,
-      gridOrder: 'point iRad * nTheta + iTheta, r log-spaced in [rMin, rMax] R_e, theta uniform in [0, 90] deg from the major axis (src/surrogate/grid.ts thetaLogRGrid)',
-      image: 'float32 log10(pixel-averaged Sigma / ie_mge), size x size, row-major (iy * size + ix), x = major axis, field +-fov R_e (src/photometry/canonical-image.ts, source = the light MGE)',
-      chunkLayout: 'src/surrogate/simulate/chunk-format.ts: 64-byte header, params float64, v float32, images float32, little-endian',
-    },
+    definitions: definitions(c),
     chunks,
   };
 }
