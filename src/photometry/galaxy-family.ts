@@ -34,7 +34,7 @@
  */
 import { InputError } from '../../core/errors.ts';
 import { Rng } from '../../samplers/rng.ts';
-import type { Mge } from './mge.ts';
+import { mgeTotal, type Mge } from './mge.ts';
 import { sersicToMge } from './sersic-mge.ts';
 
 export interface GalaxyFamily {
@@ -100,7 +100,6 @@ export interface FamilyGalaxy {
   mge: Mge;
 }
 
-const totalOf = (m: Mge, k: number) => 2 * Math.PI * m.surf[k] * m.sigma[k] ** 2 * m.qobs[k];
 const uniform = (rng: Rng, [lo, hi]: readonly [number, number]) => lo + (hi - lo) * rng.uniform();
 
 function concat(parts: { surf: ArrayLike<number>; sigma: ArrayLike<number>; qobs: ArrayLike<number>; scale: number }[]): { surf: number[]; sigma: number[]; qobs: number[] } {
@@ -143,18 +142,15 @@ export function drawFamilyGalaxy(seed: number, k: number, family: GalaxyFamily =
     const nucQ = uniform(rng, family.nucleusQ);
     const disc = sersicToMge({ n: nDisc, Re: 1, Ie: 1, qobs: qDisc }, { ngauss: family.gaussians.disc });
     const bulge = sersicToMge({ n: nBulge, Re: sizeRatio, Ie: 1, qobs: qBulge }, { ngauss: family.gaussians.bulge });
-    let lDisc = 0, lBulge = 0;
-    for (let j = 0; j < disc.surf.length; j++) lDisc += totalOf(disc, j);
-    for (let j = 0; j < bulge.surf.length; j++) lBulge += totalOf(bulge, j);
+    const lDisc = mgeTotal(disc);
+    const lBulge = mgeTotal(bulge);
     // Scale the bulge to the drawn B/T; the ends (a pure disc or a pure bulge) keep one component.
     const parts: Parameters<typeof concat>[0] = [];
     if (bt < 1) parts.push({ ...disc, scale: 1 });
     if (bt > 0) parts.push({ ...bulge, scale: bt < 1 ? (bt / (1 - bt)) * (lDisc / lBulge) : 1 });
     raw = concat(parts);
     if (hasNucleus) {
-      let lTot = 0;
-      for (let j = 0; j < raw.surf.length; j++) lTot += 2 * Math.PI * raw.surf[j] * raw.sigma[j] ** 2 * raw.qobs[j];
-      const lNuc = (nucFrac / (1 - nucFrac)) * lTot;
+      const lNuc = (nucFrac / (1 - nucFrac)) * mgeTotal(raw);
       raw.surf.push(lNuc / (2 * Math.PI * nucSigma ** 2 * nucQ));
       raw.sigma.push(nucSigma);
       raw.qobs.push(nucQ);

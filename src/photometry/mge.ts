@@ -82,6 +82,20 @@ export function luminosityWeightedQ(mge: Mge): number {
   return lq / lw;
 }
 
+/** Total of the MGE, sum_k 2 pi surf_k sigma_k^2 q'_k (unit of surf x sigma^2). */
+export function mgeTotal(mge: Mge): number {
+  let t = 0;
+  for (let k = 0; k < mge.surf.length; k++) t += 2 * Math.PI * mge.surf[k] * mge.sigma[k] ** 2 * mge.qobs[k];
+  return t;
+}
+
+/** Smallest observed axial ratio of the MGE (1 for an empty one): its flattest Gaussian. */
+export function flattestQ(mge: Mge): number {
+  let q = 1;
+  for (let k = 0; k < mge.qobs.length; k++) q = Math.min(q, mge.qobs[k]);
+  return q;
+}
+
 /**
  * The mass MGE of the `qm` mass model (the training-set convention of design.md): the light's
  * surf and sigma with every q' replaced by q_M (in (0, 1]), per unit M/L. Shares surf and sigma

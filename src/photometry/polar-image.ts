@@ -12,10 +12,10 @@
  * symmetric about both axes, so one quadrant is all of it, and a noiseless MGE is sampled at
  * points (no pixel averaging).
  * Layout: row-major [iRad][iTheta], r_i = rMin (rMax/rMin)^(i/(nRad-1)), theta_j = 90 deg j /
- * (nTheta-1) from the major axis. Values are clamped below at `floor` (log10), so a profile that
- * underflows stays finite.
+ * (nTheta-1) from the major axis. Values are clamped below at POLAR_FLOOR (log10), so a profile
+ * that underflows stays finite.
  */
-import type { Mge } from './mge.ts';
+import { mgeSurfaceDensity, type Mge } from './mge.ts';
 
 export interface PolarImageSpec {
   nRad: number;
@@ -38,21 +38,17 @@ export const POLAR_FLOOR = -12;
 export function polarImage(mge: Mge, spec: PolarImageSpec = POLAR_IMAGE_V1): Float32Array {
   const { nRad, nTheta, rMin, rMax } = spec;
   if (!(Number.isInteger(nRad) && nRad >= 2 && Number.isInteger(nTheta) && nTheta >= 2 && rMin > 0 && rMax > rMin)) throw new RangeError(`polarImage: bad spec ${JSON.stringify(spec)}`);
-  const out = new Float32Array(nRad * nTheta);
-  const n = mge.surf.length;
-  const inv2s2 = Float64Array.from(mge.sigma, (s) => 1 / (2 * s * s));
-  const invq2 = Float64Array.from(mge.qobs, (q) => 1 / (q * q));
-  for (let j = 0; j < nTheta; j++) {
-    const th = ((Math.PI / 2) * j) / (nTheta - 1);
-    const c2 = Math.cos(th) ** 2;
-    const s2 = Math.sin(th) ** 2;
-    for (let i = 0; i < nRad; i++) {
-      const r = rMin * Math.pow(rMax / rMin, i / (nRad - 1));
-      const r2 = r * r;
-      let sum = 0;
-      for (let k = 0; k < n; k++) sum += mge.surf[k] * Math.exp(-r2 * (c2 + s2 * invq2[k]) * inv2s2[k]);
-      out[i * nTheta + j] = sum > 0 ? Math.max(Math.log10(sum), POLAR_FLOOR) : POLAR_FLOOR;
+  const x = new Float64Array(nRad * nTheta);
+  const y = new Float64Array(nRad * nTheta);
+  for (let i = 0; i < nRad; i++) {
+    const r = rMin * Math.pow(rMax / rMin, i / (nRad - 1));
+    for (let j = 0; j < nTheta; j++) {
+      const th = ((Math.PI / 2) * j) / (nTheta - 1);
+      x[i * nTheta + j] = r * Math.cos(th);
+      y[i * nTheta + j] = r * Math.sin(th);
     }
   }
+  const sigma = mgeSurfaceDensity(mge, x, y);
+  const out = Float32Array.from(sigma, (s) => (s > 0 ? Math.max(Math.log10(s), POLAR_FLOOR) : POLAR_FLOOR));
   return out;
 }

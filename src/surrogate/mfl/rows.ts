@@ -7,7 +7,7 @@
  */
 import { Rng } from '../../../samplers/rng.ts';
 import { intrinsicQ } from '../../jam/deproject.ts';
-import { luminosityWeightedQ, type Mge } from '../../photometry/mge.ts';
+import { flattestQ, luminosityWeightedQ, type Mge } from '../../photometry/mge.ts';
 import { polarImage, type PolarImageSpec } from '../../photometry/polar-image.ts';
 import { MFL_COLUMNS, MFL_MAX_GAUSSIANS } from '../simulate/mfl-model.ts';
 import type { TrainingSet } from '../simulate/reader.ts';
@@ -41,12 +41,6 @@ export function rowMge(ts: Pick<TrainingSet, 'params'>, i: number): Mge {
   };
 }
 
-export function minQ(m: Mge): number {
-  let q = 1;
-  for (let k = 0; k < m.qobs.length; k++) q = Math.min(q, m.qobs[k]);
-  return q;
-}
-
 /** Training rows of a multi-component set (throws RangeError for a v1 set). */
 export function mflRows(ts: TrainingSet, spec: PolarImageSpec): MflRows {
   if (!ts.manifest.galaxies) throw new RangeError('mflRows: not a multi-component set');
@@ -60,12 +54,13 @@ export function mflRows(ts: TrainingSet, spec: PolarImageSpec): MflRows {
   const P = new Float32Array(n * nG);
   const Q = new Float32Array(n * nG);
   const nc = MFL_COLUMNS.length;
+  const incCol = MFL_COLUMNS.indexOf('inc_deg');
   for (let i = 0; i < n; i++) {
     const m = rowMge(ts, i);
     images.set(polarImage(m, spec), i * pixels);
-    qMin[i] = minQ(m);
+    qMin[i] = flattestQ(m);
     qLw[i] = luminosityWeightedQ(m);
-    incDeg[i] = ts.params[i * nc];
+    incDeg[i] = ts.params[i * nc + incCol];
     P.set(ts.v.subarray(2 * i * nG, (2 * i + 1) * nG), i * nG);
     Q.set(ts.v.subarray((2 * i + 1) * nG, (2 * i + 2) * nG), i * nG);
   }
@@ -114,19 +109,26 @@ export function collapseBetaMax(rows: Pick<MflRows, 'P' | 'Q' | 'nG'>, i: number
   return bMax === Infinity ? 1 : 1 - 1 / bMax;
 }
 
+type BetaRows = Pick<MflRows, 'n' | 'qLw' | 'incDeg' | 'P' | 'Q' | 'nG'>;
+
+/**
+ * The upper beta_z of every row: the smallest of the box, the eps_intr limit (betaMax) and the
+ * collapse limit (collapseBetaMax), never below r.lo. It depends on the row alone, so a trainer
+ * computes it once and passes it to every epoch's drawBetas.
+ */
+export function betaHighs(rows: BetaRows, r: BetaRange): Float64Array {
+  return Float64Array.from({ length: rows.n }, (_, i) => Math.max(r.lo, Math.min(betaMax(r, rows.qLw[i], rows.incDeg[i]), collapseBetaMax(rows, i, r.lo, r.collapse))));
+}
+
 /**
  * beta_z of each row for one epoch (or for a fixed validation draw): uniform in [lo, hi) with hi
- * the smallest of the box, the eps_intr limit (betaMax) and the collapse limit
- * (collapseBetaMax), from a generator seeded with (seed, epoch) alone, so a resumed run draws
- * the same values.
+ * from betaHighs (pass it in to avoid recomputing it), from a generator seeded with (seed, epoch)
+ * alone, so a resumed run draws the same values.
  */
-export function drawBetas(rows: Pick<MflRows, 'n' | 'qLw' | 'incDeg' | 'P' | 'Q' | 'nG'>, r: BetaRange, seed: number, epoch: number): Float64Array {
+export function drawBetas(rows: BetaRows, r: BetaRange, seed: number, epoch: number, hi: ArrayLike<number> = betaHighs(rows, r)): Float64Array {
   const rng = new Rng(`jamfit-mfl-beta:${seed}:${epoch}`);
   const out = new Float64Array(rows.n);
-  for (let i = 0; i < rows.n; i++) {
-    const hi = Math.max(r.lo, Math.min(betaMax(r, rows.qLw[i], rows.incDeg[i]), collapseBetaMax(rows, i, r.lo, r.collapse)));
-    out[i] = r.lo + (hi - r.lo) * rng.uniform();
-  }
+  for (let i = 0; i < rows.n; i++) out[i] = r.lo + (hi[i] - r.lo) * rng.uniform();
   return out;
 }
 

@@ -19,10 +19,11 @@
 import { Rng } from '../../../samplers/rng.ts';
 import { G_KMS2_PC_MSUN, pcPerArcsec } from '../../jam/constants.ts';
 import { deprojectMge, Q_INTRINSIC_MIN } from '../../jam/deproject.ts';
+import { maxRadius } from '../../jam/direct.ts';
 import { losBasisMoments, prepareBasisKernel } from '../../jam/los-basis.ts';
-import { drawFamilyGalaxy, FAMILY_PARAM_NAMES, type GalaxyFamily } from '../../photometry/galaxy-family.ts';
+import { drawFamilyGalaxy, FAMILY_PARAM_NAMES, familyParamVector, type GalaxyFamily } from '../../photometry/galaxy-family.ts';
 import { mgeHalfLight } from '../../photometry/half-light.ts';
-import { mgeSurfaceDensity, type Mge } from '../../photometry/mge.ts';
+import { flattestQ, mgeSurfaceDensity, type Mge } from '../../photometry/mge.ts';
 import { TRAINING_DISTANCE_MPC } from './training-model.ts';
 
 /** Gaussian slots stored per row (the family has at most 19: bulge 10 + disc 8 + nucleus). */
@@ -65,9 +66,7 @@ export function mflRow(seed: number, k: number, family: GalaxyFamily, gx: ArrayL
     sigma: Float64Array.from(gal.mge.sigma, (s) => s / hl.aMajor),
     qobs: Float64Array.from(gal.mge.qobs),
   };
-  let qMin = 1;
-  for (let j = 0; j < mge.qobs.length; j++) qMin = Math.min(qMin, mge.qobs[j]);
-  const incMin = inclinationLimitDeg(qMin);
+  const incMin = inclinationLimitDeg(flattestQ(mge));
   // Its own stream, so the inclination does not depend on how many numbers the galaxy used;
   // kept a hair above the limit, where the deprojection is exact to rounding.
   const rng = new Rng(`jamfit-mfl-inclination:${seed}:${k}`);
@@ -75,7 +74,7 @@ export function mflRow(seed: number, k: number, family: GalaxyFamily, gx: ArrayL
   const inc = lo + (90 - lo) * rng.uniform();
   const pq = mflMaps(mge, inc, gx, gy, nodes);
   const params = new Float64Array(MFL_COLUMNS.length);
-  const fam = FAMILY_PARAM_NAMES.map((n) => gal.params[n]);
+  const fam = familyParamVector(gal.params);
   params.set([inc, incMin, hl.aMajor, hl.level, mge.surf.length, ...fam], 0);
   const off = 5 + fam.length;
   if (mge.surf.length > MFL_MAX_GAUSSIANS) throw new RangeError(`mflRow: ${mge.surf.length} Gaussians exceed the ${MFL_MAX_GAUSSIANS} slots`);
@@ -96,8 +95,7 @@ export function mflMaps(mge: Mge, incDeg: number, gx: ArrayLike<number>, gy: Arr
   const scale = pcPerArcsec(TRAINING_DISTANCE_MPC);
   const lum = deprojectMge(mge, incDeg, scale, 'photometry');
   const n = mge.surf.length;
-  let rMax = 0;
-  for (let i = 0; i < gx.length; i++) rMax = Math.max(rMax, Math.hypot(gx[i], gy[i]));
+  const rMax = maxRadius(gx, gy);
   const zeros = new Int32Array(n);
   const kernel = prepareBasisKernel(lum, lum, zeros, 1, zeros, 1, incDeg, nodes, rMax * scale);
   const npts = gx.length;
