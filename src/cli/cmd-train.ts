@@ -1,9 +1,11 @@
 import cliProgress from 'cli-progress';
 import { InputError } from '../../core/errors.ts';
+import { trainMfl } from '../surrogate/mfl/train.ts';
 import { trainSurrogate } from '../surrogate/train.ts';
 import { defineCommand } from './command.ts';
 
 const options = {
+  family: { type: 'string', default: 'sersic', description: "training set's photometry: sersic (the v1 surrogate: MLP + CNN) or mge (any MGE, mass follows light: PCA encoder + MLP)" },
   data: { type: 'string', required: true, description: 'training set directory made by `jamfit simulate`' },
   out: { type: 'string', alias: 'o', required: true, description: 'output directory for the model (and checkpoints: rerun the same command to resume)' },
   seed: { type: 'number', default: 1, description: 'seed of the split, initialisation, shuffles and augmentations' },
@@ -31,6 +33,8 @@ const options = {
   'aug-shift': { type: 'number', default: 0, description: 'augmentation: max centring error, pixels' },
   'aug-pa': { type: 'number', default: 0, description: 'augmentation: max position-angle error, deg' },
   'aug-sky': { type: 'number', default: 0, description: 'augmentation: max sky residual, fraction of I_e' },
+  pca: { type: 'number', default: 24, description: 'mge: principal components of the polar image read by the MLP' },
+  floor: { type: 'number', default: 1e-4, description: 'mge: grid points with surface brightness below this (units of I_e) are left out of the loss and the metrics' },
 } as const;
 
 function widths(s: string, where: string): number[] {
@@ -48,6 +52,8 @@ export const trainCommand = defineCommand({
   summary: 'Train the surrogate (MLP on exact Sersic parameters, then the CNN photometry encoder) and write weights + manifest.',
   options,
   async run(a, io) {
+    if (a.family === 'mge') return runMge(a, io);
+    if (a.family !== 'sersic') throw new InputError('--family', `is '${a.family}'; give sersic or mge`);
     for (const k of ['aug-noise', 'aug-psf', 'aug-shift', 'aug-pa', 'aug-sky'] as const) if (!((a[k] as number) >= 0)) throw new InputError(`--${k}`, `is ${a[k]}; give a number >= 0`);
     const tty = process.stderr.isTTY && !process.env.CI;
     const bar = tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'train {stage} epoch {epoch}/{max} |{bar}| {value}/{total} steps | {info}', hideCursor: true, fps: 4 }, cliProgress.Presets.shades_classic) : null;
@@ -110,3 +116,42 @@ export const trainCommand = defineCommand({
     return 0;
   },
 });
+
+type Args = Parameters<Parameters<typeof defineCommand<typeof options>>[0]['run']>[0];
+type Io = Parameters<Parameters<typeof defineCommand<typeof options>>[0]['run']>[1];
+
+async function runMge(a: Args, io: Io): Promise<number> {
+  const { report } = await trainMfl(
+    {
+      data: a.data as string,
+      out: a.out as string,
+      seed: a.seed as number,
+      valFraction: a.val as number,
+      partial: Boolean(a.partial),
+      pcaK: positive(a.pca as number, '--pca', true),
+      hidden: widths(a.hidden as string, '--hidden'),
+      bottleneck: a.bottleneck as number,
+      epochs: positive(a.epochs as number, '--epochs', true),
+      batch: positive(a.batch as number, '--batch', true),
+      lr: positive(a.lr as number, '--lr'),
+      patience: positive(a.patience as number, '--patience', true),
+      timeLimit: 60 * positive(a.minutes as number, '--minutes'),
+      floor: a.floor as number,
+    },
+    {
+      onInfo: (s) => io.err(s),
+      onEpoch: (e) => {
+        const m = e.metrics;
+        io.err(`train mge epoch ${e.epoch + 1}: loss ${e.trainLoss.toExponential(2)}${e.best ? ' *' : ''}, val median ${(100 * m.medianAbs).toFixed(3)}%, p99 ${(100 * m.p99Abs).toFixed(2)}%, maps max<=1% ${(100 * m.fracMapMaxLe1pc).toFixed(1)}%, ${e.seconds.toFixed(1)} s`);
+      },
+    },
+  );
+  if (!report.finished) {
+    io.out(`train: stopped early by request after ${report.seconds.toFixed(0)} s; rerun the same command to resume`);
+    return 0;
+  }
+  const v = report.val;
+  io.out(`train: mge ${report.epochs} epochs (best ${report.bestEpoch + 1}, stopped by ${report.stoppedBy}) in ${(report.trainedSeconds / 60).toFixed(1)} min over all runs: validation median ${(100 * v.medianAbs).toFixed(3)}%, p99 ${(100 * v.p99Abs).toFixed(2)}%, maps with max <= 1%: ${(100 * v.fracMapMaxLe1pc).toFixed(1)}% (${report.galaxies.val} galaxies)`);
+  io.out(`train: model -> ${a.out} (backend ${report.backend})`);
+  return 0;
+}

@@ -25,20 +25,25 @@ export function quantile(a: ArrayLike<number>, q: number): number {
 
 /**
  * Relative errors of `pred` against `exact`, both [maps x points]. Returns the metrics and the
- * raw per-point and per-map-max errors (for histograms).
+ * raw per-point and per-map-max errors (for histograms). `keep` [maps x points] (optional)
+ * leaves out the points where it is 0 (e.g. light below a stated surface-brightness floor):
+ * they count in neither the quantiles nor the map maxima, and `point` holds only the kept ones.
  */
-export function mapErrors(pred: ArrayLike<number>, exact: ArrayLike<number>, maps: number, points: number): { metrics: MapMetrics; point: Float32Array; mapMax: Float64Array } {
-  const point = new Float32Array(maps * points);
+export function mapErrors(pred: ArrayLike<number>, exact: ArrayLike<number>, maps: number, points: number, keep?: ArrayLike<number>): { metrics: MapMetrics; point: Float32Array; mapMax: Float64Array } {
+  const all = new Float32Array(maps * points);
   const mapMax = new Float64Array(maps);
+  let n = 0;
   for (let i = 0; i < maps; i++) {
     let mx = 0;
     for (let j = 0; j < points; j++) {
+      if (keep && keep[i * points + j] === 0) continue;
       const e = Math.abs(pred[i * points + j] / exact[i * points + j] - 1);
-      point[i * points + j] = e;
+      all[n++] = e;
       if (!(e <= mx)) mx = e; // NaN propagates as the max
     }
     mapMax[i] = mx;
   }
+  const point = n === all.length ? all : all.slice(0, n);
   let le1 = 0;
   let le2 = 0;
   for (const x of mapMax) {

@@ -32,9 +32,9 @@ export interface ReadOptions {
   /** Load the images too (default true). */
   images?: boolean;
   /**
-   * Accept a set that is still being generated (or was stopped): read the leading run of chunks
-   * the manifest lists as complete, each verified as usual (default false: an incomplete set is
-   * an error). For development only; `n` is then the number of maps actually read.
+   * Accept a set that is still being generated (or was stopped): read every chunk the manifest
+   * lists as complete, each verified as usual, packed in chunk order (default false: an
+   * incomplete set is an error). For development only; `n` is then the number of maps read.
    */
   partial?: boolean;
 }
@@ -60,14 +60,15 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
   const expectFp = m.fingerprint;
   const fix = `rerun \`${m.command}\` to complete it`;
   if (expectFp !== fingerprint(c, m.packageVersion)) throw new InputError(mpath, `its fingerprint does not match its configuration (edited by hand?); ${fix}`);
-  let nChunks = chunkCount(c);
+  // The chunks to read, in index order: all of them, or (partial) those the manifest lists.
+  let which = Array.from({ length: chunkCount(c) }, (_, i) => i);
   if (!m.complete) {
     if (!opts.partial) throw new InputError(mpath, `says the dataset is incomplete (${m.chunks?.length ?? 0} of ${chunkCount(c)} chunks); ${fix}`);
-    // Chunks finish out of order across workers: keep only the contiguous prefix 0..k-1.
+    // Chunks finish out of order across workers (and a killed worker leaves gaps): read every
+    // listed one, packed in index order.
     const listed = new Set((m.chunks ?? []).map((e) => e.index));
-    nChunks = 0;
-    while (listed.has(nChunks)) nChunks++;
-    if (nChunks === 0) throw new InputError(mpath, `lists no complete chunk yet; wait for \`${m.command}\` to write one`);
+    which = which.filter((i) => listed.has(i));
+    if (which.length === 0) throw new InputError(mpath, `lists no complete chunk yet; wait for \`${m.command}\` to write one`);
   }
   const grid = thetaLogRGrid(c.grid);
   const nG = valuesPerRow(c, grid.x.length);
@@ -75,20 +76,22 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
   const nCol = columns.length;
   const side = c.image.size;
   const withImages = (opts.images ?? true) && side > 0;
-  const nMaps = nChunks === chunkCount(c) ? c.n : chunkRange(c, nChunks - 1).first + chunkRange(c, nChunks - 1).count;
+  const nMaps = which.reduce((t, i) => t + chunkRange(c, i).count, 0);
   const params = new Float64Array(nMaps * nCol);
   const v = new Float32Array(nMaps * nG);
   const images = withImages ? new Float32Array(nMaps * side * side) : null;
-  for (let i = 0; i < nChunks; i++) {
+  let at = 0;
+  for (const i of which) {
     const path = join(dir, chunkFile(i));
     if (!existsSync(path)) throw new InputError(path, `is missing; ${fix}`);
     const { first, count } = chunkRange(c, i);
     // The stored fingerprint must match both the manifest's and the one its fields imply.
     const r = decodeChunk(readFileSync(path), { index: i, first, count, gridPoints: nG, imageSize: side, columns: nCol, fingerprint: expectFp });
     if (typeof r === 'string') throw new InputError(path, `${r}; delete it and ${fix}`);
-    params.set(r.params, first * nCol);
-    v.set(r.v, first * nG);
-    if (images && r.images) images.set(r.images, first * side * side);
+    params.set(r.params, at * nCol);
+    v.set(r.v, at * nG);
+    if (images && r.images) images.set(r.images, at * side * side);
+    at += count;
   }
   return { manifest: m, grid, columns, n: nMaps, params, v, images };
 }
