@@ -46,7 +46,6 @@ export function chooseEngine(requested: string | undefined, exact: boolean, n: E
     if (n.halo !== 'none') throw new InputError('halo', `${n.halo} needs an exact engine (the surrogate's training domain has no dark halo); use --engine tabulated (mass follows light) or direct`);
     if (n.blackHole) throw new InputError('mbh', 'the surrogate has no black hole; use --engine tabulated (mass follows light) or direct');
     if (n.groups) throw new InputError('beta_groups', 'the surrogate has one beta_z; use --engine tabulated (mass follows light) or direct');
-    if (n.massModel !== 'qm') throw new InputError('mass_model', `${n.massModel} is not what the surrogate was trained on (qm); use --engine tabulated or direct`);
   }
   if (engine === 'surrogate' && n.align === 'sph') throw new InputError('align', 'sph needs an exact engine (the surrogate is cylindrically aligned); use --engine auto, tabulated or direct');
   if (engine === 'tabulated' && n.align === 'sph' && n.massModel === 'qm') throw new InputError('mass_model', 'qm with --align sph is computed by the direct engine only (it would need a 3-D table: inclination, q_M, beta); use --mass-model light or --engine direct');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { FitConfig } from './fit-options.ts';
 
-const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'table_tol', 'align', 'beta_groups', 'mbh_range', 'self_check', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
+const COMPARED: (keyof FitConfig)[] = ['kinematics', 'photometry', 'distance_mpc', 'pa_deg', 'centre', 'vsys', 'mask', 'psf', 'pixsize', 'mass_model', 'mbh', 'engine', 'table_tol', 'surrogate_model', 'align', 'beta_groups', 'mbh_range', 'self_check', 'seed', 'walkers', 'steps', 'max_steps', 'ml_mode', 'prior_inc', 'ranges', 'halo', 'data_fingerprint', 'systematics', 'likelihood', 'nu', 'sys_range', 'clip', 'clip_rounds', 'rmax'];
 
 /**
  * Whether `dir` holds a fit started with the same options and data (true: resume it), or is

@@ -14,7 +14,7 @@ import type { IncPrior } from '../../likelihoods/fit-prior.ts';
 import { chooseEngine } from '../engines/choose.ts';
 import type { EngineName } from '../engines/names.ts';
 import { prepareProgress } from '../engines/progress.ts';
-import { ENGINES } from '../engines/registry.ts';
+import { engineNamed } from '../engines/registry.ts';
 import type { MlMode } from '../../likelihoods/vrms-grid.ts';
 import { orientKinematics } from '../data/kinematics-build.ts';
 import { resolveGeometry, type GeometryReport } from '../geometry/resolve-geometry.ts';
@@ -56,6 +56,8 @@ export interface FitOptions {
   exact?: boolean;
   /** Tabulated engine: interpolation tolerance, relative in V_rms^2 (default 1e-5). */
   tableTol?: number;
+  /** Surrogate engine: a model directory other than the shipped one (`jamfit train` output). */
+  surrogateModel?: string;
   /** Velocity-ellipsoid alignment: cyl (default) or sph. */
   align?: string;
   /** What is fitted: vrms (default) or v-sigma (V and sigma with kappa; likelihoods/v-sigma.ts). */
@@ -150,6 +152,8 @@ export interface FitConfig {
   /** The engine (src/engines/choose.ts). */
   engine: EngineName;
   table_tol: number | null;
+  /** The surrogate model directory when not the shipped one (absent otherwise). */
+  surrogate_model?: string;
   align: 'cyl' | 'sph';
   moments: 'vrms' | 'v-sigma';
   kappa_range: [number, number] | null;
@@ -274,6 +278,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     if (engine !== 'tabulated') throw new InputError('table_tol', `applies to the tabulated engine, not ${engine}`);
     if (!(tableTol >= 1e-9 && tableTol <= 0.1)) throw new InputError('table_tol', `is ${tableTol}; give a relative tolerance in [1e-9, 0.1]`);
   }
+  if (o.surrogateModel !== undefined && engine !== 'surrogate') throw new InputError('surrogate_model', `applies to the surrogate engine, not ${engine}`);
   const selfCheck = int('self_check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;
   const ranges: FitSpec['ranges'] = {};
   const br = pair(P.beta_z.option, o.betaRange);
@@ -387,6 +392,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     ...(betaGroups ? { betaGroups } : {}),
     ...(mbhRange ? { mbhRange } : {}),
     ...(tableTol !== null ? { tableTol } : {}),
+    ...(o.surrogateModel !== undefined ? { surrogateDir: resolve(o.surrogateModel) } : {}),
     ...(align !== 'cyl' ? { align } : {}),
     sersic: phot.kind === 'sersic' ? { n: phot.params.n, qobs: phot.params.qobs } : null,
     // Absent without a halo, so that a halo-less spec (and its fingerprint) is what it was before.
@@ -403,7 +409,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
   if (specOnly) return spec;
   // The same for any engine whose preparation has a store (src/engines/engine.ts).
-  const eng = ENGINES[engine];
+  const eng = engineNamed(engine, spec.massModel)!;
   const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;
   const stored = prepFp ? eng.store!.read(o.out, prepFp) : null;
   if (stored) rememberPreparation(eng, spec, stored);
@@ -438,6 +444,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     mbh,
     engine,
     table_tol: tableTol,
+    ...(o.surrogateModel !== undefined ? { surrogate_model: resolve(o.surrogateModel) } : {}),
     align,
     moments,
     kappa_range: moments === 'v-sigma' ? (kappaRange ?? [...KAPPA_RANGE]) : null,

@@ -38,7 +38,7 @@ import { noiseModel, withNoisePrior, type LikelihoodKind, type NoiseModel, type 
 import { checkVrmsData } from '../../likelihoods/vrms-gaussian.ts';
 import type { Engine, EngineContext, EngineGalaxy } from '../engines/engine.ts';
 import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
-import { ENGINES } from '../engines/registry.ts';
+import { engineNamed } from '../engines/registry.ts';
 import { surrogateEngine } from '../engines/surrogate.ts';
 import { tabulatedEngine } from '../engines/tabulated/engine.ts';
 import type { TabulatedTable } from '../engines/tabulated/model.ts';
@@ -284,7 +284,7 @@ export interface BuildOptions {
 /** The built-in engine a spec names ('exact' and absent mean direct). */
 export function engineOf(spec: FitSpec): Engine<any> {
   const name = spec.engine === undefined || spec.engine === 'exact' ? 'direct' : spec.engine;
-  const e = (ENGINES as Record<string, Engine<any>>)[name];
+  const e = engineNamed(name, spec.massModel);
   if (!e) throw new InputError('engine', `is ${JSON.stringify(spec.engine)}; use ${ENGINE_NAMES.join(', ')}`);
   return e;
 }

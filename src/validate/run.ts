@@ -199,6 +199,9 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   // The fits' engine, for every mock alike (no halo, black hole or anisotropy groups): refused
   // here, before anything is written, when it cannot fit this mass model or alignment.
   const engine = chooseEngine(o.engine, o.exact === true, { massModel: mm, halo: 'none', blackHole: false, groups: false, align });
+  // The multi-component surrogate (src/engines/surrogate-mge.ts) needs mocks drawn from its
+  // photometric family, which validate does not make yet.
+  if (engine === 'surrogate' && mm === 'light') throw new InputError('mass_model', "light with --engine surrogate: validate's mocks for the multi-component surrogate are not written yet; use --engine tabulated (or auto)");
   const columns = validateColumns(mm);
   const walkers = int('walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
   const steps = int('steps', o.steps, undefined, 10) ?? null;

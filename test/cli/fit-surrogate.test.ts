@@ -129,7 +129,8 @@ test('bad input for the surrogate: one line naming the option or file, exit 2, n
   const flat = join(root, 'flat.json');
   writeFileSync(flat, JSON.stringify({ sersic: { n: 4, re_arcsec: 10, q: 0.3, ie_lsun_pc2: 500 } }));
   const rows: [string, string[], RegExp][] = [
-    ['mass follows light', fitArgs(join(root, 'bad1'), '--engine', 'surrogate', '--mass-model', 'light'), /--mass-model: light is not what the surrogate was trained on \(qm\); use --engine tabulated or direct$/],
+    ['a surrogate model for the tabulated engine', fitArgs(join(root, 'bad1'), '--mass-model', 'light', '--surrogate-model', root), /--surrogate-model: applies to the surrogate engine, not tabulated$/],
+    ['a halo asked of the multi-component surrogate', fitArgs(join(root, 'bad10'), '--engine', 'surrogate', '--mass-model', 'light', '--halo', 'nfw'), /--halo: nfw needs an exact engine/],
     ['black hole', fitArgs(join(root, 'bad2'), '--engine', 'surrogate', '--mbh', '1e8'), /--mbh: the surrogate has no black hole; use --engine tabulated \(mass follows light\) or direct$/],
     ['unknown engine', fitArgs(join(root, 'bad4'), '--engine', 'fast'), /--engine: is 'fast'; use auto, surrogate, tabulated, direct$/],
     ['--exact with --engine surrogate', fitArgs(join(root, 'bad5'), '--engine', 'surrogate', '--exact'), /--exact: asks for an exact engine but --engine is surrogate/],

@@ -136,7 +136,7 @@ test('a validate.json without mass_model and engine (older jamfit) means qm and 
 
 const o = (name: string) => join(root, `bad-${name}`);
 const cases: [string, string[], RegExp][] = [
-  ['--engine surrogate --mass-model light', ['--n', '1', '--engine', 'surrogate', '--mass-model', 'light', '--out', o('sl')], /^jamfit validate: --mass-model: light is not what the surrogate was trained on/],
+  ['--engine surrogate --mass-model light', ['--n', '1', '--engine', 'surrogate', '--mass-model', 'light', '--out', o('sl')], /^jamfit validate: --mass-model: light with --engine surrogate: .*use --engine tabulated/],
   ['--engine fast', ['--n', '1', '--engine', 'fast', '--out', o('f')], /^jamfit validate: --engine: is 'fast'; use auto, surrogate, tabulated, direct/],
   ['--mass-model disk', ['--n', '1', '--mass-model', 'disk', '--out', o('d')], /^jamfit validate: --mass-model: is 'disk'; use qm or light/],
   ['--walkers 7 with light', ['--n', '1', '--mass-model', 'light', '--walkers', '7', '--out', o('w')], /--walkers: is 7; give an integer >= 8/],
