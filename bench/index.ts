@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>> 
   sampler: () => import('./sampler.ts'),
   kernel: () => import('./kernel.ts'),
   surrogate: () => import('./surrogate.ts'),
+  'surrogate-mge': () => import('./surrogate-mge.ts'),
   fit: () => import('./fit.ts'),
   tabulated: () => import('./tabulated.ts'),
   'tabulated-vs-direct': () => import('./tabulated-vs-direct.ts'),

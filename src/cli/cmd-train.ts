@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { InputError } from '../../core/errors.ts';
 import { trainMfl } from '../surrogate/mfl/train.ts';
+import { EDGE_ON_REFERENCE, type ReferenceSpec } from '../surrogate/mfl/reference.ts';
 import { trainSurrogate } from '../surrogate/train.ts';
 import { defineCommand } from './command.ts';
 
@@ -34,6 +35,7 @@ const options = {
   'aug-pa': { type: 'number', default: 0, description: 'augmentation: max position-angle error, deg' },
   'aug-sky': { type: 'number', default: 0, description: 'augmentation: max sky residual, fraction of I_e' },
   pca: { type: 'number', default: 24, description: 'mge: principal components of the polar image read by the MLP' },
+  reference: { type: 'string', default: 'edge-on', description: 'mge: learn the difference from the exact isotropic edge-on map of each galaxy (edge-on; computed once per galaxy, cached beside the set) or from nothing (none)' },
   floor: { type: 'number', default: 1e-4, description: 'mge: grid points with surface brightness below this (units of I_e) are left out of the loss and the metrics' },
 } as const;
 
@@ -120,6 +122,12 @@ export const trainCommand = defineCommand({
 type Args = Parameters<Parameters<typeof defineCommand<typeof options>>[0]['run']>[0];
 type Io = Parameters<Parameters<typeof defineCommand<typeof options>>[0]['run']>[1];
 
+function referenceOption(s: string): ReferenceSpec | null {
+  if (s === 'none') return null;
+  if (s === 'edge-on') return EDGE_ON_REFERENCE;
+  throw new InputError('--reference', `is '${s}'; give edge-on or none`);
+}
+
 async function runMge(a: Args, io: Io): Promise<number> {
   const { report } = await trainMfl(
     {
@@ -137,6 +145,7 @@ async function runMge(a: Args, io: Io): Promise<number> {
       patience: positive(a.patience as number, '--patience', true),
       timeLimit: 60 * positive(a.minutes as number, '--minutes'),
       floor: a.floor as number,
+      reference: referenceOption(a.reference as string),
     },
     {
       onInfo: (s) => io.err(s),

@@ -6,7 +6,8 @@
  *
  * Per galaxy (prepare): the MGE in half-light units (surf / I_e, sigma / R_e: photometry/
  * half-light.ts), its polar image projected on the training family's PCA basis (the features,
- * the first layer's bias folded once), and the domain check: the image's PCA residual against the
+ * the first layer's bias folded once), the exact reference map when the model has one
+ * (src/surrogate/mfl/reference.ts), and the domain check: the image's PCA residual against the
  * largest residual of the training galaxies (an image the basis cannot represent is outside the
  * family, and is refused in one line naming the measure).
  * Per call: the MLP at (beta_z, i) gives ln v on the theta-log r grid; V_rms^2 = G (M/L) I_e
@@ -25,7 +26,7 @@ import { outsidePolarGrid, makePolarGrid, type PolarGrid } from '../operator/pol
 import { mgeHalfLight } from '../photometry/half-light.ts';
 import { flattestQ, luminosityWeightedQ, type Mge } from '../photometry/mge.ts';
 import { silu } from '../surrogate/mlp.ts';
-import { loadMflSurrogate, mflFeatures, type MflSurrogate } from '../surrogate/mfl/model.ts';
+import { loadMflSurrogate, mflFeatures, mflReference, type MflSurrogate } from '../surrogate/mfl/model.ts';
 import { MFL_BETA_RANGE, paramInputs } from '../surrogate/mfl/rows.ts';
 import type { Engine, EngineGalaxy } from './engine.ts';
 
@@ -57,6 +58,8 @@ export interface MflGalaxy {
   qLw: number;
   /** G I_e R_e[pc]: V_rms^2 = v2Scale (M/L) v^2, (km/s)^2. */
   v2Scale: number;
+  /** The model's exact reference ln v on its grid (src/surrogate/mfl/reference.ts), or null. */
+  reference: Float64Array | null;
 }
 
 /** The galaxy as the network sees it; @throws InputError when its photometry is outside the training family. */
@@ -68,7 +71,7 @@ export function mflGalaxy(s: MflSurrogate, light: Mge, distanceMpc: number, sour
   if (!(residual <= d.residualMax)) {
     throw new InputError(source, `its polar image lies outside the surrogate's training family (PCA residual ${residual.toPrecision(3)} dex rms, the training galaxies' largest is ${d.residualMax.toPrecision(3)}); fit with --engine tabulated`);
   }
-  return { surrogate: s, reArcsec: hl.aMajor, ie: hl.level, mge, features, residual, qMin: flattestQ(mge), qLw: luminosityWeightedQ(mge), v2Scale: G_KMS2_PC_MSUN * hl.level * hl.aMajor * pcPerArcsec(distanceMpc) };
+  return { surrogate: s, reArcsec: hl.aMajor, ie: hl.level, mge, features, residual, qMin: flattestQ(mge), qLw: luminosityWeightedQ(mge), v2Scale: G_KMS2_PC_MSUN * hl.level * hl.aMajor * pcPerArcsec(distanceMpc), reference: mflReference(s, mge) };
 }
 
 /**
@@ -117,7 +120,8 @@ export function mflGridModel(g: MflGalaxy, grid: PolarGrid): GridModel {
         h = o;
       }
       const k = g.v2Scale * p.ml;
-      for (let j = 0; j < nOut; j++) out[j] = k * Math.exp(2 * (h[j] * m.outScale + m.outMean[j]));
+      const ref = g.reference;
+      for (let j = 0; j < nOut; j++) out[j] = k * Math.exp(2 * (h[j] * m.outScale + m.outMean[j] + (ref ? ref[j] : 0)));
       return out;
     },
   };

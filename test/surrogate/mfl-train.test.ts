@@ -4,7 +4,8 @@
  *  - it learns: the validation median beats the best constant map (the training mean of ln v)
  *    by a wide margin;
  *  - the saved files hold everything the network needs: ln v recomputed from a validation
- *    galaxy's MGE alone (polar image -> PCA -> inputs -> MLP, float64) equals the trainer's own
+ *    galaxy's MGE alone (polar image -> PCA -> inputs -> MLP, float64; with the exact edge-on
+ *    reference map computed afresh, not read from the trainer's cache) equals the trainer's own
  *    prediction, so the validation metric it reports is the model the files give;
  *  - a run killed after 2 epochs and resumed equals an uninterrupted one, weight for weight;
  *  - a single-Sérsic set is refused with a sentence naming the fix.
@@ -20,6 +21,7 @@ import { mgeSurfaceDensity } from '../../src/photometry/mge.ts';
 import { loadMflSurrogate, mflLnV } from '../../src/surrogate/mfl/model.ts';
 import { betaHighs, drawBetas, lnV, MFL_BETA_RANGE, mflRows, rowMge } from '../../src/surrogate/mfl/rows.ts';
 import { trainMfl, type MflTrainOptions } from '../../src/surrogate/mfl/train.ts';
+import { EDGE_ON_REFERENCE } from '../../src/surrogate/mfl/reference.ts';
 import { defaultConfig } from '../../src/surrogate/simulate/config.ts';
 import { readTrainingSet } from '../../src/surrogate/simulate/reader.ts';
 import { simulate } from '../../src/surrogate/simulate/run.ts';
@@ -36,9 +38,9 @@ after(() => rmSync(TMP, { recursive: true, force: true }));
 
 const opts = (out: string, over: Partial<MflTrainOptions> = {}): MflTrainOptions => ({ data: DATA, out, seed: 3, valFraction: 0.2, partial: false, pcaK: 6, hidden: [32, 32], bottleneck: 0, epochs: 40, batch: 32, lr: 3e-3, patience: 1000, floor: 1e-4, ...over });
 
-test('trains, and the saved model (MGE -> polar image -> PCA -> MLP) reproduces what the trainer scored', async () => {
-  const out = join(TMP, 'model');
-  const { surrogate, report } = await trainMfl(opts(out));
+for (const reference of [null, EDGE_ON_REFERENCE]) test(`trains${reference ? ' on the exact edge-on reference' : ''}, and the saved model (MGE -> polar image -> PCA -> MLP${reference ? ' + reference' : ''}) reproduces what the trainer scored`, async () => {
+  const out = join(TMP, reference ? 'model-ref' : 'model');
+  const { surrogate, report } = await trainMfl(opts(out, { reference }));
   assert.ok(surrogate && report.finished);
   // The best constant map: the training rows' mean ln v at each point, scored on the same
   // validation draw the trainer uses (seed, epoch tag -2) and the same points (light >= floor).
@@ -77,6 +79,7 @@ test('trains, and the saved model (MGE -> polar image -> PCA -> MLP) reproduces 
   assert.ok(netMed < 0.25 * med(constErr), `network ${netMed} vs constant map ${med(constErr)}`);
   const man = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   assert.equal(man.format, 'jamfit-mfl-surrogate');
+  assert.deepEqual(man.reference, reference);
   assert.ok(man.domain.residualMax >= man.domain.residualP99 && man.domain.residualP99 > 0);
 });
 

@@ -10,7 +10,8 @@
  *  - real MGEs (any list): `draws` prior draws each, i uniform over [deprojection limit of the
  *    flattest Gaussian, 90] and beta_z uniform below the same limits, the exact P and Q computed
  *    here at each inclination.
- * Points whose light lies below the model's floor (Sigma < floor I_e) are left out, as in training.
+ * Points whose light lies below the model's floor (Sigma < floor I_e) are left out, as in training;
+ * `floor` raises it (e.g. to the surface brightness an IFU reaches), never lowers it.
  */
 import { Rng } from '../../../samplers/rng.ts';
 import { mgeHalfLight } from '../../photometry/half-light.ts';
@@ -20,7 +21,7 @@ import { forwardReference } from '../mlp.ts';
 import { thetaLogRGrid } from '../grid.ts';
 import { inclinationLimitDeg, mflMaps, MFL_COLUMNS } from '../simulate/mfl-model.ts';
 import type { TrainingSet } from '../simulate/reader.ts';
-import { mflFeatures, mflInputRow, type MflSurrogate } from './model.ts';
+import { mflFeatures, mflInputRow, mflReference, type MflSurrogate } from './model.ts';
 import { betaHighs, rowMge } from './rows.ts';
 
 export interface MflAccuracy {
@@ -38,15 +39,15 @@ interface Cases {
   maps: number;
 }
 
-function addCase(c: Cases, s: MflSurrogate, mge: Mge, features: Float32Array, beta: number, incDeg: number, P: ArrayLike<number>, Q: ArrayLike<number>, sb: ArrayLike<number>): void {
+function addCase(c: Cases, s: MflSurrogate, mge: Mge, features: Float32Array, ref: Float64Array | null, beta: number, incDeg: number, P: ArrayLike<number>, Q: ArrayLike<number>, sb: ArrayLike<number>, floor: number): void {
   const m = s.manifest;
   const x = mflInputRow(s, features, beta, incDeg, flattestQ(mge), luminosityWeightedQ(mge));
   const y = forwardReference(s.mlp, x, 1);
   const b = 1 / (1 - beta);
   for (let j = 0; j < y.length; j++) {
-    c.pred.push(Math.exp(y[j] * m.outScale + m.outMean[j]));
+    c.pred.push(Math.exp(y[j] * m.outScale + m.outMean[j] + (ref ? ref[j] : 0)));
     c.exact.push(Math.sqrt(Math.max(P[j] + b * Q[j], 0)));
-    c.keep.push(sb[j] >= m.floor ? 1 : 0);
+    c.keep.push(sb[j] >= floor ? 1 : 0);
   }
   c.maps++;
 }
@@ -66,7 +67,7 @@ function betaHigh(s: MflSurrogate, mge: Mge, incDeg: number, P: Float32Array, Q:
  * Accuracy on a held-out multi-component set. `limit` caps the galaxies (0: all).
  * @returns all maps, and the composite / single-Sérsic subsets.
  */
-export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws: number; seed: number; limit?: number }): { all: MflAccuracy; composite: MflAccuracy; sersic: MflAccuracy } {
+export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws: number; seed: number; limit?: number; floor?: number }): { all: MflAccuracy; composite: MflAccuracy; sersic: MflAccuracy } {
   const nG = ts.grid.x.length;
   const n = o.limit ? Math.min(o.limit, ts.n) : ts.n;
   const nc = MFL_COLUMNS.length;
@@ -82,13 +83,15 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
     const P = ts.v.subarray(2 * i * nG, (2 * i + 1) * nG);
     const Q = ts.v.subarray((2 * i + 1) * nG, (2 * i + 2) * nG);
     const { features } = mflFeatures(s, mge);
+    const ref = mflReference(s, mge);
     const sb = mgeSurfaceDensity(mge, ts.grid.x, ts.grid.y);
     const hi = betaHigh(s, mge, inc, P, Q);
     const lo = s.manifest.betaRange.lo;
     for (let d = 0; d < o.draws; d++) {
       const beta = lo + (hi - lo) * rng.uniform();
-      addCase(all, s, mge, features, beta, inc, P, Q, sb);
-      addCase(ts.params[i * nc + compCol] > 0 ? comp : ser, s, mge, features, beta, inc, P, Q, sb);
+      const floor = Math.max(o.floor ?? 0, s.manifest.floor);
+      addCase(all, s, mge, features, ref, beta, inc, P, Q, sb, floor);
+      addCase(ts.params[i * nc + compCol] > 0 ? comp : ser, s, mge, features, ref, beta, inc, P, Q, sb, floor);
     }
   }
   return { all: finish(all, nG), composite: finish(comp, nG), sersic: finish(ser, nG) };
@@ -98,12 +101,13 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
  * Accuracy on one real MGE (physical units: surf Lsun/pc^2, sigma arcsec) over `draws` prior
  * draws of (beta_z, i), the exact maps computed here with `nodes` Gauss-Legendre nodes.
  */
-export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number; seed: number; nodes?: number; name?: string }): MflAccuracy & { residual: number; incMinDeg: number } {
+export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number; seed: number; nodes?: number; name?: string; floor?: number }): MflAccuracy & { residual: number; incMinDeg: number } {
   const hl = mgeHalfLight(light, o.name ?? 'photometry');
   const mge: Mge = { surf: Float64Array.from(light.surf, (v) => v / hl.level), sigma: Float64Array.from(light.sigma, (v) => v / hl.aMajor), qobs: Float64Array.from(light.qobs) };
   const grid = thetaLogRGrid(s.manifest.grid);
   const nG = grid.x.length;
   const { features, residual } = mflFeatures(s, mge);
+  const ref = mflReference(s, mge);
   const sb = mgeSurfaceDensity(mge, grid.x, grid.y);
   const incMin = inclinationLimitDeg(flattestQ(mge));
   const rng = new Rng(`jamfit-mfl-real:${o.seed}:${o.name ?? ''}`);
@@ -115,7 +119,7 @@ export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number;
     const P = Float32Array.from(pq.subarray(0, nG));
     const Q = Float32Array.from(pq.subarray(nG));
     const hi = betaHigh(s, mge, inc, P, Q);
-    addCase(c, s, mge, features, lo + (hi - lo) * rng.uniform(), inc, pq.subarray(0, nG), pq.subarray(nG), sb);
+    addCase(c, s, mge, features, ref, lo + (hi - lo) * rng.uniform(), inc, pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
   }
   return { ...finish(c, nG), residual, incMinDeg: incMin };
 }

@@ -22,7 +22,9 @@ import { decodeBundle, encodeBundle } from '../bundle.ts';
 import { forwardReference, layerShapes, type Mlp, type MlpArch } from '../mlp.ts';
 import type { GridSpec } from '../simulate/config.ts';
 import { project, residualRms, type PcaBasis } from './pca.ts';
+import { referenceLnV, type ReferenceSpec } from './reference.ts';
 import { MFL_PARAM_INPUTS, paramInputs, type BetaRange } from './rows.ts';
+import { thetaLogRGrid } from '../grid.ts';
 
 export const MFL_FORMAT = 'jamfit-mfl-surrogate';
 export const MFL_FORMAT_VERSION = 1;
@@ -39,6 +41,8 @@ export interface MflManifest {
   betaRange: BetaRange;
   /** Grid points with Sigma / I_e below this were left out of the loss and the metrics. */
   floor: number;
+  /** The exact reference map the network's output is added to (reference.ts), or null: none. */
+  reference: ReferenceSpec | null;
   paramInputs: readonly string[];
   paramMean: number[];
   paramStd: number[];
@@ -77,16 +81,24 @@ export function mflInputRow(s: MflSurrogate, features: ArrayLike<number>, beta: 
   return out;
 }
 
+/** The model's exact reference ln v of an MGE (half-light units) on its grid, or null when it has none. */
+export function mflReference(s: MflSurrogate, mge: Mge): Float64Array | null {
+  if (!s.manifest.reference) return null;
+  const g = thetaLogRGrid(s.manifest.grid);
+  return referenceLnV(mge, g.x, g.y, s.manifest.reference);
+}
+
 /**
  * ln v on the grid for one MGE (half-light units) at (beta_z, i): the float64 reference path
- * (tests, the domain's self-checks); the engine batches the same arithmetic.
+ * (tests, evaluation); the engine runs the same arithmetic with the per-galaxy parts cached.
+ * `reference` is mflReference's result when the caller has it already.
  */
-export function mflLnV(s: MflSurrogate, mge: Mge, beta: number, incDeg: number): Float64Array {
+export function mflLnV(s: MflSurrogate, mge: Mge, beta: number, incDeg: number, reference = mflReference(s, mge)): Float64Array {
   const { features } = mflFeatures(s, mge);
   const x = mflInputRow(s, features, beta, incDeg, flattestQ(mge), luminosityWeightedQ(mge));
   const y = forwardReference(s.mlp, x, 1);
   const m = s.manifest;
-  return Float64Array.from(y, (v, j) => v * m.outScale + m.outMean[j]);
+  return Float64Array.from(y, (v, j) => v * m.outScale + m.outMean[j] + (reference ? reference[j] : 0));
 }
 
 export function saveMflSurrogate(dir: string, s: MflSurrogate): void {
@@ -107,6 +119,7 @@ export function loadMflSurrogate(dir: string): MflSurrogate {
   const mp = join(dir, 'manifest.json');
   if (!existsSync(mp)) throw new InputError(mp, 'not found; give a directory written by `jamfit train --family mge`');
   const m = JSON.parse(readFileSync(mp, 'utf8')) as MflManifest;
+  m.reference ??= null;
   if (m.format !== MFL_FORMAT || m.formatVersion !== MFL_FORMAT_VERSION) throw new InputError(mp, `is ${m.format} v${m.formatVersion}, not ${MFL_FORMAT} v${MFL_FORMAT_VERSION}; retrain with this version`);
   const wp = join(dir, m.weightsFile);
   if (!existsSync(wp)) throw new InputError(wp, 'not found; copy it beside its manifest.json');

@@ -28,6 +28,7 @@ import { gatherRows, mlpForwardTf, mlpFromVars, mlpVars, predictTf } from '../tr
 import { epochPermutation, trainLoop, type EpochReport } from '../train-loop.ts';
 import { saveMflSurrogate, type MflSurrogate } from './model.ts';
 import { fitPca, project, residualRms } from './pca.ts';
+import { trainingReferences, type ReferenceSpec } from './reference.ts';
 import { betaHighs, drawBetas, lnV, MFL_BETA_RANGE, MFL_PARAM_INPUTS, mflRows, paramInputs, rowMge, type BetaRange, type MflRows } from './rows.ts';
 
 export interface MflTrainOptions {
@@ -53,6 +54,13 @@ export interface MflTrainOptions {
   polarImage?: PolarImageSpec;
   /** Stop after this many epochs in this process (tests: simulate a kill). */
   stopAfter?: number;
+  /** Use only the first `limit` galaxies of the set (0 or absent: all; experiments). */
+  limit?: number;
+  /**
+   * Learn the difference from an exact per-galaxy reference map (reference.ts; computed once per
+   * chunk and cached beside the set), or null/absent: learn ln v itself.
+   */
+  reference?: ReferenceSpec | null;
 }
 
 export interface MflTrainReport {
@@ -78,7 +86,8 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
   const spec = o.polarImage ?? POLAR_IMAGE_V1;
   const ts = readTrainingSet(o.data, { partial: o.partial, images: false });
   if (!ts.manifest.galaxies) throw new InputError(o.data, 'is a single-Sersic set; --family mge trains on a set simulated with `jamfit simulate --family mge`');
-  const all = mflRows(ts, spec);
+  const full = mflRows(ts, spec);
+  const all = o.limit ? sliceRows(full, Math.min(o.limit, full.n)) : full;
   const n = all.n;
   const nVal = Math.max(1, Math.round(n * o.valFraction));
   const nTr = n - nVal;
@@ -125,8 +134,12 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
   }
   for (let j = 0; j < nP; j++) ps[j] = Math.sqrt(Math.max(ps[j] - pm[j] ** 2, 1e-12));
   const Y = new Float32Array(n * nG);
+  const ref = o.reference ?? null;
+  const refAll = ref ? trainingReferences(ts, o.data, ref, (d, t) => hooks.onInfo?.(`train: reference maps, chunk ${d}/${t}`)) : null;
+  const base = refAll ? gatherRows(refAll, nG, order) : null;
   const fillY = (betas: Float64Array, from: number, to: number) => {
     for (let i = from; i < to; i++) lnV(rows, i, betas[i], Y, i * nG);
+    if (base) for (let k = from * nG; k < to * nG; k++) Y[k] -= base[k];
   };
   fillY(b0, 0, nTr);
   const om = new Array<number>(nG).fill(0);
@@ -150,14 +163,14 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
   const bv = drawBetas(rows, br, o.seed, -2, highs);
   fillInputs(bv, nTr, n);
   fillY(bv, nTr, n);
-  const vExact = Float32Array.from(Y.subarray(nTr * nG), Math.exp);
+  const vExact = Float32Array.from(Y.subarray(nTr * nG), (u, k) => Math.exp(u + (base ? base[nTr * nG + k] : 0)));
   const xVal = X.slice(nTr * nIn);
   const keepVal = keep.subarray(nTr * nG);
   const arch: MlpArch = { nFeatures: K, nParams: nP, hidden: o.hidden, bottleneck: o.bottleneck, nOut: nG };
   const vars = mlpVars(tf, initMlp(arch, o.seed));
   const valMetrics = () => {
     const y = predictTf(tf, arch, vars, xVal, nVal);
-    const v = Float32Array.from(y, (u, k) => Math.exp(u * os + om[k % nG]));
+    const v = Float32Array.from(y, (u, k) => Math.exp(u * os + om[k % nG] + (base ? base[nTr * nG + k] : 0)));
     return mapErrors(v, vExact, nVal, nG, keepVal).metrics;
   };
   const W = Float32Array.from(keep);
@@ -196,7 +209,7 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
       patience: o.patience,
       timeLimit: o.timeLimit,
       checkpoint: join(o.out, 'checkpoint-mfl.bin'),
-      fingerprint: fp({ dataId, seed: o.seed, valFraction: o.valFraction, pcaK: K, arch, epochs: o.epochs, batch: o.batch, lr: o.lr, floor: o.floor, br, spec }),
+      fingerprint: fp({ dataId, limit: o.limit ?? 0, reference: ref, seed: o.seed, valFraction: o.valFraction, pcaK: K, arch, epochs: o.epochs, batch: o.batch, lr: o.lr, floor: o.floor, br, spec }),
       onEpoch: hooks.onEpoch,
       onStep: hooks.onStep,
       stopAfter: o.stopAfter,
@@ -218,6 +231,7 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
       polarImage: spec,
       betaRange: br,
       floor: o.floor,
+      reference: ref,
       paramInputs: MFL_PARAM_INPUTS,
       paramMean: pm,
       paramStd: ps,
@@ -234,6 +248,13 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
   };
   saveMflSurrogate(o.out, surrogate);
   return { surrogate, report };
+}
+
+/** The first n rows. */
+function sliceRows(r: MflRows, n: number): MflRows {
+  const px = r.pixels;
+  const nG = r.nG;
+  return { n, nG, pixels: px, images: r.images.slice(0, n * px), qMin: r.qMin.slice(0, n), qLw: r.qLw.slice(0, n), incDeg: r.incDeg.slice(0, n), P: r.P.slice(0, n * nG), Q: r.Q.slice(0, n * nG) };
 }
 
 /** The rows in `order` (a permutation of 0..n-1). */

@@ -26,6 +26,8 @@ export interface TrainingSet {
   v: Float32Array;
   /** [n x size x size] float32 canonical images, or null when none were stored (or not asked for). */
   images: Float32Array | null;
+  /** Indices of the chunks read, in order (rows are packed in this order). */
+  chunksRead: number[];
 }
 
 export interface ReadOptions {
@@ -93,5 +95,5 @@ export function readTrainingSet(dir: string, opts: ReadOptions = {}): TrainingSe
     if (images && r.images) images.set(r.images, at * side * side);
     at += count;
   }
-  return { manifest: m, grid, columns, n: nMaps, params, v, images };
+  return { manifest: m, grid, columns, n: nMaps, params, v, images, chunksRead: which };
 }
