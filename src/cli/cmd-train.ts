@@ -136,6 +136,7 @@ async function runMge(a: Args, io: Io): Promise<number> {
       seed: a.seed as number,
       valFraction: a.val as number,
       partial: Boolean(a.partial),
+      limit: a.limit as number,
       pcaK: positive(a.pca as number, '--pca', true),
       hidden: widths(a.hidden as string, '--hidden'),
       bottleneck: a.bottleneck as number,

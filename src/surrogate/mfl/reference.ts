@@ -46,17 +46,24 @@ export function referenceLnV(mge: Mge, gx: ArrayLike<number>, gy: ArrayLike<numb
 }
 
 /**
- * ln v_ref of every row of a training set [n x nG], computed where the cache lacks a chunk (then
- * written) and read otherwise. `onChunk(done, total)` after each chunk.
+ * ln v_ref of the first `rows` rows of a training set [rows x nG] (default all), computed where
+ * the cache lacks a chunk (then written) and read otherwise. `onChunk(done, total)` after each chunk.
  */
-export function trainingReferences(ts: TrainingSet, dir: string, r: ReferenceSpec = EDGE_ON_REFERENCE, onChunk?: (done: number, total: number) => void): Float32Array {
+export function trainingReferences(ts: TrainingSet, dir: string, r: ReferenceSpec = EDGE_ON_REFERENCE, onChunk?: (done: number, total: number) => void, rows = ts.n): Float32Array {
   const nG = ts.grid.x.length;
-  const out = new Float32Array(ts.n * nG);
   const cache = join(dir, `reference-${r.kind}-${r.nodes}-${ts.manifest.fingerprint.slice(0, 12)}`);
   mkdirSync(cache, { recursive: true });
   const c = { n: ts.manifest.n, chunk: ts.manifest.chunk } as Parameters<typeof chunkRange>[0];
+  // The chunks holding the first `rows` rows (whole chunks: the cache is per chunk).
+  const need: number[] = [];
+  for (let at = 0, k = 0; at < rows && k < ts.chunksRead.length; k++) {
+    need.push(ts.chunksRead[k]);
+    at += chunkRange(c, ts.chunksRead[k]).count;
+  }
+  const total = need.reduce((t, i) => t + chunkRange(c, i).count, 0);
+  const out = new Float32Array(total * nG);
   let at = 0;
-  ts.chunksRead.forEach((index, k) => {
+  need.forEach((index, k) => {
     const { count } = chunkRange(c, index);
     const file = join(cache, `chunk-${String(index).padStart(6, '0')}.f32`);
     const want = count * nG * 4;
@@ -72,7 +79,7 @@ export function trainingReferences(ts: TrainingSet, dir: string, r: ReferenceSpe
     }
     out.set(block, at * nG);
     at += count;
-    onChunk?.(k + 1, ts.chunksRead.length);
+    onChunk?.(k + 1, need.length);
   });
-  return out;
+  return out.subarray(0, rows * nG);
 }

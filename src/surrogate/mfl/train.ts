@@ -135,7 +135,7 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
   for (let j = 0; j < nP; j++) ps[j] = Math.sqrt(Math.max(ps[j] - pm[j] ** 2, 1e-12));
   const Y = new Float32Array(n * nG);
   const ref = o.reference ?? null;
-  const refAll = ref ? trainingReferences(ts, o.data, ref, (d, t) => hooks.onInfo?.(`train: reference maps, chunk ${d}/${t}`)) : null;
+  const refAll = ref ? trainingReferences(ts, o.data, ref, (d, t) => hooks.onInfo?.(`train: reference maps, chunk ${d}/${t}`), n) : null;
   const base = refAll ? gatherRows(refAll, nG, order) : null;
   const fillY = (betas: Float64Array, from: number, to: number) => {
     for (let i = from; i < to; i++) lnV(rows, i, betas[i], Y, i * nG);
