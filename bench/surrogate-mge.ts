@@ -13,15 +13,8 @@ import { mflGalaxy, SHIPPED_MGE_DIR } from '../src/engines/surrogate-mge.ts';
 import { loadMflSurrogate } from '../src/surrogate/mfl/model.ts';
 import { Rng } from '../samplers/rng.ts';
 import { ngc6278Spec } from '../test/engines/tabulated-helpers.ts';
-import { timeMs, type BenchRow } from './table.ts';
+import { perEvalUs, timeMs, type BenchRow } from './table.ts';
 
-function perEval(logProb: (x: Float64Array, b: Float64Array) => number, xs: Float64Array[], minMs: number): number {
-  const blob = new Float64Array(2);
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs) for (const x of xs) (logProb(x, blob), n++);
-  return ((performance.now() - t0) * 1000) / n;
-}
 
 export async function run(): Promise<BenchRow[]> {
   const spec = ngc6278Spec({ systematics: 'fraction' });
@@ -32,8 +25,8 @@ export async function run(): Promise<BenchRow[]> {
   const tab = buildFitProblem({ ...spec, engine: 'tabulated' });
   const rng = new Rng('bench-surrogate-mge');
   const xs = Array.from({ length: 64 }, () => sur.prior.draw(rng));
-  const usSur = perEval(sur.logProb, xs, 2000);
-  const usTab = perEval(tab.logProb, xs, 2000);
+  const usSur = perEvalUs(sur.logProb, xs, 2000);
+  const usTab = perEvalUs(tab.logProb, xs, 2000);
   const a = s.manifest.mlp;
   return [
     { name: `multi-component surrogate: preparation (polar image, PCA ${s.pca.k}, domain check${s.manifest.reference ? ', exact edge-on reference map' : ''}), NGC 6278`, value: prep, unit: 'ms', target: '<= 5 ms', pass: prep <= 5 },

@@ -55,3 +55,12 @@ export async function timeMs(fn: () => unknown | Promise<unknown>, reps = 7, war
   t.sort((a, b) => a - b);
   return t[Math.floor(t.length / 2)];
 }
+
+/** Microseconds per call of a log-density over the points `xs`, cycled for at least `minMs`. */
+export function perEvalUs(logProb: (x: Float64Array, b: Float64Array) => number, xs: Float64Array[], minMs: number): number {
+  const blob = new Float64Array(2);
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < minMs) for (const x of xs) (logProb(x, blob), n++);
+  return ((performance.now() - t0) * 1000) / n;
+}

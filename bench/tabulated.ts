@@ -18,19 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../samplers/rng.ts';
 import { buildFitProblem } from '../src/fit/fit-problem.ts';
 import { ngc6278Spec } from '../test/engines/tabulated-helpers.ts';
-import type { BenchRow } from './table.ts';
+import { perEvalUs, type BenchRow } from './table.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin/jamfit.js');
 const N6278 = join(ROOT, 'fixtures/ngc6278');
 
-function perEval(logProb: (x: Float64Array, b: Float64Array) => number, xs: Float64Array[], minMs: number): number {
-  const blob = new Float64Array(2);
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs) for (const x of xs) (logProb(x, blob), n++);
-  return ((performance.now() - t0) * 1000) / n;
-}
 
 function fitCommand(tmp: string, name: string, extra: string[]): { wall: number; log: string } {
   const out = join(tmp, name);
@@ -49,8 +42,8 @@ export async function run(): Promise<BenchRow[]> {
   const dir = buildFitProblem({ ...spec, engine: 'direct' });
   const rng = new Rng('bench-tabulated');
   const xs = Array.from({ length: 64 }, () => tab.prior.draw(rng));
-  const usTab = perEval(tab.logProb, xs, 1500);
-  const usDir = perEval(dir.logProb, xs.slice(0, 8), 1500);
+  const usTab = perEvalUs(tab.logProb, xs, 1500);
+  const usDir = perEvalUs(dir.logProb, xs.slice(0, 8), 1500);
   const t = tab.table!;
   rows.push({ name: `tabulated table build, NGC 6278 (${t.nodes} nodes, ${t.evaluations} exact basis maps, error <= ${t.maxError.toExponential(1)})`, value: build, unit: 's' });
   rows.push({ name: 'likelihood per evaluation, NGC 6278 152 bins, tabulated', value: usTab, unit: 'us', reference: usDir, referenceName: 'direct exact JAM', referenceSource: 'measured in this run', ratio: usDir / usTab, target: '<= 5 us', pass: usTab <= 5 });
