@@ -23,11 +23,11 @@ import type { GridModel, GridParams } from '../../likelihoods/grid-model.ts';
 import { G_KMS2_PC_MSUN, pcPerArcsec } from '../jam/constants.ts';
 import { intrinsicQ } from '../jam/deproject.ts';
 import { outsidePolarGrid, makePolarGrid, type PolarGrid } from '../operator/polar-grid.ts';
-import { mgeHalfLight } from '../photometry/half-light.ts';
-import { flattestQ, luminosityWeightedQ, type Mge } from '../photometry/mge.ts';
+import { inHalfLightUnits } from '../photometry/half-light.ts';
+import type { Mge } from '../photometry/mge.ts';
 import { silu } from '../surrogate/mlp.ts';
-import { loadMflSurrogate, mflFeatures, mflReference, type MflSurrogate } from '../surrogate/mfl/model.ts';
-import { MFL_BETA_RANGE, paramInputs } from '../surrogate/mfl/rows.ts';
+import { loadMflSurrogate, mflInputRow, mflPrepare, type MflPrepared, type MflSurrogate } from '../surrogate/mfl/model.ts';
+import { MFL_BETA_RANGE } from '../surrogate/mfl/rows.ts';
 import type { Engine, EngineGalaxy } from './engine.ts';
 
 /** The shipped multi-component model (fixtures/surrogate-mge). */
@@ -44,34 +44,27 @@ function cachedMfl(dir: string): MflSurrogate {
   return s;
 }
 
-export interface MflGalaxy {
+/** The network's per-galaxy inputs (features, reference map, q') and the galaxy's physical scale. */
+export interface MflGalaxy extends MflPrepared {
   surrogate: MflSurrogate;
   /** Half-light semi-major axis (arcsec) and surface brightness there (Lsun/pc^2). */
   reArcsec: number;
   ie: number;
   /** The MGE in units of (I_e, R_e). */
   mge: Mge;
-  features: Float32Array;
-  /** PCA residual of the polar image (dex, rms over pixels). */
-  residual: number;
-  qMin: number;
-  qLw: number;
   /** G I_e R_e[pc]: V_rms^2 = v2Scale (M/L) v^2, (km/s)^2. */
   v2Scale: number;
-  /** The model's exact reference ln v on its grid (src/surrogate/mfl/reference.ts), or null. */
-  reference: Float64Array | null;
 }
 
 /** The galaxy as the network sees it; @throws InputError when its photometry is outside the training family. */
 export function mflGalaxy(s: MflSurrogate, light: Mge, distanceMpc: number, source = 'photometry'): MflGalaxy {
-  const hl = mgeHalfLight(light, source);
-  const mge: Mge = { surf: Float64Array.from(light.surf, (v) => v / hl.level), sigma: Float64Array.from(light.sigma, (v) => v / hl.aMajor), qobs: Float64Array.from(light.qobs) };
-  const { features, residual } = mflFeatures(s, mge);
+  const { mge, hl } = inHalfLightUnits(light, source);
+  const p = mflPrepare(s, mge);
   const d = s.manifest.domain;
-  if (!(residual <= d.residualMax)) {
-    throw new InputError(source, `its polar image lies outside the surrogate's training family (PCA residual ${residual.toPrecision(3)} dex rms, the training galaxies' largest is ${d.residualMax.toPrecision(3)}); fit with --engine tabulated`);
+  if (!(p.residual <= d.residualMax)) {
+    throw new InputError(source, `its polar image lies outside the surrogate's training family (PCA residual ${p.residual.toPrecision(3)} dex rms, the training galaxies' largest is ${d.residualMax.toPrecision(3)}); fit with --engine tabulated`);
   }
-  return { surrogate: s, reArcsec: hl.aMajor, ie: hl.level, mge, features, residual, qMin: flattestQ(mge), qLw: luminosityWeightedQ(mge), v2Scale: G_KMS2_PC_MSUN * hl.level * hl.aMajor * pcPerArcsec(distanceMpc), reference: mflReference(s, mge) };
+  return { ...p, surrogate: s, reArcsec: hl.aMajor, ie: hl.level, mge, v2Scale: G_KMS2_PC_MSUN * hl.level * hl.aMajor * pcPerArcsec(distanceMpc) };
 }
 
 /**
@@ -84,10 +77,9 @@ export function mflGridModel(g: MflGalaxy, grid: PolarGrid): GridModel {
   const m = s.manifest;
   const [first, ...rest] = s.mlp.layers;
   const K = s.pca.k;
-  const nP = first.in - K;
   const bias = Float64Array.from(first.b);
   for (let k = 0; k < K; k++) for (let j = 0; j < first.out; j++) bias[j] += first.W[k * first.out + j] * g.features[k];
-  const t = new Float64Array(nP);
+  const x = new Float32Array(first.in);
   const bufs = [first.out, ...rest.map((l) => l.out)].map((w) => new Float64Array(w));
   const br = m.betaRange;
   const nOut = rest.length ? rest[rest.length - 1].out : first.out;
@@ -100,11 +92,11 @@ export function mflGridModel(g: MflGalaxy, grid: PolarGrid): GridModel {
       const hiEps = br.epsFactor * (1 - intrinsicQ(g.qLw, p.incDeg));
       if (!(p.betaZ >= br.lo && p.betaZ <= br.hi && p.betaZ < hiEps)) throw new DomainError('beta_z', `is ${p.betaZ}; the surrogate was trained on [${br.lo}, min(${br.hi}, ${br.epsFactor} eps_intr = ${hiEps.toPrecision(3)})]`);
       if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
-      paramInputs(p.betaZ, p.incDeg, g.qMin, g.qLw, t);
+      mflInputRow(s, g.features, p.betaZ, p.incDeg, g.qMin, g.qLw, x);
       let h = bufs[0];
       for (let j = 0; j < first.out; j++) {
         let z = bias[j];
-        for (let k = 0; k < nP; k++) z += ((t[k] - m.paramMean[k]) / m.paramStd[k]) * first.W[(K + k) * first.out + j];
+        for (let k = K; k < first.in; k++) z += x[k] * first.W[k * first.out + j];
         h[j] = first.act ? silu(z) : z;
       }
       for (let li = 0; li < rest.length; li++) {

@@ -14,14 +14,13 @@ import type { IncPrior } from '../../likelihoods/fit-prior.ts';
 import { chooseEngine } from '../engines/choose.ts';
 import type { EngineName } from '../engines/names.ts';
 import { prepareProgress } from '../engines/progress.ts';
-import { engineNamed } from '../engines/registry.ts';
 import type { MlMode } from '../../likelihoods/vrms-grid.ts';
 import { orientKinematics } from '../data/kinematics-build.ts';
 import { resolveGeometry, type GeometryReport } from '../geometry/resolve-geometry.ts';
 import { readKinematics, type Kinematics } from '../data/kinematics.ts';
 import { readPhotometry } from '../data/photometry.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
-import { buildFitProblem, preparationFingerprint, rememberPreparation, type FitProblem, type FitSpec } from './fit-problem.ts';
+import { buildFitProblem, engineOf, preparationFingerprint, rememberPreparation, type FitProblem, type FitSpec } from './fit-problem.ts';
 import { selfCheck } from './self-check.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions } from './clip.ts';
@@ -409,7 +408,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
   if (specOnly) return spec;
   // The same for any engine whose preparation has a store (src/engines/engine.ts).
-  const eng = engineNamed(engine, spec.massModel)!;
+  const eng = engineOf(spec);
   const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;
   const stored = prepFp ? eng.store!.read(o.out, prepFp) : null;
   if (stored) rememberPreparation(eng, spec, stored);

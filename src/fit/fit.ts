@@ -24,7 +24,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
-import { engineNamed } from '../engines/registry.ts';
 import { DiskBackend } from '../../samplers/backends/disk.ts';
 import { EnsembleSampler } from '../../samplers/ensemble.ts';
 import { perWalkerEvaluator } from '../../samplers/evaluate/serial.ts';
@@ -112,7 +111,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     io.err(`jamfit fit: warning: ${w}`);
   }
   if (!resuming) writeFileAtomic(join(dir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
-  const eng = engineNamed(problem.engine, spec.massModel)!;
+  const eng = engineOf(spec);
   const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;
   if (prepFp && eng.store!.read(dir, prepFp) === null) eng.store!.write(dir, prepFp, problem.prepared);
   flush();
@@ -141,7 +140,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
   const workers = o.workers ?? 1;
   const runJson = join(dir, 'run.json');
   const sampled = existsSync(runJson) ? (JSON.parse(readFileSync(runJson, 'utf8')) as { status: string; converged: boolean | null; stop: string }) : null;
-  const batched = engineNamed(problem.engine, spec.massModel)!.batchEvaluator;
+  const batched = engineOf(spec).batchEvaluator;
   const fast = batched ? await batched(problem, ctx.shared) : null;
   const evaluator = fast
     ? fast

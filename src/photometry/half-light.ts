@@ -114,3 +114,16 @@ export function mgeHalfLight(mge: Mge, name = 'mge'): HalfLight {
   const aMajor = Math.sqrt(rootAlong(major, 0, level));
   return { aMajor, rCirc: Math.sqrt(area / Math.PI), level, total };
 }
+
+/**
+ * The MGE in units of its own half-light isophote (surf / I_e, sigma / R_e, q' unchanged: the
+ * scale-free form the multi-component surrogate's training rows and inputs use), with that
+ * isophote. Validated as mgeHalfLight (`name` in errors).
+ */
+export function inHalfLightUnits(mge: Mge, name = 'mge'): { mge: Mge; hl: HalfLight } {
+  const hl = mgeHalfLight(mge, name);
+  return {
+    mge: { surf: Float64Array.from(mge.surf, (s) => s / hl.level), sigma: Float64Array.from(mge.sigma, (s) => s / hl.aMajor), qobs: Float64Array.from(mge.qobs) },
+    hl,
+  };
+}

@@ -14,14 +14,13 @@
  * `floor` raises it (e.g. to the surface brightness an IFU reaches), never lowers it.
  */
 import { Rng } from '../../../samplers/rng.ts';
-import { mgeHalfLight } from '../../photometry/half-light.ts';
-import { flattestQ, luminosityWeightedQ, mgeSurfaceDensity, type Mge } from '../../photometry/mge.ts';
+import { inHalfLightUnits } from '../../photometry/half-light.ts';
+import { mgeSurfaceDensity, type Mge } from '../../photometry/mge.ts';
 import { mapErrors, type MapMetrics } from '../metrics.ts';
-import { forwardReference } from '../mlp.ts';
 import { thetaLogRGrid } from '../grid.ts';
 import { inclinationLimitDeg, mflMaps, MFL_COLUMNS } from '../simulate/mfl-model.ts';
 import type { TrainingSet } from '../simulate/reader.ts';
-import { mflFeatures, mflInputRow, mflReference, type MflSurrogate } from './model.ts';
+import { mflLnVPrepared, mflPrepare, type MflPrepared, type MflSurrogate } from './model.ts';
 import { betaHighs, rowMge } from './rows.ts';
 
 export interface MflAccuracy {
@@ -39,13 +38,11 @@ interface Cases {
   maps: number;
 }
 
-function addCase(c: Cases, s: MflSurrogate, mge: Mge, features: Float32Array, ref: Float64Array | null, beta: number, incDeg: number, P: ArrayLike<number>, Q: ArrayLike<number>, sb: ArrayLike<number>, floor: number): void {
-  const m = s.manifest;
-  const x = mflInputRow(s, features, beta, incDeg, flattestQ(mge), luminosityWeightedQ(mge));
-  const y = forwardReference(s.mlp, x, 1);
+function addCase(c: Cases, s: MflSurrogate, g: MflPrepared, beta: number, incDeg: number, P: ArrayLike<number>, Q: ArrayLike<number>, sb: ArrayLike<number>, floor: number): void {
+  const y = mflLnVPrepared(s, g, beta, incDeg);
   const b = 1 / (1 - beta);
   for (let j = 0; j < y.length; j++) {
-    c.pred.push(Math.exp(y[j] * m.outScale + m.outMean[j] + (ref ? ref[j] : 0)));
+    c.pred.push(Math.exp(y[j]));
     c.exact.push(Math.sqrt(Math.max(P[j] + b * Q[j], 0)));
     c.keep.push(sb[j] >= floor ? 1 : 0);
   }
@@ -58,8 +55,8 @@ function finish(c: Cases, nG: number): MflAccuracy {
 }
 
 /** The largest beta_z of one (P, Q) map under the model's beta range (box, eps_intr, collapse). */
-function betaHigh(s: MflSurrogate, mge: Mge, incDeg: number, P: Float32Array, Q: Float32Array): number {
-  const rows = { n: 1, nG: P.length, qLw: Float64Array.of(luminosityWeightedQ(mge)), incDeg: Float64Array.of(incDeg), P, Q };
+function betaHigh(s: MflSurrogate, g: MflPrepared, incDeg: number, P: Float32Array, Q: Float32Array): number {
+  const rows = { n: 1, nG: P.length, qLw: Float64Array.of(g.qLw), incDeg: Float64Array.of(incDeg), P, Q };
   return betaHighs(rows, s.manifest.betaRange)[0];
 }
 
@@ -82,16 +79,15 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
     const inc = ts.params[i * nc + incCol];
     const P = ts.v.subarray(2 * i * nG, (2 * i + 1) * nG);
     const Q = ts.v.subarray((2 * i + 1) * nG, (2 * i + 2) * nG);
-    const { features } = mflFeatures(s, mge);
-    const ref = mflReference(s, mge);
+    const g = mflPrepare(s, mge);
     const sb = mgeSurfaceDensity(mge, ts.grid.x, ts.grid.y);
-    const hi = betaHigh(s, mge, inc, P, Q);
+    const hi = betaHigh(s, g, inc, P, Q);
     const lo = s.manifest.betaRange.lo;
     for (let d = 0; d < o.draws; d++) {
       const beta = lo + (hi - lo) * rng.uniform();
       const floor = Math.max(o.floor ?? 0, s.manifest.floor);
-      addCase(all, s, mge, features, ref, beta, inc, P, Q, sb, floor);
-      addCase(ts.params[i * nc + compCol] > 0 ? comp : ser, s, mge, features, ref, beta, inc, P, Q, sb, floor);
+      addCase(all, s, g, beta, inc, P, Q, sb, floor);
+      addCase(ts.params[i * nc + compCol] > 0 ? comp : ser, s, g, beta, inc, P, Q, sb, floor);
     }
   }
   return { all: finish(all, nG), composite: finish(comp, nG), sersic: finish(ser, nG) };
@@ -102,14 +98,12 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
  * draws of (beta_z, i), the exact maps computed here with `nodes` Gauss-Legendre nodes.
  */
 export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number; seed: number; nodes?: number; name?: string; floor?: number }): MflAccuracy & { residual: number; incMinDeg: number } {
-  const hl = mgeHalfLight(light, o.name ?? 'photometry');
-  const mge: Mge = { surf: Float64Array.from(light.surf, (v) => v / hl.level), sigma: Float64Array.from(light.sigma, (v) => v / hl.aMajor), qobs: Float64Array.from(light.qobs) };
+  const { mge } = inHalfLightUnits(light, o.name ?? 'photometry');
   const grid = thetaLogRGrid(s.manifest.grid);
   const nG = grid.x.length;
-  const { features, residual } = mflFeatures(s, mge);
-  const ref = mflReference(s, mge);
+  const g = mflPrepare(s, mge);
   const sb = mgeSurfaceDensity(mge, grid.x, grid.y);
-  const incMin = inclinationLimitDeg(flattestQ(mge));
+  const incMin = inclinationLimitDeg(g.qMin);
   const rng = new Rng(`jamfit-mfl-real:${o.seed}:${o.name ?? ''}`);
   const c: Cases = { pred: [], exact: [], keep: [], maps: 0 };
   const lo = s.manifest.betaRange.lo;
@@ -118,8 +112,8 @@ export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number;
     const pq = mflMaps(mge, inc, grid.x, grid.y, o.nodes ?? 24);
     const P = Float32Array.from(pq.subarray(0, nG));
     const Q = Float32Array.from(pq.subarray(nG));
-    const hi = betaHigh(s, mge, inc, P, Q);
-    addCase(c, s, mge, features, ref, lo + (hi - lo) * rng.uniform(), inc, pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
+    const hi = betaHigh(s, g, inc, P, Q);
+    addCase(c, s, g, lo + (hi - lo) * rng.uniform(), inc, pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
   }
-  return { ...finish(c, nG), residual, incMinDeg: incMin };
+  return { ...finish(c, nG), residual: g.residual, incMinDeg: incMin };
 }

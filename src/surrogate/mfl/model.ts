@@ -69,7 +69,7 @@ export function mflFeatures(s: MflSurrogate, mge: Mge): { features: Float32Array
   const c = project(s.pca, img);
   const f = new Float32Array(s.pca.k);
   for (let j = 0; j < s.pca.k; j++) f[j] = c[j] / Math.sqrt(s.pca.variance[j]);
-  return { features: f, residual: residualRms(s.pca, img) };
+  return { features: f, residual: residualRms(s.pca, img, c) };
 }
 
 /** The network input row for (features, beta_z, i) of a galaxy whose flattest / luminosity-weighted q' are qMin / qLw. */
@@ -88,17 +88,37 @@ export function mflReference(s: MflSurrogate, mge: Mge): Float64Array | null {
   return referenceLnV(mge, g.x, g.y, s.manifest.reference);
 }
 
+/** What the network needs of one galaxy, computed once (the per-galaxy half of a prediction). */
+export interface MflPrepared {
+  /** Standardised PCA coefficients of the polar image, and the image's PCA residual (dex rms). */
+  features: Float32Array;
+  residual: number;
+  /** The exact reference ln v on the model's grid (mflReference), or null. */
+  reference: Float64Array | null;
+  /** Flattest and luminosity-weighted observed q'. */
+  qMin: number;
+  qLw: number;
+}
+
+/** The per-galaxy inputs of an MGE in half-light units (one polar image, one exact reference map when the model has one). */
+export function mflPrepare(s: MflSurrogate, mge: Mge): MflPrepared {
+  const { features, residual } = mflFeatures(s, mge);
+  return { features, residual, reference: mflReference(s, mge), qMin: flattestQ(mge), qLw: luminosityWeightedQ(mge) };
+}
+
 /**
- * ln v on the grid for one MGE (half-light units) at (beta_z, i): the float64 reference path
- * (tests, evaluation); the engine runs the same arithmetic with the per-galaxy parts cached.
- * `reference` is mflReference's result when the caller has it already.
+ * ln v on the grid of a prepared galaxy at (beta_z, i): the float64 reference path (tests,
+ * evaluation); the engine's grid model runs the same arithmetic with the features folded.
  */
-export function mflLnV(s: MflSurrogate, mge: Mge, beta: number, incDeg: number, reference = mflReference(s, mge)): Float64Array {
-  const { features } = mflFeatures(s, mge);
-  const x = mflInputRow(s, features, beta, incDeg, flattestQ(mge), luminosityWeightedQ(mge));
-  const y = forwardReference(s.mlp, x, 1);
+export function mflLnVPrepared(s: MflSurrogate, g: MflPrepared, beta: number, incDeg: number): Float64Array {
+  const y = forwardReference(s.mlp, mflInputRow(s, g.features, beta, incDeg, g.qMin, g.qLw), 1);
   const m = s.manifest;
-  return Float64Array.from(y, (v, j) => v * m.outScale + m.outMean[j] + (reference ? reference[j] : 0));
+  return Float64Array.from(y, (v, j) => v * m.outScale + m.outMean[j] + (g.reference ? g.reference[j] : 0));
+}
+
+/** ln v on the grid for one MGE (half-light units) at (beta_z, i). */
+export function mflLnV(s: MflSurrogate, mge: Mge, beta: number, incDeg: number): Float64Array {
+  return mflLnVPrepared(s, mflPrepare(s, mge), beta, incDeg);
 }
 
 export function saveMflSurrogate(dir: string, s: MflSurrogate): void {

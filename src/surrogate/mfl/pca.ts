@@ -61,9 +61,8 @@ export function project(b: PcaBasis, image: ArrayLike<number>, out = new Float64
   return out;
 }
 
-/** RMS over pixels of image - reconstruction from its k coefficients (units of the image: dex). */
-export function residualRms(b: PcaBasis, image: ArrayLike<number>): number {
-  const c = project(b, image);
+/** RMS over pixels of image - reconstruction from its k coefficients `c` (project's result, computed when not given; units of the image: dex). */
+export function residualRms(b: PcaBasis, image: ArrayLike<number>, c: ArrayLike<number> = project(b, image)): number {
   let se = 0;
   for (let p = 0; p < b.pixels; p++) {
     let r = image[p] - b.mean[p];

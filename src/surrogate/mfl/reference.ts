@@ -53,18 +53,17 @@ export function trainingReferences(ts: TrainingSet, dir: string, r: ReferenceSpe
   const nG = ts.grid.x.length;
   const cache = join(dir, `reference-${r.kind}-${r.nodes}-${ts.manifest.fingerprint.slice(0, 12)}`);
   mkdirSync(cache, { recursive: true });
-  const c = { n: ts.manifest.n, chunk: ts.manifest.chunk } as Parameters<typeof chunkRange>[0];
   // The chunks holding the first `rows` rows (whole chunks: the cache is per chunk).
   const need: number[] = [];
   for (let at = 0, k = 0; at < rows && k < ts.chunksRead.length; k++) {
     need.push(ts.chunksRead[k]);
-    at += chunkRange(c, ts.chunksRead[k]).count;
+    at += chunkRange(ts.manifest, ts.chunksRead[k]).count;
   }
-  const total = need.reduce((t, i) => t + chunkRange(c, i).count, 0);
+  const total = need.reduce((t, i) => t + chunkRange(ts.manifest, i).count, 0);
   const out = new Float32Array(total * nG);
   let at = 0;
   need.forEach((index, k) => {
-    const { count } = chunkRange(c, index);
+    const { count } = chunkRange(ts.manifest, index);
     const file = join(cache, `chunk-${String(index).padStart(6, '0')}.f32`);
     const want = count * nG * 4;
     let block: Float32Array | null = null;

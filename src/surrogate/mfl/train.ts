@@ -111,7 +111,7 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
     const img = rows.images.subarray(i * rows.pixels, (i + 1) * rows.pixels);
     project(pca, img, coef);
     for (let j = 0; j < K; j++) X[i * nIn + j] = coef[j] / Math.sqrt(pca.variance[j]);
-    if (i < nTr) resid[i] = residualRms(pca, img);
+    if (i < nTr) resid[i] = residualRms(pca, img, coef);
   }
   // Grid points kept in loss and metrics (light above the floor).
   const keep = new Uint8Array(n * nG);

@@ -154,7 +154,7 @@ export function chunkCount(c: SimulateConfig): number {
   return Math.ceil(c.n / c.chunk);
 }
 
-export function chunkRange(c: SimulateConfig, index: number): { first: number; count: number } {
+export function chunkRange(c: Pick<SimulateConfig, 'n' | 'chunk'>, index: number): { first: number; count: number } {
   const first = index * c.chunk;
   return { first, count: Math.min(c.chunk, c.n - first) };
 }

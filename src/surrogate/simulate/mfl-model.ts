@@ -22,7 +22,7 @@ import { deprojectMge, Q_INTRINSIC_MIN } from '../../jam/deproject.ts';
 import { maxRadius } from '../../jam/direct.ts';
 import { losBasisMoments, prepareBasisKernel } from '../../jam/los-basis.ts';
 import { drawFamilyGalaxy, FAMILY_PARAM_NAMES, familyParamVector, type GalaxyFamily } from '../../photometry/galaxy-family.ts';
-import { mgeHalfLight } from '../../photometry/half-light.ts';
+import { inHalfLightUnits } from '../../photometry/half-light.ts';
 import { flattestQ, mgeSurfaceDensity, type Mge } from '../../photometry/mge.ts';
 import { TRAINING_DISTANCE_MPC } from './training-model.ts';
 
@@ -60,12 +60,7 @@ export interface MflRow {
 /** Row k of the set (seed, family): galaxy k at its own inclination draw. */
 export function mflRow(seed: number, k: number, family: GalaxyFamily, gx: ArrayLike<number>, gy: ArrayLike<number>, nodes: number): MflRow {
   const gal = drawFamilyGalaxy(seed, k, family);
-  const hl = mgeHalfLight(gal.mge, 'galaxy-family');
-  const mge: Mge = {
-    surf: Float64Array.from(gal.mge.surf, (s) => s / hl.level),
-    sigma: Float64Array.from(gal.mge.sigma, (s) => s / hl.aMajor),
-    qobs: Float64Array.from(gal.mge.qobs),
-  };
+  const { mge, hl } = inHalfLightUnits(gal.mge, 'galaxy-family');
   const incMin = inclinationLimitDeg(flattestQ(mge));
   // Its own stream, so the inclination does not depend on how many numbers the galaxy used;
   // kept a hair above the limit, where the deprojection is exact to rounding.
