@@ -21,6 +21,7 @@ import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
 import type { FitProblem, FitSpec } from '../fit/fit-problem.ts';
 import type { Evaluator } from '../../samplers/evaluate/evaluator.ts';
 import type { SharedEngine } from '../surrogate/shared-engine.ts';
+import type { TabulatedTable } from './tabulated/model.ts';
 
 /** What every engine is given about the galaxy (checked inputs). */
 export interface EngineGalaxy {
@@ -70,6 +71,8 @@ export interface Engine<P = unknown> {
   /** The same preparation over `workers` threads, when the engine can spread it (optional). */
   prepareParallel?(c: EngineContext, workers: number, onProgress?: (done: number, planned: number) => void): Promise<P>;
   model(c: EngineContext, prepared: P): EngineModel;
+  /** The inclination table a preparation holds (reported in the fit's summary), when it has one. */
+  table?(prepared: P): TabulatedTable;
   /**
    * A batched evaluator of the problem's log posterior for the sampler (optional: without one the
    * sampler calls the problem's logProb per walker, or in worker threads). The surrogate's runs

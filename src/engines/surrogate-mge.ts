@@ -4,31 +4,42 @@
  * (registry.ts engineFor); `auto` does not yet (its accuracy is stated in
  * src/surrogate/mfl/README.md and not yet at the bar auto needs).
  *
- * Per galaxy (prepare): the MGE in half-light units (surf / I_e, sigma / R_e: photometry/
- * half-light.ts), its polar image projected on the training family's PCA basis (the features,
- * the first layer's bias folded once), the exact reference map when the model has one
- * (src/surrogate/mfl/reference.ts), and the domain check: the image's PCA residual against the
- * largest residual of the training galaxies (an image the basis cannot represent is outside the
- * family, and is refused in one line naming the measure).
- * Per call: the MLP at (beta_z, i) gives ln v on the theta-log r grid; V_rms^2 = G (M/L) I_e
- * R_e[pc] v^2 at the grid nodes (arcsec: the grid in R_e times R_e in arcsec), and the likelihood
- * applies W. Prior limits: the training box of beta_z, beta_z < epsFactor eps_intr of the
- * luminosity-weighted q', and the deprojection limit of the flattest Gaussian.
+ * Per galaxy (prepare):
+ *  - the MGE in half-light units (surf / I_e, sigma / R_e: photometry/half-light.ts), its polar
+ *    image projected on the training family's PCA basis (the features), the exact reference map
+ *    when the model has one (src/surrogate/mfl/reference.ts), and the domain check: the image's
+ *    PCA residual against the largest residual of the training galaxies (an image the basis cannot
+ *    represent is outside the family, and is refused in one line naming the measure);
+ *  - the inclination table of the tabulated exact engine (tabulated/model.ts, same nodes in
+ *    t = ln sqrt(q'_min^2 - cos^2 i), same error control and per-call model), with the network in
+ *    place of the exact basis: at each node the network's maps at a few beta_z are fitted by the
+ *    line V_rms^2 = P + b Q the physics imposes (src/surrogate/mfl/beta-projection.ts), scaled to
+ *    (km/s)^2 per unit M/L (G I_e R_e[pc]) and mapped to the bins by W. A likelihood call is then
+ *    the exact engine's: six nodes' maps combined, microseconds, whatever the network's size.
+ * Prior limits: the training box of beta_z, beta_z < epsFactor eps_intr of the luminosity-weighted
+ * q', the deprojection limit of the flattest Gaussian, and the collapse limit (the network was not
+ * trained where V_rms^2 falls below a tenth of its beta_z = lo value: rows.ts COLLAPSE_FRACTION),
+ * taken from the fitted P and Q at each node and interpolated linearly in inclination.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DomainError, InputError } from '../../core/errors.ts';
 import { EXACT_LIMITS } from '../../likelihoods/fit-prior.ts';
-import type { GridModel, GridParams } from '../../likelihoods/grid-model.ts';
+import type { GridParams } from '../../likelihoods/grid-model.ts';
+import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
 import { G_KMS2_PC_MSUN, pcPerArcsec } from '../jam/constants.ts';
 import { intrinsicQ } from '../jam/deproject.ts';
 import { outsidePolarGrid, makePolarGrid, type PolarGrid } from '../operator/polar-grid.ts';
 import { inHalfLightUnits } from '../photometry/half-light.ts';
 import type { Mge } from '../photometry/mge.ts';
-import { silu } from '../surrogate/mlp.ts';
-import { loadMflSurrogate, mflInputRow, mflPrepare, type MflPrepared, type MflSurrogate } from '../surrogate/mfl/model.ts';
+import { applyGridToBins } from '../operator/grid-to-bins.ts';
+import { fitRange, projectedMaps } from '../surrogate/mfl/beta-projection.ts';
+import { loadMflSurrogate, mflPrepare, type MflPrepared, type MflSurrogate } from '../surrogate/mfl/model.ts';
 import { MFL_BETA_RANGE } from '../surrogate/mfl/rows.ts';
-import type { Engine, EngineGalaxy } from './engine.ts';
+import type { Engine, EngineContext, EngineGalaxy } from './engine.ts';
+import { tabulatedSpec } from './tabulated/engine.ts';
+import { buildTabulatedTable, tabulatedBinnedModel, type TabulatedTable } from './tabulated/model.ts';
+import { deprojectionLimitDeg } from './tabulated/table.ts';
 
 /** The shipped multi-component model (fixtures/surrogate-mge). */
 export const SHIPPED_MGE_DIR = fileURLToPath(new URL('../../fixtures/surrogate-mge/', import.meta.url));
@@ -67,63 +78,96 @@ export function mflGalaxy(s: MflSurrogate, light: Mge, distanceMpc: number, sour
   return { ...p, surrogate: s, reArcsec: hl.aMajor, ie: hl.level, mge, v2Scale: G_KMS2_PC_MSUN * hl.level * hl.aMajor * pcPerArcsec(distanceMpc) };
 }
 
-/**
- * The grid model: ln v from the MLP with the features folded into the first layer's bias, then
- * V_rms^2 at every grid node. Parameters outside the training range of beta_z (box, epsFactor
- * eps_intr) are a DomainError, never extrapolated.
- */
-export function mflGridModel(g: MflGalaxy, grid: PolarGrid): GridModel {
-  const s = g.surrogate;
-  const m = s.manifest;
-  const [first, ...rest] = s.mlp.layers;
-  const K = s.pca.k;
-  const bias = Float64Array.from(first.b);
-  for (let k = 0; k < K; k++) for (let j = 0; j < first.out; j++) bias[j] += first.W[k * first.out + j] * g.features[k];
-  const x = new Float32Array(first.in);
-  const bufs = [first.out, ...rest.map((l) => l.out)].map((w) => new Float64Array(w));
-  const br = m.betaRange;
-  const nOut = rest.length ? rest[rest.length - 1].out : first.out;
-  if (nOut !== grid.x.length) throw new RangeError(`mflGridModel: ${nOut} outputs for a ${grid.x.length}-node grid`);
-  return {
-    grid,
-    linearInMl: true,
-    label: `multi-component surrogate (PCA ${K} + MLP ${s.mlp.arch.hidden.join('x')}; residual ${g.residual.toPrecision(3)} dex), ${m.grid.nRad} x ${m.grid.nTheta} grid over ${m.grid.rMin}..${m.grid.rMax} R_e (R_e ${g.reArcsec.toPrecision(4)}")`,
-    vrms2(p: GridParams, out: Float64Array) {
-      const hiEps = br.epsFactor * (1 - intrinsicQ(g.qLw, p.incDeg));
-      if (!(p.betaZ >= br.lo && p.betaZ <= br.hi && p.betaZ < hiEps)) throw new DomainError('beta_z', `is ${p.betaZ}; the surrogate was trained on [${br.lo}, min(${br.hi}, ${br.epsFactor} eps_intr = ${hiEps.toPrecision(3)})]`);
-      if (!(p.ml > 0)) throw new DomainError('ml', `is ${p.ml}; M/L must be > 0`);
-      mflInputRow(s, g.features, p.betaZ, p.incDeg, g.qMin, g.qLw, x);
-      let h = bufs[0];
-      for (let j = 0; j < first.out; j++) {
-        let z = bias[j];
-        for (let k = K; k < first.in; k++) z += x[k] * first.W[k * first.out + j];
-        h[j] = first.act ? silu(z) : z;
-      }
-      for (let li = 0; li < rest.length; li++) {
-        const l = rest[li];
-        const o = bufs[li + 1];
-        o.set(l.b);
-        for (let i = 0; i < l.in; i++) {
-          const hi = h[i];
-          const row = i * l.out;
-          for (let j = 0; j < l.out; j++) o[j] += hi * l.W[row + j];
-        }
-        if (l.act) for (let j = 0; j < l.out; j++) o[j] = silu(o[j]);
-        h = o;
-      }
-      const k = g.v2Scale * p.ml;
-      const ref = g.reference;
-      for (let j = 0; j < nOut; j++) out[j] = k * Math.exp(2 * (h[j] * m.outScale + m.outMean[j] + (ref ? ref[j] : 0)));
-      return out;
-    },
-  };
-}
-
 function read(g: EngineGalaxy): MflGalaxy {
   return mflGalaxy(cachedMfl(g.spec.surrogateDir ?? SHIPPED_MGE_DIR), g.light, g.spec.distanceMpc, g.spec.lightSource);
 }
 
-export const surrogateMgeEngine: Engine<MflGalaxy> = {
+/** A galaxy's preparation: the network's inputs and its inclination table. */
+export interface MflTable {
+  galaxy: MflGalaxy;
+  table: TabulatedTable;
+  /** The upper end of the beta_z range the network's maps were fitted over (beta-projection.ts fitRange). */
+  fitHi: number;
+  /** The collapse limit of beta_z at the table's evaluated inclinations (ascending), from the fitted P and Q. */
+  collapse: { incDeg: Float64Array; beta: Float64Array };
+}
+
+/**
+ * The inclination table of a galaxy (the engine's preparation): tabulated/model.ts
+ * buildTabulatedTable over the prior's inclinations with the network's projected maps as basis.
+ * `onProgress(done, planned)` after each node's maps.
+ */
+export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done: number, planned: number) => void): MflTable {
+  const spec = tabulatedSpec(c);
+  const nb = c.op.nbins;
+  const limits: [number, number][] = [];
+  const gP = new Float64Array(c.grid.x.length);
+  const gQ = new Float64Array(c.grid.x.length);
+  const [lo, hi] = spec.incRange;
+  const incLo = Math.max(lo, deprojectionLimitDeg(g.qMin) + 1e-6);
+  const fitHi = fitRange(g.surrogate, g, incLo, Math.max(incLo, hi));
+  const basis = (p: { incDeg: number }) => {
+    const m = projectedMaps(g.surrogate, g, p.incDeg, fitHi);
+    limits.push([p.incDeg, m.collapse]);
+    for (let j = 0; j < gP.length; j++) {
+      gP[j] = g.v2Scale * m.P[j];
+      gQ[j] = g.v2Scale * m.Q[j];
+    }
+    const out = new Float64Array(2 * nb);
+    applyGridToBins(c.op, gP, out.subarray(0, nb));
+    applyGridToBins(c.op, gQ, out.subarray(nb));
+    return out;
+  };
+  const table = buildTabulatedTable(spec, onProgress, { basis, collapseLimited: true });
+  limits.sort((a, b) => a[0] - b[0]);
+  return { galaxy: g, table, fitHi, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
+}
+
+/** Piecewise-linear y(x) on ascending x, held constant beyond the ends. */
+function linearAt(x: Float64Array, y: Float64Array, at: number): number {
+  if (at <= x[0]) return y[0];
+  const n = x.length;
+  if (at >= x[n - 1]) return y[n - 1];
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid] <= at) lo = mid;
+    else hi = mid;
+  }
+  const f = (at - x[lo]) / (x[hi] - x[lo]);
+  return y[lo] + f * (y[hi] - y[lo]);
+}
+
+/**
+ * The binned model of a prepared galaxy: the tabulated model of its table, behind the training
+ * range of beta_z (box, epsFactor eps_intr, collapse): outside it a DomainError, never extrapolated.
+ */
+export function mflBinnedModel(c: EngineContext, p: MflTable): BinnedModel & { readonly label: string } {
+  const inner = tabulatedBinnedModel(tabulatedSpec(c), p.table);
+  const g = p.galaxy;
+  const s = g.surrogate;
+  const m = s.manifest;
+  const br = m.betaRange;
+  const t = p.table;
+  const nodes = t.patches.map((q) => q.nNodes).join(' + ');
+  return {
+    nbins: inner.nbins,
+    linearInMl: true,
+    label: `multi-component surrogate (PCA ${s.pca.k} + MLP ${s.mlp.arch.hidden.join('x')}; residual ${g.residual.toPrecision(3)} dex; ${m.grid.nRad} x ${m.grid.nTheta} grid over ${m.grid.rMin}..${m.grid.rMax} R_e, R_e ${g.reArcsec.toPrecision(4)}"), tabulated on ${nodes} inclination nodes over ${t.patches[0].incLo.toFixed(2)}..${t.patches[t.patches.length - 1].incHi.toFixed(2)} deg, interpolation error <= ${t.maxError.toExponential(1)}`,
+    vrms2Bins(q: GridParams, out: Float64Array): Float64Array {
+      const hiEps = br.epsFactor * (1 - intrinsicQ(g.qLw, q.incDeg));
+      const hiCollapse = linearAt(p.collapse.incDeg, p.collapse.beta, q.incDeg);
+      if (!(q.betaZ >= br.lo && q.betaZ <= br.hi && q.betaZ < hiEps && q.betaZ <= hiCollapse)) {
+        throw new DomainError('beta_z', `is ${q.betaZ} at inc_deg ${q.incDeg}; the surrogate was trained on [${br.lo}, min(${br.hi}, ${br.epsFactor} eps_intr = ${hiEps.toPrecision(3)}, collapse ${hiCollapse.toPrecision(3)})]`);
+      }
+      if (!(q.ml > 0)) throw new DomainError('ml', `is ${q.ml}; M/L must be > 0`);
+      return inner.vrms2Bins(q, out);
+    },
+  };
+}
+
+export const surrogateMgeEngine: Engine<MflTable> = {
   name: 'surrogate',
   limits: { ...EXACT_LIMITS, box: { ...EXACT_LIMITS.box, beta_z: [MFL_BETA_RANGE.lo, MFL_BETA_RANGE.hi] }, betaEpsFactor: MFL_BETA_RANGE.epsFactor },
   check(g) {
@@ -145,7 +189,13 @@ export const surrogateMgeEngine: Engine<MflGalaxy> = {
     if (excluded.length === s.x.length) throw new InputError(s.source, `every bin lies outside the surrogate's grid (${m.rMin}..${m.rMax} R_e, R_e = ${gal.reArcsec.toPrecision(4)}"); check the units (arcsec) or fit with --engine tabulated`);
     return { grid, excluded };
   },
-  fingerprint: () => null,
-  prepare: (c) => read(c),
-  model: (c, p) => ({ kind: 'grid', model: mflGridModel(p, c.grid) }),
+  fingerprint(s) {
+    // What the table depends on: the model (its weights' hash), the bins, light, PSF, pixel,
+    // distance and the prior's inclination and beta_z ranges (not the noise model or clipping).
+    const weights = cachedMfl(s.surrogateDir ?? SHIPPED_MGE_DIR).manifest.weightsSha256;
+    return { v: 1, weights, x: s.x, y: s.y, light: s.light, distanceMpc: s.distanceMpc, psf: s.psf, pixsize: s.pixsize, tableTol: s.tableTol, inc: s.ranges.inc_deg, beta: s.ranges.beta_z, incPrior: s.incPrior };
+  },
+  prepare: (c, onProgress) => buildMflTable(c, read(c), onProgress),
+  model: (c, p) => ({ kind: 'binned', model: mflBinnedModel(c, p) }),
+  table: (p) => p.table,
 };

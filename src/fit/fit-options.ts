@@ -420,7 +420,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   } finally {
     bar?.stop();
   }
-  const tableLine = problem.table ? `table: ${problem.table.nodes} nodes (${problem.table.evaluations} exact basis evaluations, ${problem.table.components.length} mass components x ${problem.table.nGroups} anisotropy group(s)), interpolation error <= ${problem.table.maxError.toExponential(2)} (tolerance ${problem.table.tol}); ${stored ? 'read from the run folder' : `built in ${(problem.table.buildSeconds ?? (performance.now() - tb) / 1000).toFixed(2)} s`}` : null;
+  const tableLine = problem.table ? `table: ${problem.table.nodes} nodes (${problem.table.evaluations} ${engine === 'tabulated' ? 'exact' : 'network'} basis evaluations, ${problem.table.components.length} mass components x ${problem.table.nGroups} anisotropy group(s)), interpolation error <= ${problem.table.maxError.toExponential(2)} (tolerance ${problem.table.tol}); ${stored ? 'read from the run folder' : `built in ${(problem.table.buildSeconds ?? (performance.now() - tb) / 1000).toFixed(2)} s`}` : null;
   const ndim = problem.names.length;
   if (walkers < 2 * ndim) throw new InputError('walkers', `is ${walkers} for ${ndim} parameters; use at least 2 x ${ndim} = ${2 * ndim} (32 is a good default)`);
   if (problem.excluded.length > 0) {

@@ -40,7 +40,6 @@ import type { Engine, EngineContext, EngineGalaxy } from '../engines/engine.ts';
 import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
 import { engineNamed } from '../engines/registry.ts';
 import { surrogateEngine } from '../engines/surrogate.ts';
-import { tabulatedEngine } from '../engines/tabulated/engine.ts';
 import type { TabulatedTable } from '../engines/tabulated/model.ts';
 import { buildGridToBins, buildGridToBinsOdd, checkPoints, type GridToBins } from '../operator/grid-to-bins.ts';
 import { defaultRaRange, withLogisticPrior } from '../../likelihoods/beta-profile.ts';
@@ -266,7 +265,7 @@ export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProb
   return {
     spec, names: prior.names, prior, grid, op, engine: engine.name as EngineName, prepared,
     model: em.kind === 'grid' ? em.model : null,
-    table: engine === tabulatedEngine ? (prepared as TabulatedTable) : null,
+    table: engine.table ? engine.table(prepared) : null,
     surrogate: engine === surrogateEngine ? (em.model as SurrogateBinnedModel) : null,
     modelLabel: em.model.label, like, noise, excluded, used, active, logProb: logPosterior(prior.logPrior, logLike), blobs: ['chi2', 'ml'],
   };

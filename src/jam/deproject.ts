@@ -19,6 +19,17 @@ export function minQobs(incDeg: number): number {
   return Math.hypot(Math.cos(i), Q_INTRINSIC_MIN * Math.sin(i));
 }
 
+/**
+ * The inverse of minQobs: the lowest inclination (degrees, [0, 90]) at which a Gaussian of observed
+ * axial ratio qMin deprojects with intrinsic q >= Q_INTRINSIC_MIN, from
+ * q'^2 = cos^2 i + Q_INTRINSIC_MIN^2 sin^2 i. 0 for q' = 1; 90 for q' <= Q_INTRINSIC_MIN.
+ */
+export function deprojectionLimitDeg(qMin: number): number {
+  const q2 = Q_INTRINSIC_MIN * Q_INTRINSIC_MIN;
+  const c2 = (qMin * qMin - q2) / (1 - q2);
+  return c2 <= 0 ? 90 : (Math.acos(Math.sqrt(Math.min(c2, 1))) * 180) / Math.PI;
+}
+
 /** Intrinsic axial ratio of a Gaussian with observed ratio qobs at inclination incDeg (no checks). */
 export function intrinsicQ(qobs: number, incDeg: number): number {
   const i = (incDeg * Math.PI) / 180;

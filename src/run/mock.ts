@@ -331,7 +331,7 @@ export function computeMock(o: MockOptions): { truth: MockTruthFile; kinematicsC
 
   // Notes: outside the surrogate's domain or jamfit fit's default prior is allowed, and said.
   const notes: string[] = [];
-  if (massModel === 'light') notes.push('mass model light: only the exact JAM (jamfit fit --exact --mass-model light) fits it; the surrogate covers the qm convention');
+  if (massModel === 'light') notes.push('mass model light: fit it with --mass-model light (the tabulated exact engine by default; --engine surrogate for the multi-component surrogate, whose accuracy is stated in its README)');
   else if (phot.kind === 'sersic') {
     const v = domainViolation(TRAINING_DOMAIN_V1, [phot.params.n, phot.params.qobs, qM, betaZ, incDeg]);
     if (v) notes.push(`outside the surrogate's training domain: ${v}`);

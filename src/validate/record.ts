@@ -38,7 +38,9 @@ export interface CalibrationRecord {
   mock_align?: 'cyl' | 'sph';
   mock_seed: number;
   fit_seed: number;
-  sersic: MockDraw['sersic'];
+  /** The light: the Sérsic parameters, or the family parameters of a multi-component mock. */
+  sersic?: MockDraw['sersic'];
+  family?: MockDraw['family'];
   /** Sampled columns (chain.npy's last axis) and the truth in them (log10 M/L). */
   columns: string[];
   truth: number[];
@@ -128,7 +130,8 @@ export function calibrationRecord(draw: MockDraw, seed: number, mockDir: string,
     mock_align: truthFile.align ?? 'cyl',
     mock_seed: draw.mockSeed,
     fit_seed: draw.fitSeed,
-    sersic: draw.sersic,
+    // JSON has no NaN (the family parameters a single Sérsic lacks): null, as written.
+    ...(draw.sersic ? { sersic: draw.sersic } : { family: JSON.parse(JSON.stringify(draw.family)) }),
     columns: columns.slice(0, nd),
     truth: draw.truth,
     truth_parameters: truthFile.parameters,

@@ -38,7 +38,7 @@ import { svgToPng } from '../plots/png.ts';
 import { runFit } from '../fit/fit.ts';
 import { runMock, type MockTruthFile } from '../run/mock.ts';
 import { version } from '../version.ts';
-import { drawMock, priorSd, validateColumns, VALIDATE_MASS_MODELS, VALIDATE_SETUP, type MockDraw, type ValidateMassModel } from './draw.ts';
+import { drawMock, priorSd, validateColumns, VALIDATE_MASS_MODELS, VALIDATE_PHOTOMETRY, VALIDATE_SETUP, type MgeLight, type MockDraw, type ValidateMassModel, type ValidatePhotometry } from './draw.ts';
 import { calibrationRecord, type CalibrationRecord } from './record.ts';
 import { calibrationReport, type CalibrationReport } from './report.ts';
 
@@ -51,6 +51,8 @@ export interface ValidateOptions {
   maxSteps?: number;
   /** Mass model of the mocks and the fits: 'qm' (default) or 'light'. */
   massModel?: string;
+  /** The mocks' light: 'sersic' (default) or 'family' (the multi-component family; mass follows light). */
+  photometry?: string;
   /**
    * Velocity-ellipsoid alignment of the fits: 'cyl' (default; Cappellari 2008) or 'sph'
    * (Cappellari 2020). The mocks use `mockAlign`, by default the same.
@@ -92,6 +94,8 @@ interface ValidateConfig {
   steps: number | null;
   max_steps: number;
   mass_model: ValidateMassModel;
+  /** The mocks' light (draw.ts); absent in folders made before it existed, which were 'sersic'. */
+  photometry: ValidatePhotometry;
   /** Velocity-ellipsoid alignment of the fits and of the mocks. */
   align: 'cyl' | 'sph';
   mock_align: 'cyl' | 'sph';
@@ -109,13 +113,14 @@ function int(name: string, v: number | undefined, dflt: number | undefined, min:
 }
 
 /**
- * What a validate.json written before a key existed meant by its absence: the qm mass model, the
+ * What a validate.json written before a key existed meant by its absence: the qm mass model, Sérsic mocks, the
  * cylindrical alignment for mocks and fits, and the engine its `exact` chose then (the direct
  * exact JAM, or the surrogate).
  */
 function legacyValue(old: Record<string, unknown>, k: keyof ValidateConfig): unknown {
   if (k in old) return old[k];
   if (k === 'mass_model') return 'qm';
+  if (k === 'photometry') return 'sersic';
   if (k === 'align' || k === 'mock_align') return 'cyl';
   if (k === 'engine') return old.exact === true ? 'direct' : 'surrogate';
   return undefined;
@@ -138,6 +143,16 @@ function checkConfig(dir: string, cfg: ValidateConfig): void {
   }
 }
 
+/** The mock's photometry file: a Sérsic JSON, or an MGE table. */
+function photometryFile(draw: MockDraw): string {
+  return draw.mge ? 'photometry.csv' : 'photometry.json';
+}
+
+/** An MGE as the CSV photometry reader takes it, every number in full precision (the fit reads the same Gaussians). */
+function mgeCsv(m: MgeLight): string {
+  return ['surf,sigma,q', ...m.surf.map((s, k) => `${s},${m.sigma[k]},${m.qobs[k]}`)].join('\n') + '\n';
+}
+
 /** Makes mock k's files with the `align` model (unless truth.json shows they exist and belong to this draw). */
 function makeMock(draw: MockDraw, mockDir: string, align: 'cyl' | 'sph'): void {
   const truthPath = join(mockDir, 'truth.json');
@@ -154,8 +169,8 @@ function makeMock(draw: MockDraw, mockDir: string, align: 'cyl' | 'sph'): void {
     if (t) throw new InputError(truthPath, `holds another galaxy than mock ${draw.k} of this --seed; remove ${mockDir} or choose another --out`);
   }
   // `jamfit mock` reads the photometry file and rewrites it unchanged in its output folder.
-  const phot = join(mockDir, 'photometry.json');
-  writeFileAtomic(phot, JSON.stringify({ sersic: draw.sersic }, null, 2) + '\n');
+  const phot = join(mockDir, photometryFile(draw));
+  writeFileAtomic(phot, draw.mge ? mgeCsv(draw.mge) : JSON.stringify({ sersic: draw.sersic }, null, 2) + '\n');
   runMock({
     photometry: phot,
     massModel: draw.massModel,
@@ -196,12 +211,13 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   const mm = massModel as ValidateMassModel;
   const align = checkAlign(o.align ?? 'cyl', 'align')!;
   const mockAlign = checkAlign(o.mockAlign ?? align, 'mock_align')!;
+  const photometry = o.photometry ?? 'sersic';
+  if (!(VALIDATE_PHOTOMETRY as readonly string[]).includes(photometry)) throw new InputError('photometry', `is '${photometry}'; use ${VALIDATE_PHOTOMETRY.join(' or ')}`);
+  const ph = photometry as ValidatePhotometry;
+  if (ph === 'family' && mm !== 'light') throw new InputError('photometry', `family with --mass-model ${mm}: the family's mocks have mass following the light; use --mass-model light`);
   // The fits' engine, for every mock alike (no halo, black hole or anisotropy groups): refused
   // here, before anything is written, when it cannot fit this mass model or alignment.
   const engine = chooseEngine(o.engine, o.exact === true, { massModel: mm, halo: 'none', blackHole: false, groups: false, align });
-  // The multi-component surrogate (src/engines/surrogate-mge.ts) needs mocks drawn from its
-  // photometric family, which validate does not make yet.
-  if (engine === 'surrogate' && mm === 'light') throw new InputError('mass_model', "light with --engine surrogate: validate's mocks for the multi-component surrogate are not written yet; use --engine tabulated (or auto)");
   const columns = validateColumns(mm);
   const walkers = int('walkers', o.walkers, 32, 2 * (columns.length + 1))!; // + f_sys, which the default fit samples
   const steps = int('steps', o.steps, undefined, 10) ?? null;
@@ -215,7 +231,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
   if (!o.out) throw new InputError('out', 'missing; give the validation folder, e.g. --out runs/validate');
   const dir = o.out;
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError('out', `${dir} is a file; give a folder (created if missing)`);
-  const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, mass_model: mm, align, mock_align: mockAlign, engine, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
+  const cfg: ValidateConfig = { format: 'jamfit-validate', version: 1, seed, walkers, steps, max_steps: maxSteps, mass_model: mm, photometry: ph, align, mock_align: mockAlign, engine, exact: !!o.exact, draws: L, setup: VALIDATE_SETUP };
   checkConfig(dir, cfg);
   writeFileAtomic(join(dir, 'validate.json'), JSON.stringify(cfg, null, 2) + '\n');
 
@@ -230,14 +246,14 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
       records.push(old);
       continue;
     }
-    const draw = drawMock(seed, k, mm);
+    const draw = drawMock(seed, k, mm, ph);
     const mockDir = join(kdir, 'mock');
     const runDir = join(kdir, 'fit');
     makeMock(draw, mockDir, mockAlign);
     const r = await runFit(
       {
         kinematics: join(mockDir, 'kinematics.csv'),
-        photometry: join(mockDir, 'photometry.json'),
+        photometry: join(mockDir, photometryFile(draw)),
         out: runDir,
         distance: VALIDATE_SETUP.distance_mpc,
         psfSigma: String(VALIDATE_SETUP.psf_sigma_arcsec),
@@ -270,10 +286,10 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
     io.out(`mock ${k + 1}/${n}: ${rec.nbins} bins, ${r.summary.nsteps} steps, ${r.seconds.toFixed(1)} s; ranks ${rec.ranks.join(' ')} of ${L}`);
   }
 
-  const report = calibrationReport(records, priorSd(undefined, mm), rankBins);
+  const report = calibrationReport(records, priorSd(undefined, mm, ph), rankBins);
   const names = report.parameters;
   const aligned = mockAlign === align ? (align === 'cyl' ? '' : `, align ${align}`) : `, mocks ${mockAlign} fitted ${align}`;
-  const title = `jamfit validate: ${n} mocks (seed ${seed}, mass model ${mm}${aligned}, ${report.engines.join('/')} engine, ${walkers} walkers, ${steps ?? 'auto'} steps)`;
+  const title = `jamfit validate: ${n} mocks (seed ${seed}, mass model ${mm}${ph === 'family' ? ', family photometry' : ''}${aligned}, ${report.engines.join('/')} engine, ${walkers} walkers, ${steps ?? 'auto'} steps)`;
   const rankSvg = rankHistogramsSvg(names.map((name) => ({ name, ...report.calibration[name].sbc })), `Rank histograms, L = ${L}: ${title}`);
   const calSvg = coverageTarpSvg(
     {
@@ -290,7 +306,7 @@ export async function runValidate(o: ValidateOptions, io: ValidateIO): Promise<V
     jamfit_version: version,
     command: `jamfit validate ${(o.argv ?? []).join(' ')}`.trim(),
     config: cfg,
-    mocks: records.map((r) => ({ k: r.k, dir: join('mocks', String(r.k)), sersic: r.sersic, truth: r.truth_parameters, median: Object.fromEntries(names.map((m) => [m, r.intervals[m].median])), chi2: r.chi2, nbins: r.nbins, ess_min: r.ess_min, converged: r.converged })),
+    mocks: records.map((r) => ({ k: r.k, dir: join('mocks', String(r.k)), ...(r.sersic ? { sersic: r.sersic } : { family: r.family }), truth: r.truth_parameters, median: Object.fromEntries(names.map((m) => [m, r.intervals[m].median])), chi2: r.chi2, nbins: r.nbins, ess_min: r.ess_min, converged: r.converged })),
     ...report,
   };
   writeFileAtomic(files[0], JSON.stringify(full, null, 1) + '\n');

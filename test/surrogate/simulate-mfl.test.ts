@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { G_KMS2_PC_MSUN, pcPerArcsec } from '../../src/jam/constants.ts';
-import { minQobs } from '../../src/jam/deproject.ts';
+import { deprojectionLimitDeg, minQobs } from '../../src/jam/deproject.ts';
 import { jamVrms2 } from '../../src/jam/jam.ts';
 import { drawFamilyGalaxy, FAMILY_PARAM_NAMES, GALAXY_FAMILY_V1, type GalaxyFamily } from '../../src/photometry/galaxy-family.ts';
 import { mgeHalfLight } from '../../src/photometry/half-light.ts';
 import { sersicToMge } from '../../src/photometry/sersic-mge.ts';
 import { thetaLogRGrid } from '../../src/surrogate/grid.ts';
 import { readTrainingSet } from '../../src/surrogate/simulate/reader.ts';
-import { inclinationLimitDeg, MFL_COLUMNS, MFL_MAX_GAUSSIANS, mflMaps, mflRow } from '../../src/surrogate/simulate/mfl-model.ts';
+import { MFL_COLUMNS, MFL_MAX_GAUSSIANS, mflMaps, mflRow } from '../../src/surrogate/simulate/mfl-model.ts';
 import { runCli } from '../cli/run-cli.ts';
 
 const TMP = mkdtempSync(join(tmpdir(), 'jamfit-sim-mfl-'));
@@ -82,8 +82,8 @@ test('the Sérsic branch is the v1 Sérsic MGE exactly; without jitter a composi
 });
 
 test('inclination limit: the flattest Gaussian deprojects there with intrinsic q = 0.05', () => {
-  for (const q of [0.12, 0.3, 0.6, 0.95]) assert.ok(Math.abs(minQobs(inclinationLimitDeg(q)) - q) < 1e-12, `q' ${q}`);
-  assert.equal(inclinationLimitDeg(1), 0);
+  for (const q of [0.12, 0.3, 0.6, 0.95]) assert.ok(Math.abs(minQobs(deprojectionLimitDeg(q)) - q) < 1e-12, `q' ${q}`);
+  assert.equal(deprojectionLimitDeg(1), 0);
 });
 
 test('P + b Q equals the direct JAM (jamVrms2, mass = light) at two beta_z, scale-free', () => {

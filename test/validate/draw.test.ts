@@ -28,13 +28,13 @@ test('400 draws: every truth has finite prior density under the fit prior of its
     const d = drawMock(11, k);
     if (k < 40) {
       // Building the full MGE costs ~ms: check the first 40.
-      const mge = sersicToMge({ n: d.sersic.n, Re: d.sersic.re_arcsec, Ie: d.sersic.ie_lsun_pc2, qobs: d.sersic.q });
+      const mge = sersicToMge({ n: d.sersic!.n, Re: d.sersic!.re_arcsec, Ie: d.sersic!.ie_lsun_pc2, qobs: d.sersic!.q });
       const prior = fitPrior({ massModel: 'qm', mlMode: 'sample', light: mge });
       assert.ok(prior.logPrior(d.truth) > -Infinity, `mock ${k}: ${d.truth}`);
       assert.deepEqual([Array.from(prior.lo), Array.from(prior.hi)], [d.lo, d.hi]);
     }
-    n.push((d.sersic.n - 1) / 5);
-    q.push((d.sersic.q - 0.4) / 0.6);
+    n.push((d.sersic!.n - 1) / 5);
+    q.push((d.sersic!.q - 0.4) / 0.6);
     // M/L is not constrained by the light, so its marginal stays log-uniform on [0.1, 10].
     ml.push((d.truth[3] + 1) / 2);
   }

@@ -40,7 +40,7 @@ test('the light draws: columns without q_m, truths inside the fit prior of the f
     const d = drawMock(SEED, k, 'light');
     assert.deepEqual([d.massModel, d.columns, d.truth.length], ['light', COLUMNS, 3]);
     assert.deepEqual(d.sersic, drawMock(SEED, k).sersic);
-    const mge = sersicToMge({ n: d.sersic.n, Re: d.sersic.re_arcsec, Ie: d.sersic.ie_lsun_pc2, qobs: d.sersic.q });
+    const mge = sersicToMge({ n: d.sersic!.n, Re: d.sersic!.re_arcsec, Ie: d.sersic!.ie_lsun_pc2, qobs: d.sersic!.q });
     const prior = fitPrior({ massModel: 'light', mlMode: 'sample', light: mge });
     assert.ok(prior.logPrior(d.truth) > -Infinity, `mock ${k}: ${d.truth}`);
     assert.deepEqual([Array.from(prior.lo), Array.from(prior.hi)], [d.lo, d.hi]);
@@ -136,7 +136,8 @@ test('a validate.json without mass_model and engine (older jamfit) means qm and 
 
 const o = (name: string) => join(root, `bad-${name}`);
 const cases: [string, string[], RegExp][] = [
-  ['--engine surrogate --mass-model light', ['--n', '1', '--engine', 'surrogate', '--mass-model', 'light', '--out', o('sl')], /^jamfit validate: --mass-model: light with --engine surrogate: .*use --engine tabulated/],
+  ['--photometry family --mass-model qm', ['--n', '1', '--photometry', 'family', '--mass-model', 'qm', '--out', o('fq')], /^jamfit validate: --photometry: family with --mass-model qm: .*use --mass-model light/],
+  ['--photometry disk', ['--n', '1', '--photometry', 'disk', '--mass-model', 'light', '--out', o('pd')], /^jamfit validate: --photometry: is 'disk'; use sersic or family/],
   ['--engine fast', ['--n', '1', '--engine', 'fast', '--out', o('f')], /^jamfit validate: --engine: is 'fast'; use auto, surrogate, tabulated, direct/],
   ['--mass-model disk', ['--n', '1', '--mass-model', 'disk', '--out', o('d')], /^jamfit validate: --mass-model: is 'disk'; use qm or light/],
   ['--walkers 7 with light', ['--n', '1', '--mass-model', 'light', '--walkers', '7', '--out', o('w')], /--walkers: is 7; give an integer >= 8/],

@@ -12,7 +12,8 @@ import { exactGrid } from '../exact-grid.ts';
 import { readTable, writeTable } from './store.ts';
 import { buildTabulatedTable, buildTabulatedTableParallel, tabulatedBinnedModel, type TabulatedSpec, type TabulatedTable } from './model.ts';
 
-function tabulatedSpec(c: EngineContext): TabulatedSpec {
+/** The table's spec of a fit's galaxy (the prior's inclination and beta_z ranges, the spec's tolerance and nodes). */
+export function tabulatedSpec(c: EngineContext): TabulatedSpec {
   const s = c.spec;
   const iIncDeg = c.prior.names.indexOf('inc_deg');
   const iQm = c.prior.names.indexOf('q_m');
@@ -41,4 +42,5 @@ export const tabulatedEngine: Engine<TabulatedTable> = {
   prepare: (c, onProgress) => buildTabulatedTable(tabulatedSpec(c), onProgress),
   prepareParallel: (c, workers, onProgress) => buildTabulatedTableParallel(tabulatedSpec(c), workers, onProgress),
   model: (c, table) => ({ kind: 'binned', model: tabulatedBinnedModel(tabulatedSpec(c), table) }),
+  table: (t) => t,
 };

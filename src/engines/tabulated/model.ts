@@ -188,27 +188,33 @@ function tableOf(lay: Layout, s: TabulatedSpec, patches: TablePatch[]): Tabulate
   };
 }
 
-function tableOptions(s: TabulatedSpec, lay: Layout, onProgress?: (done: number, planned: number) => void): TableOptions {
+function tableOptions(s: TabulatedSpec, lay: Layout, onProgress?: (done: number, planned: number) => void, scaleAtLoAndIso = false): TableOptions {
   const b = (beta: number) => 1 / (1 - beta);
-  const o: TableOptions = { tol: tableTol(s), nGroups: s.nGroups, nComps: lay.components.length, nbins: s.op.nbins, bRange: [b(s.betaRange[0]), b(Math.min(s.betaRange[1], 0.99))], onProgress };
+  const bLo = b(s.betaRange[0]);
+  const o: TableOptions = { tol: tableTol(s), nGroups: s.nGroups, nComps: lay.components.length, nbins: s.op.nbins, bRange: [bLo, b(Math.min(s.betaRange[1], 0.99))], ...(scaleAtLoAndIso ? { scaleB: [bLo, 1] as [number, number] } : {}), onProgress };
   return s.align === 'sph' ? { ...o, measure: (e, a) => errorMeasureSph(e, a, o) } : o;
 }
 
 /**
  * Builds the table (the engine's per-galaxy preparation): ~2 exact basis evaluations per node,
  * each about one JAM model of all the components. `onProgress(done, planned)` after each.
+ * `source.basis` replaces the exact basis (basis.ts basisAt) by another source of the same maps,
+ * laid out the same way (the multi-component surrogate's, src/engines/surrogate-mge.ts): the
+ * table, its error control and the per-call model are then those of the exact engine, with the
+ * error measure's scale taken at b_lo and b = 1 when `source.collapseLimited` (TableOptions.scaleB).
  * @throws InputError naming the spec field (beta_groups, table_tol, inc_deg).
  */
-export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number, planned: number) => void): TabulatedTable {
+export function buildTabulatedTable(s: TabulatedSpec, onProgress?: (done: number, planned: number) => void, source?: { basis: (p: TablePoint) => Float64Array; collapseLimited?: boolean }): TabulatedTable {
   checkSpec(s);
   const t0 = performance.now();
   const lay = layout(s);
   const plans = coverage(s);
   const bs: BasisSpec = { light: s.light, group: s.group, nGroups: s.nGroups, components: lay.components, distanceMpc: s.distanceMpc, grid: s.grid, op: s.op, nodes: s.nodes, align: s.align };
+  const at = source?.basis ?? ((p: TablePoint) => basisAt(bs, p));
   let before = 0;
   const patches = plans.map((pl) => {
     const progress = onProgress && ((d: number, p: number) => onProgress(before + d, before + p));
-    const patch = buildTablePatch((p) => basisAt(bs, p), pl.qRef, pl.incLo, pl.incHi, pl.axis, tableOptions(s, lay, progress));
+    const patch = buildTablePatch(at, pl.qRef, pl.incLo, pl.incHi, pl.axis, tableOptions(s, lay, progress, source?.collapseLimited));
     before += patch.evaluations;
     if (patch.length !== basisLength(bs)) throw new RangeError('buildTabulatedTable: basis length changed');
     return patch;

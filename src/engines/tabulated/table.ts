@@ -217,6 +217,13 @@ export interface TableOptions {
   nbins: number;
   /** The prior's range of b = 1/(1 - beta_z). */
   bRange: [number, number];
+  /**
+   * The b whose V_rms^2 (with b = 1's) set each bin's scale in errorMeasure (default: bRange's
+   * ends). A model never evaluated where V_rms^2 falls below a fixed fraction of its value at
+   * bRange[0] (the multi-component surrogate's collapse limit) takes [bRange[0], 1]: near-zero
+   * V_rms^2 at the far end of the prior, where that model refuses to go, then sets no scale.
+   */
+  scaleB?: [number, number];
   /** Called after each exact evaluation with the count so far and the count of the current round. */
   onProgress?: (done: number, planned: number) => void;
   /** Another error measure (exact, interpolated basis) in place of errorMeasure (e.g. the spherically aligned basis's). */
@@ -351,10 +358,10 @@ export async function buildTablePatchAsync(basisMany: (pts: TablePoint[]) => Pro
 }
 
 /** The module header's error measure between an exact and an interpolated basis. */
-export function errorMeasure(exact: Float64Array, approx: Float64Array, o: Pick<TableOptions, 'nGroups' | 'nComps' | 'nbins' | 'bRange'>): number {
+export function errorMeasure(exact: Float64Array, approx: Float64Array, o: Pick<TableOptions, 'nGroups' | 'nComps' | 'nbins' | 'bRange' | 'scaleB'>): number {
   const { nGroups, nComps, nbins } = o;
-  const [bLo, bHi] = o.bRange;
-  const bAbs = Math.max(Math.abs(bLo), Math.abs(bHi));
+  const bAbs = Math.max(Math.abs(o.bRange[0]), Math.abs(o.bRange[1]));
+  const [bLo, bHi] = o.scaleB ?? o.bRange;
   let worst = 0;
   for (let c = 0; c < nComps; c++) {
     for (let j = 0; j < nbins; j++) {
@@ -407,12 +414,5 @@ export function errorMeasureSph(exact: Float64Array, approx: Float64Array, o: Pi
   return worst;
 }
 
-/**
- * The lowest inclination (degrees) at which a Gaussian of observed axial ratio qMin deprojects
- * with intrinsic q >= 0.05 (src/jam/deproject.ts): q'^2 = cos^2 i + 0.05^2 sin^2 i.
- */
-export function deprojectionLimitDeg(qMin: number): number {
-  const q2 = 0.05 * 0.05;
-  const c2 = (qMin * qMin - q2) / (1 - q2);
-  return c2 <= 0 ? 90 : Math.acos(Math.sqrt(Math.min(c2, 1))) / DEG;
-}
+/** Re-exported: the table's range starts there (src/jam/deproject.ts). */
+export { deprojectionLimitDeg } from '../../jam/deproject.ts';

@@ -23,7 +23,7 @@ import { forwardReference, layerShapes, type Mlp, type MlpArch } from '../mlp.ts
 import type { GridSpec } from '../simulate/config.ts';
 import { project, residualRms, type PcaBasis } from './pca.ts';
 import { referenceLnV, type ReferenceSpec } from './reference.ts';
-import { MFL_PARAM_INPUTS, paramInputs, type BetaRange } from './rows.ts';
+import { MFL_PARAM_INPUTS, MFL_PARAM_INPUTS_V1, paramInputs, type BetaRange } from './rows.ts';
 import { thetaLogRGrid } from '../grid.ts';
 
 export const MFL_FORMAT = 'jamfit-mfl-surrogate';
@@ -76,7 +76,7 @@ export function mflFeatures(s: MflSurrogate, mge: Mge): { features: Float32Array
 export function mflInputRow(s: MflSurrogate, features: ArrayLike<number>, beta: number, incDeg: number, qMin: number, qLw: number, out = new Float32Array(s.pca.k + MFL_PARAM_INPUTS.length)): Float32Array {
   const k = s.pca.k;
   for (let j = 0; j < k; j++) out[j] = features[j];
-  paramInputs(beta, incDeg, qMin, qLw, out, k);
+  paramInputs(beta, incDeg, qMin, qLw, out, k, s.manifest.paramInputs);
   for (let j = 0; j < MFL_PARAM_INPUTS.length; j++) out[k + j] = (out[k + j] - s.manifest.paramMean[j]) / s.manifest.paramStd[j];
   return out;
 }
@@ -140,6 +140,8 @@ export function loadMflSurrogate(dir: string): MflSurrogate {
   if (!existsSync(mp)) throw new InputError(mp, 'not found; give a directory written by `jamfit train --family mge`');
   const m = JSON.parse(readFileSync(mp, 'utf8')) as MflManifest;
   m.reference ??= null;
+  const known = [MFL_PARAM_INPUTS, MFL_PARAM_INPUTS_V1].some((l) => JSON.stringify(l) === JSON.stringify(m.paramInputs));
+  if (!known) throw new InputError(mp, `has paramInputs ${JSON.stringify(m.paramInputs)}; this version reads ${JSON.stringify(MFL_PARAM_INPUTS)} (or ${JSON.stringify(MFL_PARAM_INPUTS_V1)}): retrain`);
   if (m.format !== MFL_FORMAT || m.formatVersion !== MFL_FORMAT_VERSION) throw new InputError(mp, `is ${m.format} v${m.formatVersion}, not ${MFL_FORMAT} v${MFL_FORMAT_VERSION}; retrain with this version`);
   const wp = join(dir, m.weightsFile);
   if (!existsSync(wp)) throw new InputError(wp, 'not found; copy it beside its manifest.json');

@@ -93,20 +93,21 @@ export const COLLAPSE_FRACTION = 0.1;
 export const MFL_BETA_RANGE: BetaRange = { lo: -0.45, hi: 0.45, epsFactor: 0.7, collapse: COLLAPSE_FRACTION };
 
 /**
- * The largest beta_z at which V_rms^2 of row i stays >= frac v^2(beta_z = lo) at every grid
- * point: P + b Q >= frac (P + b_lo Q) for every point with Q < 0 (b = 1/(1 - beta_z); the
- * points with Q >= 0 only grow). Returns 1 when no point limits it.
+ * The largest beta_z at which V_rms^2 = P + b Q stays >= frac v^2(beta_z = lo) at every point:
+ * P + b Q >= frac (P + b_lo Q) for every point with Q < 0 (b = 1/(1 - beta_z); the points with
+ * Q >= 0 only grow). Returns 1 when no point limits it.
  */
-export function collapseBetaMax(rows: Pick<MflRows, 'P' | 'Q' | 'nG'>, i: number, lo: number, frac = COLLAPSE_FRACTION): number {
+export function collapseBeta(P: ArrayLike<number>, Q: ArrayLike<number>, lo: number, frac = COLLAPSE_FRACTION): number {
   const bLo = 1 / (1 - lo);
   let bMax = Infinity;
-  const nG = rows.nG;
-  for (let j = 0; j < nG; j++) {
-    const P = rows.P[i * nG + j];
-    const Q = rows.Q[i * nG + j];
-    if (Q < 0) bMax = Math.min(bMax, ((1 - frac) * P) / -Q + frac * bLo);
-  }
+  for (let j = 0; j < P.length; j++) if (Q[j] < 0) bMax = Math.min(bMax, ((1 - frac) * P[j]) / -Q[j] + frac * bLo);
   return bMax === Infinity ? 1 : 1 - 1 / bMax;
+}
+
+/** collapseBeta of row i. */
+export function collapseBetaMax(rows: Pick<MflRows, 'P' | 'Q' | 'nG'>, i: number, lo: number, frac = COLLAPSE_FRACTION): number {
+  const nG = rows.nG;
+  return collapseBeta(rows.P.subarray(i * nG, (i + 1) * nG), rows.Q.subarray(i * nG, (i + 1) * nG), lo, frac);
 }
 
 type BetaRows = Pick<MflRows, 'n' | 'qLw' | 'incDeg' | 'P' | 'Q' | 'nG'>;
@@ -132,15 +133,29 @@ export function drawBetas(rows: BetaRows, r: BetaRange, seed: number, epoch: num
   return out;
 }
 
-/** Parameter inputs of the network, in order (features come first, from the image). */
-export const MFL_PARAM_INPUTS = ['beta_z', 'cos_i', 'ln_qintr_min', 'ln_qintr_lw'] as const;
+/**
+ * Parameter inputs of the network, in order (features come first, from the image). The
+ * inclination enters as cos^2 i: the exact maps depend on it only through cos^2 i and the
+ * intrinsic q's (Cappellari 2008 eq. 13), so a network that reads cos^2 i is smooth in the
+ * inclination table's variable t = ln sqrt(q'_min^2 - cos^2 i) up to i = 90, where cos i is not
+ * (i - 90 goes as sqrt(t_90 - t)).
+ */
+export const MFL_PARAM_INPUTS = ['beta_z', 'cos2_i', 'ln_qintr_min', 'ln_qintr_lw'] as const;
+
+/** The inputs of the first models (fixtures before 2026-12-06 read cos i); still read. */
+export const MFL_PARAM_INPUTS_V1 = ['beta_z', 'cos_i', 'ln_qintr_min', 'ln_qintr_lw'] as const;
 
 const QINTR_FLOOR = 1e-3;
 
-/** The untransformed-to-standardised parameter inputs of one (row, beta_z) into out[off..]. */
-export function paramInputs(beta: number, incDeg: number, qMin: number, qLw: number, out: Float32Array | Float64Array, off = 0): void {
+/**
+ * The untransformed-to-standardised parameter inputs of one (row, beta_z) into out[off..]: beta_z,
+ * cos^2 i (cos i for a model whose `names` are MFL_PARAM_INPUTS_V1), ln q_intr of qMin and of qLw
+ * (floored at 1e-3). incDeg in degrees, where the Gaussians deproject.
+ */
+export function paramInputs(beta: number, incDeg: number, qMin: number, qLw: number, out: Float32Array | Float64Array, off = 0, names: readonly string[] = MFL_PARAM_INPUTS): void {
+  const c = Math.cos((incDeg * Math.PI) / 180);
   out[off] = beta;
-  out[off + 1] = Math.cos((incDeg * Math.PI) / 180);
+  out[off + 1] = names[1] === 'cos_i' ? c : c * c;
   out[off + 2] = Math.log(Math.max(intrinsicQ(qMin, incDeg), QINTR_FLOOR));
   out[off + 3] = Math.log(Math.max(intrinsicQ(qLw, incDeg), QINTR_FLOOR));
 }

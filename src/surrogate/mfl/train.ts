@@ -209,7 +209,7 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
       patience: o.patience,
       timeLimit: o.timeLimit,
       checkpoint: join(o.out, 'checkpoint-mfl.bin'),
-      fingerprint: fp({ dataId, limit: o.limit ?? 0, reference: ref, seed: o.seed, valFraction: o.valFraction, pcaK: K, arch, epochs: o.epochs, batch: o.batch, lr: o.lr, floor: o.floor, br, spec }),
+      fingerprint: fp({ dataId, limit: o.limit ?? 0, reference: ref, seed: o.seed, valFraction: o.valFraction, pcaK: K, arch, epochs: o.epochs, batch: o.batch, lr: o.lr, floor: o.floor, br, spec, inputs: MFL_PARAM_INPUTS }),
       onEpoch: hooks.onEpoch,
       onStep: hooks.onStep,
       stopAfter: o.stopAfter,

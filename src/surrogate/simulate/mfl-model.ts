@@ -18,7 +18,7 @@
  */
 import { Rng } from '../../../samplers/rng.ts';
 import { G_KMS2_PC_MSUN, pcPerArcsec } from '../../jam/constants.ts';
-import { deprojectMge, Q_INTRINSIC_MIN } from '../../jam/deproject.ts';
+import { deprojectionLimitDeg, deprojectMge } from '../../jam/deproject.ts';
 import { maxRadius } from '../../jam/direct.ts';
 import { losBasisMoments, prepareBasisKernel } from '../../jam/los-basis.ts';
 import { drawFamilyGalaxy, FAMILY_PARAM_NAMES, familyParamVector, type GalaxyFamily } from '../../photometry/galaxy-family.ts';
@@ -38,15 +38,6 @@ const slot = (name: string) => Array.from({ length: MFL_MAX_GAUSSIANS }, (_, k) 
  */
 export const MFL_COLUMNS = ['inc_deg', 'inc_min_deg', 're_mge', 'ie_mge', 'n_gauss', ...FAMILY_PARAM_NAMES, ...slot('surf'), ...slot('sigma'), ...slot('q')] as const;
 
-/**
- * Smallest inclination (degrees) at which every Gaussian of q' >= qMin deprojects with intrinsic
- * q >= Q_INTRINSIC_MIN: cos^2 i (1 - q0^2) <= q'^2 - q0^2. qMin in (q0, 1]; returns 0 for q' = 1.
- */
-export function inclinationLimitDeg(qMin: number): number {
-  const q0 = Q_INTRINSIC_MIN;
-  const c2 = (qMin * qMin - q0 * q0) / (1 - q0 * q0);
-  return (Math.acos(Math.sqrt(Math.min(Math.max(c2, 0), 1))) * 180) / Math.PI;
-}
 
 export interface MflRow {
   /** MFL_COLUMNS values. */
@@ -61,7 +52,7 @@ export interface MflRow {
 export function mflRow(seed: number, k: number, family: GalaxyFamily, gx: ArrayLike<number>, gy: ArrayLike<number>, nodes: number): MflRow {
   const gal = drawFamilyGalaxy(seed, k, family);
   const { mge, hl } = inHalfLightUnits(gal.mge, 'galaxy-family');
-  const incMin = inclinationLimitDeg(flattestQ(mge));
+  const incMin = deprojectionLimitDeg(flattestQ(mge));
   // Its own stream, so the inclination does not depend on how many numbers the galaxy used;
   // kept a hair above the limit, where the deprojection is exact to rounding.
   const rng = new Rng(`jamfit-mfl-inclination:${seed}:${k}`);
