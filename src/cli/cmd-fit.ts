@@ -30,7 +30,7 @@ const options = {
   'beta-profile': { type: 'string', description: 'anisotropy: constant (default) or logistic (Simon, Cappellari & Hartke 2024: beta_0, beta_inf, r_a sampled, alpha = 2, beta(sigma_k) per Gaussian; --align sph, direct engine)' },
   'ra-range': { type: 'string', description: "with --beta-profile logistic: prior range lo,hi of r_a in arcsec (log-uniform; default the MGE's sigma range)" },
   'surrogate-model': { type: 'string', description: 'surrogate engine: a model directory written by `jamfit train` (default: the shipped model for the mass model)' },
-  'table-tol': { type: 'number', description: 'tabulated engine: interpolation tolerance, relative in V_rms^2 (default 1e-5; 1e-4 with --align sph, the sph model\'s own accuracy)' },
+  'table-tol': { type: 'number', description: 'tabulated engine and the multi-component surrogate: interpolation tolerance in inclination, relative in V_rms^2 (default 1e-5; 1e-4 with --align sph, the sph model\'s own accuracy)' },
   'beta-groups': { type: 'string', description: 'anisotropy groups: increasing radii R1[,R2..] in arcsec; luminous Gaussians grouped by sigma, one beta_z per group (exact engines)' },
   'self-check': { type: 'number', description: 'posterior draws re-evaluated with the direct exact JAM after sampling (importance-weight ESS; default 16, 0 = none)' },
   seed: { type: 'number', description: 'random seed (integer)', default: 1 },

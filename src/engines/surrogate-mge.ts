@@ -28,8 +28,9 @@ import { EXACT_LIMITS } from '../../likelihoods/fit-prior.ts';
 import type { GridParams } from '../../likelihoods/grid-model.ts';
 import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
 import { G_KMS2_PC_MSUN, pcPerArcsec } from '../jam/constants.ts';
-import { intrinsicQ } from '../jam/deproject.ts';
-import { outsidePolarGrid, makePolarGrid, type PolarGrid } from '../operator/polar-grid.ts';
+import { deprojectionLimitDeg, intrinsicQ } from '../jam/deproject.ts';
+import { linearAt } from '../math/linear-at.ts';
+import { outsidePolarGrid, makePolarGrid } from '../operator/polar-grid.ts';
 import { inHalfLightUnits } from '../photometry/half-light.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { applyGridToBins } from '../operator/grid-to-bins.ts';
@@ -39,7 +40,6 @@ import { MFL_BETA_RANGE } from '../surrogate/mfl/rows.ts';
 import type { Engine, EngineContext, EngineGalaxy } from './engine.ts';
 import { tabulatedSpec } from './tabulated/engine.ts';
 import { buildTabulatedTable, tabulatedBinnedModel, type TabulatedTable } from './tabulated/model.ts';
-import { deprojectionLimitDeg } from './tabulated/table.ts';
 
 /** The shipped multi-component model (fixtures/surrogate-mge). */
 export const SHIPPED_MGE_DIR = fileURLToPath(new URL('../../fixtures/surrogate-mge/', import.meta.url));
@@ -121,22 +121,6 @@ export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done
   const table = buildTabulatedTable(spec, onProgress, { basis, collapseLimited: true });
   limits.sort((a, b) => a[0] - b[0]);
   return { galaxy: g, table, fitHi, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
-}
-
-/** Piecewise-linear y(x) on ascending x, held constant beyond the ends. */
-function linearAt(x: Float64Array, y: Float64Array, at: number): number {
-  if (at <= x[0]) return y[0];
-  const n = x.length;
-  if (at >= x[n - 1]) return y[n - 1];
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid] <= at) lo = mid;
-    else hi = mid;
-  }
-  const f = (at - x[lo]) / (x[hi] - x[lo]);
-  return y[lo] + f * (y[hi] - y[lo]);
 }
 
 /**

@@ -274,7 +274,8 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   const engine = moments === 'v-sigma' || betaProfile === 'logistic' ? 'direct' : chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
   const tableTol = o.tableTol ?? null;
   if (tableTol !== null) {
-    if (engine !== 'tabulated') throw new InputError('table_tol', `applies to the tabulated engine, not ${engine}`);
+    // The multi-component surrogate tabulates its maps in inclination with the same table.
+    if (engine !== 'tabulated' && !(engine === 'surrogate' && massModel === 'light')) throw new InputError('table_tol', `applies to the tabulated engine (and the multi-component surrogate, --mass-model light), not ${engine}`);
     if (!(tableTol >= 1e-9 && tableTol <= 0.1)) throw new InputError('table_tol', `is ${tableTol}; give a relative tolerance in [1e-9, 0.1]`);
   }
   if (o.surrogateModel !== undefined && engine !== 'surrogate') throw new InputError('surrogate_model', `applies to the surrogate engine, not ${engine}`);

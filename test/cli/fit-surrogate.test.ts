@@ -135,7 +135,7 @@ test('bad input for the surrogate: one line naming the option or file, exit 2, n
     ['unknown engine', fitArgs(join(root, 'bad4'), '--engine', 'fast'), /--engine: is 'fast'; use auto, surrogate, tabulated, direct$/],
     ['--exact with --engine surrogate', fitArgs(join(root, 'bad5'), '--engine', 'surrogate', '--exact'), /--exact: asks for an exact engine but --engine is surrogate/],
     ['table tolerance out of range', fitArgs(join(root, 'bad6'), '--mass-model', 'light', '--table-tol', '2'), /--table-tol: is 2; give a relative tolerance in \[1e-9, 0.1\]$/],
-    ['table tolerance for the surrogate', fitArgs(join(root, 'bad7'), '--table-tol', '1e-4'), /--table-tol: applies to the tabulated engine, not surrogate$/],
+    ['table tolerance for the surrogate', fitArgs(join(root, 'bad7'), '--table-tol', '1e-4'), /--table-tol: applies to the tabulated engine \(and the multi-component surrogate, --mass-model light\), not surrogate$/],
     ['anisotropy groups not increasing', fitArgs(join(root, 'bad8'), '--mass-model', 'light', '--beta-groups', '5,2'), /--beta-groups: is '5,2'; give increasing radii in arcsec, > 0$/],
     ['groups asked of the surrogate', fitArgs(join(root, 'bad9'), '--engine', 'surrogate', '--beta-groups', '5'), /--beta-groups: the surrogate has one beta_z/],
     ['photometry flatter than the domain', ['fit', join(MOCK, 'kinematics.csv'), '--photometry', flat, '--distance', '20', '--out', join(root, 'bad3')], /flat\.json: .*flatter than the surrogate's training domain/],

@@ -6,7 +6,9 @@
  *    inclination and anisotropy limits); Sérsic draws are unchanged by the option; qm is refused;
  *  - end to end (1 mock, tabulated engine, 8 x 30 steps): the fit reads exactly the drawn
  *    Gaussians (photometry.csv in full precision), the records and report name the family
- *    parameters, validate.json records the photometry and a resume with Sérsic mocks is refused.
+ *    parameters, validate.json records the photometry and a resume with Sérsic mocks is refused;
+ *  - with --engine surrogate the multi-component surrogate (shipped model) fits a family mock:
+ *    its inclination table and its self-check against the exact JAM are in the summary.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -71,4 +73,18 @@ test('validate --photometry family end to end: the fits read the drawn Gaussians
   const sersic = await runCli(args.map((v) => (v === 'family' ? 'sersic' : v)));
   assert.equal(sersic.code, 2);
   assert.match(sersic.err, /photometry was "family", now "sersic"/);
+});
+
+test('validate --photometry family --engine surrogate: the multi-component surrogate fits a family mock, its self-check recorded', async () => {
+  const dir = join(root, 's');
+  const r = await runCli(['validate', '--n', '1', '--mass-model', 'light', '--photometry', 'family', '--engine', 'surrogate', '--walkers', '8', '--steps', '60', '--draws', '9', '--seed', String(SEED), '--out', dir]);
+  assert.equal(r.code, 0, r.err);
+  const cfg = json(join(dir, 'mocks/0/fit/config.json'));
+  assert.deepEqual([cfg.engine, cfg.mass_model], ['surrogate', 'light']);
+  const s = json(join(dir, 'mocks/0/fit/summary.json'));
+  // The network's inclination table and the self-check against the direct exact JAM.
+  assert.ok(s.table.nodes >= 7 && s.table.max_error <= s.table.tolerance, JSON.stringify(s.table));
+  assert.equal(s.self_check.engine, 'surrogate');
+  assert.ok(s.self_check.ess_fraction > 0 && s.self_check.ess_fraction <= 1);
+  assert.equal(json(join(dir, 'mocks/0/calibration.json')).engine, 'surrogate');
 });

@@ -1,6 +1,9 @@
 /**
- * The multi-component surrogate's accuracy (issue 19's must-shows), end to end: the MGE -> its
- * polar image -> PCA -> MLP -> ln v on the grid, against the exact JAM's v = sqrt(P + b Q)
+ * The multi-component surrogate's accuracy (issue 19's must-shows), end to end as the engine
+ * computes it: the MGE -> its polar image -> PCA -> MLP -> the network's maps at five beta_z,
+ * fitted by V_rms^2 = P + b Q over the galaxy's beta_z fit range (beta-projection.ts, as the
+ * engine's inclination table does at each node; the table's own interpolation error, <= 1e-5, is
+ * left out), against the exact JAM's v = sqrt(P + b Q)
  * (b = 1 / (1 - beta_z), P and Q from src/surrogate/simulate/mfl-model.ts mflMaps, the same
  * exact kernel the training set was made with, checked against jamVrms2 in
  * test/surrogate/simulate-mfl.test.ts).
@@ -21,7 +24,8 @@ import { thetaLogRGrid } from '../grid.ts';
 import { deprojectionLimitDeg } from '../../jam/deproject.ts';
 import { mflMaps, MFL_COLUMNS } from '../simulate/mfl-model.ts';
 import type { TrainingSet } from '../simulate/reader.ts';
-import { mflLnVPrepared, mflPrepare, type MflPrepared, type MflSurrogate } from './model.ts';
+import { fitRange, projectedMaps } from './beta-projection.ts';
+import { mflPrepare, type MflPrepared, type MflSurrogate } from './model.ts';
 import { betaHighs, rowMge } from './rows.ts';
 
 export interface MflAccuracy {
@@ -39,15 +43,20 @@ interface Cases {
   maps: number;
 }
 
-function addCase(c: Cases, s: MflSurrogate, g: MflPrepared, beta: number, incDeg: number, P: ArrayLike<number>, Q: ArrayLike<number>, sb: ArrayLike<number>, floor: number): void {
-  const y = mflLnVPrepared(s, g, beta, incDeg);
+function addCase(c: Cases, pm: { P: ArrayLike<number>; Q: ArrayLike<number> }, beta: number, P: ArrayLike<number>, Q: ArrayLike<number>, sb: ArrayLike<number>, floor: number): void {
   const b = 1 / (1 - beta);
-  for (let j = 0; j < y.length; j++) {
-    c.pred.push(Math.exp(y[j]));
+  for (let j = 0; j < P.length; j++) {
+    c.pred.push(Math.sqrt(Math.max(pm.P[j] + b * pm.Q[j], 0)));
     c.exact.push(Math.sqrt(Math.max(P[j] + b * Q[j], 0)));
     c.keep.push(sb[j] >= floor ? 1 : 0);
   }
   c.maps++;
+}
+
+/** The engine's beta_z fit range of a galaxy over all its inclinations (the prior's default, up to 90 deg). */
+function galaxyFitHi(s: MflSurrogate, g: MflPrepared): number {
+  const lo = Math.min(deprojectionLimitDeg(g.qMin) + 1e-6, 90);
+  return fitRange(s, g, lo, 90);
 }
 
 function finish(c: Cases, nG: number): MflAccuracy {
@@ -84,11 +93,12 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
     const sb = mgeSurfaceDensity(mge, ts.grid.x, ts.grid.y);
     const hi = betaHigh(s, g, inc, P, Q);
     const lo = s.manifest.betaRange.lo;
+    const pm = projectedMaps(s, g, inc, galaxyFitHi(s, g));
     for (let d = 0; d < o.draws; d++) {
       const beta = lo + (hi - lo) * rng.uniform();
       const floor = Math.max(o.floor ?? 0, s.manifest.floor);
-      addCase(all, s, g, beta, inc, P, Q, sb, floor);
-      addCase(ts.params[i * nc + compCol] > 0 ? comp : ser, s, g, beta, inc, P, Q, sb, floor);
+      addCase(all, pm, beta, P, Q, sb, floor);
+      addCase(ts.params[i * nc + compCol] > 0 ? comp : ser, pm, beta, P, Q, sb, floor);
     }
   }
   return { all: finish(all, nG), composite: finish(comp, nG), sersic: finish(ser, nG) };
@@ -108,13 +118,14 @@ export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number;
   const rng = new Rng(`jamfit-mfl-real:${o.seed}:${o.name ?? ''}`);
   const c: Cases = { pred: [], exact: [], keep: [], maps: 0 };
   const lo = s.manifest.betaRange.lo;
+  const fitHi = galaxyFitHi(s, g);
   for (let d = 0; d < o.draws; d++) {
     const inc = Math.min(incMin + 1e-6, 90) + (90 - Math.min(incMin + 1e-6, 90)) * rng.uniform();
     const pq = mflMaps(mge, inc, grid.x, grid.y, o.nodes ?? 24);
     const P = Float32Array.from(pq.subarray(0, nG));
     const Q = Float32Array.from(pq.subarray(nG));
     const hi = betaHigh(s, g, inc, P, Q);
-    addCase(c, s, g, lo + (hi - lo) * rng.uniform(), inc, pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
+    addCase(c, projectedMaps(s, g, inc, fitHi), lo + (hi - lo) * rng.uniform(), pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
   }
   return { ...finish(c, nG), residual: g.residual, incMinDeg: incMin };
 }
