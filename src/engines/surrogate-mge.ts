@@ -31,7 +31,7 @@ import { G_KMS2_PC_MSUN, pcPerArcsec } from '../jam/constants.ts';
 import { deprojectionLimitDeg, intrinsicQ } from '../jam/deproject.ts';
 import { linearAt } from '../math/linear-at.ts';
 import { outsidePolarGrid, makePolarGrid } from '../operator/polar-grid.ts';
-import { inHalfLightUnits } from '../photometry/half-light.ts';
+import { inHalfLightUnits, mgeHalfLight } from '../photometry/half-light.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { applyGridToBins } from '../operator/grid-to-bins.ts';
 import { fitRange, projectedMaps } from '../surrogate/mfl/beta-projection.ts';
@@ -170,14 +170,16 @@ export const surrogateMgeEngine: Engine<MflTable> = {
     if ((s.align ?? 'cyl') !== 'cyl') throw new InputError('align', 'the surrogate is cylindrically aligned; use --engine tabulated for sph');
   },
   grid(g) {
-    const gal = read(g);
-    const m = gal.surrogate.manifest.grid;
-    const grid = makePolarGrid(m.rMin * gal.reArcsec, m.rMax * gal.reArcsec, m.nRad, m.nTheta, 1);
+    // The grid needs only R_e: the network's inputs (polar image, PCA, exact reference map) and
+    // the domain check are made once, in prepare.
+    const m = cachedMfl(g.spec.surrogateDir ?? SHIPPED_MGE_DIR).manifest.grid;
+    const reArcsec = mgeHalfLight(g.light, g.spec.lightSource).aMajor;
+    const grid = makePolarGrid(m.rMin * reArcsec, m.rMax * reArcsec, m.nRad, m.nTheta, 1);
     const s = g.spec;
     const integrate = g.psf !== null || g.pixsize > 0;
-    const rMax = m.rMax * gal.reArcsec;
+    const rMax = m.rMax * reArcsec;
     const excluded = integrate ? outsidePolarGrid(grid, s.x, s.y).filter((i) => Math.hypot(s.x[i], s.y[i]) > rMax) : outsidePolarGrid(grid, s.x, s.y);
-    if (excluded.length === s.x.length) throw new InputError(s.source, `every bin lies outside the surrogate's grid (${m.rMin}..${m.rMax} R_e, R_e = ${gal.reArcsec.toPrecision(4)}"); check the units (arcsec) or fit with --engine tabulated`);
+    if (excluded.length === s.x.length) throw new InputError(s.source, `every bin lies outside the surrogate's grid (${m.rMin}..${m.rMax} R_e, R_e = ${reArcsec.toPrecision(4)}"); check the units (arcsec) or fit with --engine tabulated`);
     return { grid, excluded };
   },
   fingerprint(s) {

@@ -28,8 +28,6 @@ export interface ProjectedMaps {
   /** v^2 = P + b Q on the model's grid (units G M/L I_e R_e), float64. */
   P: Float64Array;
   Q: Float64Array;
-  /** The largest beta_z of the trained range at this inclination (box, eps_intr, collapse of P, Q). */
-  betaHigh: number;
   /** The collapse limit alone (collapseBeta of P, Q; 1 where no point collapses). */
   collapse: number;
 }
@@ -66,7 +64,7 @@ export function projectedMaps(s: MflSurrogate, g: MflPrepared, incDeg: number, f
   if (!(fitHi > r.lo)) throw new RangeError(`projectedMaps: fitHi ${fitHi} is not above lo ${r.lo}`);
   const fit = fitLine(s, g, incDeg, r.lo, fitHi, K);
   const collapse = collapseBeta(fit.P, fit.Q, r.lo, r.collapse);
-  return { ...fit, betaHigh: Math.max(r.lo, Math.min(betaMax(r, g.qLw, incDeg), collapse)), collapse };
+  return { ...fit, collapse };
 }
 
 /** Inclinations scanned by fitRange. */

@@ -2,8 +2,8 @@
  * The multi-component surrogate's accuracy (issue 19's must-shows), end to end as the engine
  * computes it: the MGE -> its polar image -> PCA -> MLP -> the network's maps at five beta_z,
  * fitted by V_rms^2 = P + b Q over the galaxy's beta_z fit range (beta-projection.ts, as the
- * engine's inclination table does at each node; the table's own interpolation error, <= 1e-5, is
- * left out), against the exact JAM's v = sqrt(P + b Q)
+ * engine's inclination table does at each node; the table's own interpolation error, bounded by
+ * its tolerance, is left out), against the exact JAM's v = sqrt(P + b Q)
  * (b = 1 / (1 - beta_z), P and Q from src/surrogate/simulate/mfl-model.ts mflMaps, the same
  * exact kernel the training set was made with, checked against jamVrms2 in
  * test/surrogate/simulate-mfl.test.ts).

@@ -108,7 +108,7 @@ export function mflPrepare(s: MflSurrogate, mge: Mge): MflPrepared {
 
 /**
  * ln v on the grid of a prepared galaxy at (beta_z, i): the float64 reference path (tests,
- * evaluation); the engine's grid model runs the same arithmetic with the features folded.
+ * evaluation, and the network maps the engine tabulates: src/surrogate/mfl/beta-projection.ts).
  */
 export function mflLnVPrepared(s: MflSurrogate, g: MflPrepared, beta: number, incDeg: number): Float64Array {
   const y = forwardReference(s.mlp, mflInputRow(s, g.features, beta, incDeg, g.qMin, g.qLw), 1);
