@@ -1,3 +1,4 @@
+import { MFL_ANCHORS, MFL_ANCHORS_MAX } from '../surrogate/mfl/anchors.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
@@ -29,6 +30,7 @@ const options = {
   draws: { type: 'number', default: 2, description: 'mge: beta_z draws per held-out galaxy' },
   real: { type: 'string', description: 'mge: comma-separated MGE tables of real galaxies to check over prior draws (default: the bundled NGC 6278 and fixtures/mge/*.ecsv)' },
   'real-draws': { type: 'number', default: 40, description: 'mge: prior draws of (beta_z, i) per real MGE' },
+  anchors: { type: 'number', default: MFL_ANCHORS, description: 'mge: exact anchor maps per galaxy, as the engine makes them (src/surrogate/mfl/anchors.ts; 0: the network alone)' },
   floor: { type: 'number', default: 0, description: 'mge: also score only the grid points with surface brightness >= this (units of I_e; the model\'s own training floor always applies)' },
 } as const;
 
@@ -96,20 +98,22 @@ async function evaluateMge(a: Record<string, unknown>, io: { out(s: string): voi
   const seed = a.seed as number;
   const floor = a.floor as number;
   if (!(floor >= 0 && floor < 1)) throw new InputError('--floor', `is ${floor}; give a surface brightness in [0, 1) (units of I_e)`);
-  const held = evaluateMflHeldOut(s, ts, { draws, seed, floor });
+  const anchors = a.anchors as number;
+  if (!(Number.isInteger(anchors) && (anchors === 0 || (anchors >= 2 && anchors <= MFL_ANCHORS_MAX)))) throw new InputError('--anchors', `is ${anchors}; give 0 or an integer in [2, ${MFL_ANCHORS_MAX}]`);
+  const held = evaluateMflHeldOut(s, ts, { draws, seed, floor, anchors });
   const files = a.real ? String(a.real).split(',').map((f) => f.trim()).filter(Boolean) : bundledRealMges();
   const real = realDraws === 0 ? [] : files.map((f) => {
     const ph = readPhotometry(f);
     if (ph.kind !== 'mge') throw new InputError(f, 'is Sérsic photometry; give an MGE table (.ecsv / .csv)');
-    const r = evaluateMflReal(s, ph.mge, { draws: realDraws, seed, name: f, floor });
+    const r = evaluateMflReal(s, ph.mge, { draws: realDraws, seed, name: f, floor, anchors });
     return { file: f, residual: r.residual, incMinDeg: r.incMinDeg, ...r.metrics, mapMaxP95: quantile(r.mapMax, 0.95) };
   });
   const out = a.out as string;
   const pct = (x: number) => `${(100 * x).toPrecision(3)}%`;
   const line = (m: { medianAbs: number; p99Abs: number; fracMapMaxLe1pc: number; mapMaxP90: number; mapMaxP99: number }) => `median ${pct(m.medianAbs)}, p99 ${pct(m.p99Abs)}, maps max <= 1%: ${pct(m.fracMapMaxLe1pc)}, map max p90 ${pct(m.mapMaxP90)}, p99 ${pct(m.mapMaxP99)}`;
-  writeFileAtomic(join(out, 'metrics.json'), JSON.stringify({ model: a.model ?? 'shipped', data: a.data, dataSeed: ts.manifest.seed, floor: Math.max(floor, s.manifest.floor), draws, heldOut: { all: held.all.metrics, composite: held.composite.metrics, sersic: held.sersic.metrics }, real, seconds: (performance.now() - t0) / 1000 }, null, 1) + '\n');
+  writeFileAtomic(join(out, 'metrics.json'), JSON.stringify({ model: a.model ?? 'shipped', data: a.data, dataSeed: ts.manifest.seed, floor: Math.max(floor, s.manifest.floor), draws, anchors, heldOut: { all: held.all.metrics, composite: held.composite.metrics, sersic: held.sersic.metrics }, real, seconds: (performance.now() - t0) / 1000 }, null, 1) + '\n');
   writeFileAtomic(join(out, 'figure3.png'), svgToPng(figure3Svg(held.all.point, held.all.mapMax, `multi-component surrogate end to end; ${held.all.maps} held-out maps; median ${(100 * held.all.metrics.medianAbs).toPrecision(2)}%, maps with max <= 1%: ${(100 * held.all.metrics.fracMapMaxLe1pc).toFixed(1)}%`)));
-  io.out(`evaluate: ${ts.n} held-out galaxies x ${draws} beta_z draws (points with Sigma >= ${Math.max(floor, s.manifest.floor)} I_e), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  io.out(`evaluate: ${ts.n} held-out galaxies x ${draws} beta_z draws, ${anchors} exact anchors (points with Sigma >= ${Math.max(floor, s.manifest.floor)} I_e), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   io.out(`  all ${held.all.maps} maps: ${line(held.all.metrics)}`);
   io.out(`  multi-component ${held.composite.maps} maps: ${line(held.composite.metrics)}`);
   io.out(`  single Sersic ${held.sersic.maps} maps: ${line(held.sersic.metrics)}`);

@@ -36,6 +36,8 @@ const options = {
   'aug-sky': { type: 'number', default: 0, description: 'augmentation: max sky residual, fraction of I_e' },
   pca: { type: 'number', default: 24, description: 'mge: principal components of the polar image read by the MLP' },
   reference: { type: 'string', default: 'edge-on', description: 'mge: learn the difference from the exact isotropic edge-on map of each galaxy (edge-on; computed once per galaxy, cached beside the set) or from nothing (none)' },
+  init: { type: 'string', description: 'mge: start from this model directory (same --data, --seed, --val, --pca, architecture): fine-tuning' },
+  'loss-power': { type: 'number', default: 2, description: 'mge: loss exponent p, mean |error / 1%|^p (2: squared error; p > 2 weights the largest errors, and the best epoch is the one with most maps within 1%)' },
   floor: { type: 'number', default: 1e-4, description: 'mge: grid points with surface brightness below this (units of I_e) are left out of the loss and the metrics' },
 } as const;
 
@@ -147,6 +149,8 @@ async function runMge(a: Args, io: Io): Promise<number> {
       timeLimit: 60 * positive(a.minutes as number, '--minutes'),
       floor: a.floor as number,
       reference: referenceOption(a.reference as string),
+      init: a.init as string | undefined,
+      lossPower: a['loss-power'] as number,
     },
     {
       onInfo: (s) => io.err(s),

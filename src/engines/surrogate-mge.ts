@@ -21,6 +21,7 @@
  * trained where V_rms^2 falls below a tenth of its beta_z = lo value: rows.ts COLLAPSE_FRACTION),
  * taken from the fitted P and Q at each node and interpolated linearly in inclination.
  */
+import { anchoredMaps, mflAnchors, MFL_ANCHORS, type Anchors } from '../surrogate/mfl/anchors.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DomainError, InputError } from '../../core/errors.ts';
@@ -34,7 +35,7 @@ import { outsidePolarGrid, makePolarGrid } from '../operator/polar-grid.ts';
 import { inHalfLightUnits, mgeHalfLight } from '../photometry/half-light.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { applyGridToBins } from '../operator/grid-to-bins.ts';
-import { fitRange, projectedMaps } from '../surrogate/mfl/beta-projection.ts';
+import { fitRange } from '../surrogate/mfl/beta-projection.ts';
 import { loadMflSurrogate, mflPrepare, type MflPrepared, type MflSurrogate } from '../surrogate/mfl/model.ts';
 import { MFL_BETA_RANGE } from '../surrogate/mfl/rows.ts';
 import type { Engine, EngineContext, EngineGalaxy } from './engine.ts';
@@ -95,6 +96,8 @@ export interface MflTable {
   table: TabulatedTable;
   /** The upper end of the beta_z range the network's maps were fitted over (beta-projection.ts fitRange). */
   fitHi: number;
+  /** The exact anchors that correct the network's maps (src/surrogate/mfl/anchors.ts), or null (spec.anchors 0). */
+  anchors: Anchors | null;
   /** The collapse limit of beta_z at the table's evaluated inclinations (ascending), from the fitted P and Q. */
   collapse: { incDeg: Float64Array; beta: Float64Array };
 }
@@ -113,8 +116,10 @@ export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done
   const [lo, hi] = spec.incRange;
   const incLo = Math.max(lo, deprojectionLimitDeg(g.qMin) + 1e-6);
   const fitHi = fitRange(g.surrogate, g, incLo, Math.max(incLo, hi));
+  const K = c.spec.anchors ?? MFL_ANCHORS;
+  const anchors = K > 0 && hi > incLo ? mflAnchors(g.surrogate, g, g.mge, incLo, hi, fitHi, K) : null;
   const basis = (p: { incDeg: number }) => {
-    const m = projectedMaps(g.surrogate, g, p.incDeg, fitHi);
+    const m = anchoredMaps(g.surrogate, g, anchors, p.incDeg, fitHi);
     limits.push([p.incDeg, m.collapse]);
     for (let j = 0; j < gP.length; j++) {
       gP[j] = g.v2Scale * m.P[j];
@@ -127,7 +132,7 @@ export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done
   };
   const table = buildTabulatedTable(spec, onProgress, { basis, collapseLimited: true });
   limits.sort((a, b) => a[0] - b[0]);
-  return { galaxy: g, table, fitHi, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
+  return { galaxy: g, table, fitHi, anchors, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
 }
 
 /**
@@ -186,7 +191,7 @@ export const surrogateMgeEngine: Engine<MflTable> = {
     // What the table depends on: the model (its weights' hash), the bins, light, PSF, pixel,
     // distance and the prior's inclination and beta_z ranges (not the noise model or clipping).
     const weights = cachedMfl(s.surrogateDir ?? SHIPPED_MGE_DIR).manifest.weightsSha256;
-    return { v: 1, weights, x: s.x, y: s.y, light: s.light, distanceMpc: s.distanceMpc, psf: s.psf, pixsize: s.pixsize, tableTol: s.tableTol, inc: s.ranges.inc_deg, beta: s.ranges.beta_z, incPrior: s.incPrior };
+    return { v: 1, weights, x: s.x, y: s.y, light: s.light, distanceMpc: s.distanceMpc, psf: s.psf, pixsize: s.pixsize, tableTol: s.tableTol, anchors: s.anchors ?? MFL_ANCHORS, inc: s.ranges.inc_deg, beta: s.ranges.beta_z, incPrior: s.incPrior };
   },
   prepare: (c, onProgress) => buildMflTable(c, read(c), onProgress),
   model: (c, p) => ({ kind: 'binned', model: mflBinnedModel(c, p) }),

@@ -4,6 +4,7 @@
  * kinematics and photometry, chooses the engine and builds the problem (src/fit/fit-problem.ts)
  * before anything is written. FitConfig is what config.json stores.
  */
+import { MFL_ANCHORS_MAX } from '../surrogate/mfl/anchors.ts';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
@@ -57,6 +58,8 @@ export interface FitOptions {
   tableTol?: number;
   /** Surrogate engine: a model directory other than the shipped one (`jamfit train` output). */
   surrogateModel?: string;
+  /** Multi-component surrogate: exact anchor maps per galaxy (0: the network alone; default 5). */
+  anchors?: number;
   /** Velocity-ellipsoid alignment: cyl (default) or sph. */
   align?: string;
   /** What is fitted: vrms (default) or v-sigma (V and sigma with kappa; likelihoods/v-sigma.ts). */
@@ -278,6 +281,11 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     if (engine !== 'tabulated' && !(engine === 'surrogate' && massModel === 'light')) throw new InputError('table_tol', `applies to the tabulated engine (and the multi-component surrogate, --mass-model light), not ${engine}`);
     if (!(tableTol >= 1e-9 && tableTol <= 0.1)) throw new InputError('table_tol', `is ${tableTol}; give a relative tolerance in [1e-9, 0.1]`);
   }
+  const anchors = o.anchors ?? null;
+  if (anchors !== null) {
+    if (!(engine === 'surrogate' && massModel === 'light')) throw new InputError('anchors', `applies to the multi-component surrogate (--engine surrogate --mass-model light), not ${engine}`);
+    if (!(Number.isInteger(anchors) && (anchors === 0 || (anchors >= 2 && anchors <= MFL_ANCHORS_MAX)))) throw new InputError('anchors', `is ${anchors}; give 0 (the network alone) or an integer in [2, ${MFL_ANCHORS_MAX}]`);
+  }
   if (o.surrogateModel !== undefined && engine !== 'surrogate') throw new InputError('surrogate_model', `applies to the surrogate engine, not ${engine}`);
   const selfCheck = int('self_check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;
   const ranges: FitSpec['ranges'] = {};
@@ -392,6 +400,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     ...(betaGroups ? { betaGroups } : {}),
     ...(mbhRange ? { mbhRange } : {}),
     ...(tableTol !== null ? { tableTol } : {}),
+    ...(anchors !== null ? { anchors } : {}),
     ...(o.surrogateModel !== undefined ? { surrogateDir: resolve(o.surrogateModel) } : {}),
     ...(align !== 'cyl' ? { align } : {}),
     sersic: phot.kind === 'sersic' ? { n: phot.params.n, qobs: phot.params.qobs } : null,
@@ -444,6 +453,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     mbh,
     engine,
     table_tol: tableTol,
+    ...(anchors !== null ? { anchors } : {}),
     ...(o.surrogateModel !== undefined ? { surrogate_model: resolve(o.surrogateModel) } : {}),
     align,
     moments,

@@ -100,6 +100,8 @@ export interface FitSpec {
   sersic?: { n: number; qobs: number } | null;
   /** Surrogate model folder (default: the shipped fixtures/surrogate). */
   surrogateDir?: string;
+  /** Multi-component surrogate: exact anchor maps per galaxy (src/surrogate/mfl/anchors.ts; 0 none, default MFL_ANCHORS). */
+  anchors?: number;
   /** Noise model (default 'none' and 'gaussian'; see the module header). */
   systematics?: Systematics;
   likelihood?: LikelihoodKind;

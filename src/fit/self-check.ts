@@ -36,6 +36,7 @@ export function directTwin(problem: FitProblem): FitProblem {
   const clipped = (spec.clipped ?? []).filter((i) => pos.has(i)).map((i) => pos.get(i)!);
   const twin: FitSpec = { ...spec, x: pick(spec.x), y: pick(spec.y), vrms: pick(spec.vrms), err: pick(spec.err), engine: 'direct', clipped };
   delete twin.tableTol;
+  delete twin.anchors;
   return buildFitProblem(twin);
 }
 

@@ -38,6 +38,25 @@ export function intrinsicQ(qobs: number, incDeg: number): number {
   return Math.sqrt(Math.max(qobs * qobs - c * c, 0)) / s;
 }
 
+const DEG = Math.PI / 180;
+
+/**
+ * t = ln sqrt(q'^2 - cos^2 i) of an inclination (degrees) for the flattest q': the variable in which
+ * JAM maps are smooth down to the deprojection limit (the inclination tables' axis); NaN where
+ * it cannot be deprojected (q'^2 - cos^2 i <= 0).
+ */
+export function tOfInc(qMin: number, incDeg: number): number {
+  const c = Math.cos(incDeg * DEG);
+  const s2 = qMin * qMin - c * c;
+  return s2 > 0 ? 0.5 * Math.log(s2) : NaN;
+}
+
+/** The inclination (degrees) of t. */
+export function incOfT(qMin: number, t: number): number {
+  const c2 = qMin * qMin - Math.exp(2 * t);
+  return Math.acos(Math.sqrt(Math.max(c2, 0))) / DEG;
+}
+
 export interface Deprojected {
   /** Intrinsic axial ratios. */
   q: Float64Array;

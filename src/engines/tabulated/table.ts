@@ -116,19 +116,6 @@ const DEG = Math.PI / 180;
 /** Intrinsic q of the mass's deprojection limit (src/jam/deproject.ts), with a hair of margin. */
 const Q_LIMIT2 = 0.05 * 0.05 * (1 + 1e-8);
 
-/** t of an inclination for the flattest q' (NaN where it cannot be deprojected: s^2 <= 0). */
-export function tOfInc(qMin: number, incDeg: number): number {
-  const c = Math.cos(incDeg * DEG);
-  const s2 = qMin * qMin - c * c;
-  return s2 > 0 ? 0.5 * Math.log(s2) : NaN;
-}
-
-/** The inclination (degrees) of t. */
-export function incOfT(qMin: number, t: number): number {
-  const c2 = qMin * qMin - Math.exp(2 * t);
-  return Math.acos(Math.sqrt(Math.max(c2, 0))) / DEG;
-}
-
 /** [u_lo, u_hi] of a qm axis at inclination incDeg (u = ln sqrt(q_M^2 - cos^2 i)). */
 function qmBounds(a: QmAxis, incDeg: number): [number, number] {
   const c = Math.cos(incDeg * DEG);
@@ -415,4 +402,5 @@ export function errorMeasureSph(exact: Float64Array, approx: Float64Array, o: Pi
 }
 
 /** Re-exported: the table's range starts there (src/jam/deproject.ts). */
-export { deprojectionLimitDeg } from '../../jam/deproject.ts';
+export { deprojectionLimitDeg, tOfInc, incOfT } from '../../jam/deproject.ts';
+import { tOfInc, incOfT } from '../../jam/deproject.ts';

@@ -2,8 +2,10 @@
  * The multi-component surrogate's accuracy (issue 19's must-shows), end to end as the engine
  * computes it: the MGE -> its polar image -> PCA -> MLP -> the network's maps at five beta_z,
  * fitted by V_rms^2 = P + b Q over the galaxy's beta_z fit range (beta-projection.ts, as the
- * engine's inclination table does at each node; the table's own interpolation error, bounded by
- * its tolerance, is left out), against the exact JAM's v = sqrt(P + b Q)
+ * engine's inclination table does at each node) and corrected by `anchors` exact maps over the
+ * galaxy's inclinations [deprojection limit, 90] (anchors.ts; 0: the network alone). The
+ * table's own interpolation error, bounded by its tolerance, is left out. Scored against the
+ * exact JAM's v = sqrt(P + b Q)
  * (b = 1 / (1 - beta_z), P and Q from src/surrogate/simulate/mfl-model.ts mflMaps, the same
  * exact kernel the training set was made with, checked against jamVrms2 in
  * test/surrogate/simulate-mfl.test.ts).
@@ -24,7 +26,8 @@ import { thetaLogRGrid } from '../grid.ts';
 import { deprojectionLimitDeg } from '../../jam/deproject.ts';
 import { mflMaps, MFL_COLUMNS } from '../simulate/mfl-model.ts';
 import type { TrainingSet } from '../simulate/reader.ts';
-import { fitRange, projectedMaps } from './beta-projection.ts';
+import { fitRange } from './beta-projection.ts';
+import { anchoredMaps, mflAnchors, type Anchors } from './anchors.ts';
 import { mflPrepare, type MflPrepared, type MflSurrogate } from './model.ts';
 import { betaHighs, rowMge } from './rows.ts';
 
@@ -53,10 +56,11 @@ function addCase(c: Cases, pm: { P: ArrayLike<number>; Q: ArrayLike<number> }, b
   c.maps++;
 }
 
-/** The engine's beta_z fit range of a galaxy over all its inclinations (the prior's default, up to 90 deg). */
-function galaxyFitHi(s: MflSurrogate, g: MflPrepared): number {
+/** The engine's beta_z fit range and anchors of a galaxy over all its inclinations (the prior's default, [limit, 90] deg). */
+function galaxyPath(s: MflSurrogate, g: MflPrepared, mge: Mge, anchors: number): { fitHi: number; anchors: Anchors | null } {
   const lo = Math.min(deprojectionLimitDeg(g.qMin) + 1e-6, 90);
-  return fitRange(s, g, lo, 90);
+  const fitHi = fitRange(s, g, lo, 90);
+  return { fitHi, anchors: anchors > 0 && lo < 90 ? mflAnchors(s, g, mge, lo, 90, fitHi, anchors) : null };
 }
 
 function finish(c: Cases, nG: number): MflAccuracy {
@@ -74,7 +78,7 @@ function betaHigh(s: MflSurrogate, g: MflPrepared, incDeg: number, P: Float32Arr
  * Accuracy on a held-out multi-component set. `limit` caps the galaxies (0: all).
  * @returns all maps, and the composite / single-Sérsic subsets.
  */
-export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws: number; seed: number; limit?: number; floor?: number }): { all: MflAccuracy; composite: MflAccuracy; sersic: MflAccuracy } {
+export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws: number; seed: number; limit?: number; floor?: number; anchors?: number }): { all: MflAccuracy; composite: MflAccuracy; sersic: MflAccuracy } {
   const nG = ts.grid.x.length;
   const n = o.limit ? Math.min(o.limit, ts.n) : ts.n;
   const nc = MFL_COLUMNS.length;
@@ -93,7 +97,8 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
     const sb = mgeSurfaceDensity(mge, ts.grid.x, ts.grid.y);
     const hi = betaHigh(s, g, inc, P, Q);
     const lo = s.manifest.betaRange.lo;
-    const pm = projectedMaps(s, g, inc, galaxyFitHi(s, g));
+    const path = galaxyPath(s, g, mge, o.anchors ?? 0);
+    const pm = anchoredMaps(s, g, path.anchors, inc, path.fitHi);
     for (let d = 0; d < o.draws; d++) {
       const beta = lo + (hi - lo) * rng.uniform();
       const floor = Math.max(o.floor ?? 0, s.manifest.floor);
@@ -108,7 +113,7 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
  * Accuracy on one real MGE (physical units: surf Lsun/pc^2, sigma arcsec) over `draws` prior
  * draws of (beta_z, i), the exact maps computed here with `nodes` Gauss-Legendre nodes.
  */
-export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number; seed: number; nodes?: number; name?: string; floor?: number }): MflAccuracy & { residual: number; incMinDeg: number } {
+export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number; seed: number; nodes?: number; name?: string; floor?: number; anchors?: number }): MflAccuracy & { residual: number; incMinDeg: number } {
   const { mge } = inHalfLightUnits(light, o.name ?? 'photometry');
   const grid = thetaLogRGrid(s.manifest.grid);
   const nG = grid.x.length;
@@ -118,14 +123,14 @@ export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number;
   const rng = new Rng(`jamfit-mfl-real:${o.seed}:${o.name ?? ''}`);
   const c: Cases = { pred: [], exact: [], keep: [], maps: 0 };
   const lo = s.manifest.betaRange.lo;
-  const fitHi = galaxyFitHi(s, g);
+  const path = galaxyPath(s, g, mge, o.anchors ?? 0);
   for (let d = 0; d < o.draws; d++) {
     const inc = Math.min(incMin + 1e-6, 90) + (90 - Math.min(incMin + 1e-6, 90)) * rng.uniform();
     const pq = mflMaps(mge, inc, grid.x, grid.y, o.nodes ?? 24);
     const P = Float32Array.from(pq.subarray(0, nG));
     const Q = Float32Array.from(pq.subarray(nG));
     const hi = betaHigh(s, g, inc, P, Q);
-    addCase(c, projectedMaps(s, g, inc, fitHi), lo + (hi - lo) * rng.uniform(), pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
+    addCase(c, anchoredMaps(s, g, path.anchors, inc, path.fitHi), lo + (hi - lo) * rng.uniform(), pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
   }
   return { ...finish(c, nG), residual: g.residual, incMinDeg: incMin };
 }

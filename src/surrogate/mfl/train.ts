@@ -20,13 +20,13 @@ import { InputError } from '../../../core/errors.ts';
 import { mgeSurfaceDensity } from '../../photometry/mge.ts';
 import { POLAR_IMAGE_V1, type PolarImageSpec } from '../../photometry/polar-image.ts';
 import { mapErrors, quantile, type MapMetrics } from '../metrics.ts';
-import { initMlp, type MlpArch } from '../mlp.ts';
+import { initMlp, type Mlp, type MlpArch } from '../mlp.ts';
 import { packageVersion } from '../simulate/config.ts';
 import { readTrainingSet } from '../simulate/reader.ts';
 import { loadTf } from '../tf.ts';
 import { gatherRows, mlpForwardTf, mlpFromVars, mlpVars, predictTf } from '../train-mlp.ts';
 import { epochPermutation, trainLoop, type EpochReport } from '../train-loop.ts';
-import { saveMflSurrogate, type MflSurrogate } from './model.ts';
+import { loadMflSurrogate, saveMflSurrogate, type MflSurrogate } from './model.ts';
 import { fitPca, project, residualRms } from './pca.ts';
 import { trainingReferences, type ReferenceSpec } from './reference.ts';
 import { betaHighs, drawBetas, lnV, MFL_BETA_RANGE, MFL_PARAM_INPUTS, mflRows, paramInputs, rowMge, type BetaRange, type MflRows } from './rows.ts';
@@ -61,6 +61,18 @@ export interface MflTrainOptions {
    * chunk and cached beside the set), or null/absent: learn ln v itself.
    */
   reference?: ReferenceSpec | null;
+  /**
+   * Start from this model's MLP (a directory written by this trainer on the same set, split,
+   * PCA, architecture and reference) instead of a random one: fine-tuning, e.g. with another
+   * loss power.
+   */
+  init?: string;
+  /**
+   * Exponent p of the loss, mean over kept points of |error / 1%|^p in ln v (default 2: the
+   * squared error). p > 2 weights the largest errors of each map more, the tail the accuracy bar
+   * counts (maps with max <= 1%); the best epoch is then chosen by that fraction, not the median.
+   */
+  lossPower?: number;
 }
 
 export interface MflTrainReport {
@@ -167,7 +179,10 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
   const xVal = X.slice(nTr * nIn);
   const keepVal = keep.subarray(nTr * nG);
   const arch: MlpArch = { nFeatures: K, nParams: nP, hidden: o.hidden, bottleneck: o.bottleneck, nOut: nG };
-  const vars = mlpVars(tf, initMlp(arch, o.seed));
+  const p = o.lossPower ?? 2;
+  if (!(p >= 2 && p <= 16)) throw new InputError('loss_power', `is ${p}; give an exponent in [2, 16]`);
+  const start = o.init ? initialMlp(o.init, { arch, pcaK: K, reference: ref, paramMean: pm, outMean: om }) : initMlp(arch, o.seed);
+  const vars = mlpVars(tf, start);
   const valMetrics = () => {
     const y = predictTf(tf, arch, vars, xVal, nVal);
     const v = Float32Array.from(y, (u, k) => Math.exp(u * os + om[k % nG] + (base ? base[nTr * nG + k] : 0)));
@@ -192,11 +207,15 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
         const xb = tf.tensor2d(gatherRows(X, nIn, idx), [idx.length, nIn]);
         const yb = tf.tensor2d(gatherRows(Y, nG, idx), [idx.length, nG]);
         const wb = tf.tensor2d(gatherRows(W, nG, idx), [idx.length, nG]);
-        return tf.div(tf.sum(tf.mul(wb, tf.square(tf.sub(mlpForwardTf(tf, arch, vars, xb), yb)))), tf.maximum(tf.sum(wb), 1)) as never;
+        const d = tf.sub(mlpForwardTf(tf, arch, vars, xb), yb);
+        // p = 2 keeps the standardised squared error; p > 2 is taken in units of 1% of ln v so the
+        // loss is O(1) where the bar is and Adam's epsilon stays negligible.
+        const e = p === 2 ? tf.square(d) : tf.pow(tf.abs(tf.mul(d, os / 0.01)), p);
+        return tf.div(tf.sum(tf.mul(wb, e)), tf.maximum(tf.sum(wb), 1)) as never;
       },
       validate: () => {
         const m = valMetrics();
-        return { loss: m.medianAbs, metrics: { ...m } as unknown as Record<string, number> };
+        return { loss: p === 2 ? m.medianAbs : 1 - m.fracMapMaxLe1pc, metrics: { ...m } as unknown as Record<string, number> };
       },
     },
     {
@@ -209,7 +228,7 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
       patience: o.patience,
       timeLimit: o.timeLimit,
       checkpoint: join(o.out, 'checkpoint-mfl.bin'),
-      fingerprint: fp({ dataId, limit: o.limit ?? 0, reference: ref, seed: o.seed, valFraction: o.valFraction, pcaK: K, arch, epochs: o.epochs, batch: o.batch, lr: o.lr, floor: o.floor, br, spec, inputs: MFL_PARAM_INPUTS }),
+      fingerprint: fp({ dataId, limit: o.limit ?? 0, reference: ref, ...(o.init ? { init: o.init } : {}), ...(p !== 2 ? { p } : {}), seed: o.seed, valFraction: o.valFraction, pcaK: K, arch, epochs: o.epochs, batch: o.batch, lr: o.lr, floor: o.floor, br, spec, inputs: MFL_PARAM_INPUTS }),
       onEpoch: hooks.onEpoch,
       onStep: hooks.onStep,
       stopAfter: o.stopAfter,
@@ -248,6 +267,20 @@ export async function trainMfl(o: MflTrainOptions, hooks: { onEpoch?: (e: EpochR
   };
   saveMflSurrogate(o.out, surrogate);
   return { surrogate, report };
+}
+
+/**
+ * The MLP of the model in `dir`, checked to be a start for this run: same architecture, PCA size
+ * and reference, and the same input and output normalisation (which this run computed from its
+ * own split: a model trained on another set or split differs there).
+ */
+function initialMlp(dir: string, want: { arch: MlpArch; pcaK: number; reference: ReferenceSpec | null; paramMean: number[]; outMean: number[] }): Mlp {
+  const m = loadMflSurrogate(dir);
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((x, j) => Math.abs(x - b[j]) <= 1e-6 * (1 + Math.abs(x)));
+  if (JSON.stringify(m.manifest.mlp) !== JSON.stringify(want.arch) || m.pca.k !== want.pcaK) throw new InputError(dir, `is a ${JSON.stringify(m.manifest.mlp)} model with ${m.pca.k} PCA components; --init needs the architecture and --pca of this run`);
+  if (JSON.stringify(m.manifest.reference) !== JSON.stringify(want.reference)) throw new InputError(dir, 'was trained with another --reference; --init needs the same');
+  if (!same(m.manifest.paramMean, want.paramMean) || !same(m.manifest.outMean, want.outMean)) throw new InputError(dir, 'was trained on another set, split or seed (its normalisation differs); --init needs the same --data, --seed, --val and --limit');
+  return m.mlp;
 }
 
 /** The first n rows. */
