@@ -8,6 +8,7 @@
  *    reference map computed afresh, not read from the trainer's cache) equals the trainer's own
  *    prediction, so the validation metric it reports is the model the files give;
  *  - a run killed after 2 epochs and resumed equals an uninterrupted one, weight for weight;
+ *  - fine-tuning (--init) starts from the saved weights and refuses a model of another split;
  *  - a single-Sérsic set is refused with a sentence naming the fix.
  */
 import assert from 'node:assert/strict';
@@ -91,6 +92,21 @@ test('a run killed after 2 epochs and resumed equals an uninterrupted one', asyn
   assert.equal(first.surrogate, null);
   await trainMfl(opts(b, { epochs: 4 }));
   assert.deepEqual(readFileSync(join(a, 'weights.bin')), readFileSync(join(b, 'weights.bin')));
+});
+
+test('--init starts from a saved model (same split), refuses another split, and --loss-power is range-checked', async () => {
+  const base = join(TMP, 'init-base');
+  await trainMfl(opts(base, { epochs: 3 }));
+  const w0 = loadMflSurrogate(base).mlp.layers;
+  // One epoch at a negligible learning rate: the weights stay the start's (a random start would not).
+  const ft = join(TMP, 'init-ft');
+  await trainMfl(opts(ft, { epochs: 1, lr: 1e-12, init: base, lossPower: 4 }));
+  const w1 = loadMflSurrogate(ft).mlp.layers;
+  let d = 0;
+  w0.forEach((l, i) => l.W.forEach((x, k) => (d = Math.max(d, Math.abs(x - w1[i].W[k])))));
+  assert.ok(d < 1e-6, `fine-tuned weights moved by ${d}`);
+  await assert.rejects(trainMfl(opts(join(TMP, 'init-x'), { seed: 5, init: base })), (e: unknown) => e instanceof InputError && /another set, split or seed/.test(e.message));
+  await assert.rejects(trainMfl(opts(join(TMP, 'init-y'), { lossPower: 1 })), (e: unknown) => e instanceof InputError && /loss_power/.test(e.message));
 });
 
 test('a single-Sérsic set is refused, naming the fix', async () => {
