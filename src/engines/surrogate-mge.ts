@@ -21,7 +21,7 @@
  * trained where V_rms^2 falls below a tenth of its beta_z = lo value: rows.ts COLLAPSE_FRACTION),
  * taken from the fitted P and Q at each node and interpolated linearly in inclination.
  */
-import { anchoredMaps, mflAnchors, MFL_ANCHORS, type Anchors } from '../surrogate/mfl/anchors.ts';
+import { anchoredMaps, mflAnchors, MFL_ANCHORS, smoothedAt, smoothedMaps, type Anchors, type MapsInT } from '../surrogate/mfl/anchors.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DomainError, InputError } from '../../core/errors.ts';
@@ -98,6 +98,8 @@ export interface MflTable {
   fitHi: number;
   /** The exact anchors that correct the network's maps (src/surrogate/mfl/anchors.ts), or null (spec.anchors 0). */
   anchors: Anchors | null;
+  /** The anchored maps at MFL_SMOOTH_NODES Chebyshev points of t, whose polynomial is the table's basis (null: a one-point prior). */
+  smooth: MapsInT | null;
   /** The collapse limit of beta_z at the table's evaluated inclinations (ascending), from the fitted P and Q. */
   collapse: { incDeg: Float64Array; beta: Float64Array };
 }
@@ -118,8 +120,9 @@ export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done
   const fitHi = fitRange(g.surrogate, g, incLo, Math.max(incLo, hi));
   const K = c.spec.anchors ?? MFL_ANCHORS;
   const anchors = K > 0 && hi > incLo ? mflAnchors(g.surrogate, g, g.mge, incLo, hi, fitHi, K) : null;
+  const smooth = hi > incLo ? smoothedMaps(g.surrogate, g, anchors, incLo, hi, fitHi) : null;
   const basis = (p: { incDeg: number }) => {
-    const m = anchoredMaps(g.surrogate, g, anchors, p.incDeg, fitHi);
+    const m = smooth ? smoothedAt(g.surrogate, smooth, p.incDeg) : anchoredMaps(g.surrogate, g, anchors, p.incDeg, fitHi);
     limits.push([p.incDeg, m.collapse]);
     for (let j = 0; j < gP.length; j++) {
       gP[j] = g.v2Scale * m.P[j];
@@ -132,7 +135,7 @@ export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done
   };
   const table = buildTabulatedTable(spec, onProgress, { basis, collapseLimited: true });
   limits.sort((a, b) => a[0] - b[0]);
-  return { galaxy: g, table, fitHi, anchors, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
+  return { galaxy: g, table, fitHi, anchors, smooth, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
 }
 
 /**

@@ -3,6 +3,7 @@
  *  - at an anchor's inclination the corrected maps ARE the exact P and Q (mflMaps), whatever the
  *    network says there; between anchors the correction is the Chebyshev-Lobatto polynomial in t
  *    (checked against a direct Lagrange evaluation of the stored errors);
+ *  - the smoothed maps (the engine's basis) equal the anchored maps at their Chebyshev nodes;
  *  - on galaxies of the training family (drawn with a seed the training set never used), at
  *    inclinations between the anchors, the anchored maps are closer to the exact JAM than the
  *    network alone: the median over galaxies of the map's largest error falls (measured: by ~10x
@@ -18,7 +19,7 @@ import { inHalfLightUnits } from '../../src/photometry/half-light.ts';
 import { mgeSurfaceDensity } from '../../src/photometry/mge.ts';
 import { SHIPPED_MGE_DIR } from '../../src/engines/surrogate-mge.ts';
 import { thetaLogRGrid } from '../../src/surrogate/grid.ts';
-import { anchoredMaps, mflAnchors } from '../../src/surrogate/mfl/anchors.ts';
+import { anchoredMaps, mflAnchors, smoothedAt, smoothedMaps } from '../../src/surrogate/mfl/anchors.ts';
 import { fitRange, projectedMaps } from '../../src/surrogate/mfl/beta-projection.ts';
 import { loadMflSurrogate, mflPrepare } from '../../src/surrogate/mfl/model.ts';
 import { mflMaps } from '../../src/surrogate/simulate/mfl-model.ts';
@@ -62,7 +63,7 @@ test('at the anchors the maps are exact; between them the correction is the Loba
   const L = Array.from(a.t, (tk, k) => Array.from(a.t).reduce((p, tm, mm) => (mm === k ? p : (p * (tt - tm)) / (tk - tm)), 1));
   let diff = 0;
   for (const j of [0, 100, 500, nG - 1]) {
-    const want = base.P[j] + L.reduce((acc, l, k) => acc + l * a.dP[k][j], 0);
+    const want = base.P[j] + L.reduce((acc, l, k) => acc + l * a.P[k][j], 0);
     diff = Math.max(diff, Math.abs(got.P[j] - want) / (Math.abs(want) + 1e-30));
   }
   assert.ok(diff < 1e-10, `barycentric vs Lagrange: ${diff}`);
@@ -89,6 +90,28 @@ test('on family galaxies between the anchors, 7 anchors cut the largest map erro
   const med = (x: number[]) => x.slice().sort((p, q) => p - q)[x.length >> 1];
   assert.ok(med(withA) < 0.5 * med(alone), `median map max: anchored ${med(withA)}, network alone ${med(alone)}`);
   assert.ok(med(withA) < 0.01, `median map max with 7 anchors ${med(withA)}`);
+});
+
+test('smoothed maps: the anchored maps at the Chebyshev nodes of t, the polynomial through them between', () => {
+  const { mge, g, lo, fitHi } = galaxy(3);
+  const a = mflAnchors(s, g, mge, lo, 90, fitHi, 7);
+  const c = smoothedMaps(s, g, a, lo, 90, fitHi, 9);
+  for (const k of [0, 4, 8]) {
+    const inc = k === 0 ? lo : k === 8 ? 90 : incOfT(g.qMin, c.t[k]);
+    const want = anchoredMaps(s, g, a, inc, fitHi);
+    const got = smoothedAt(s, c, inc);
+    let d = 0;
+    for (let j = 0; j < nG; j++) d = Math.max(d, Math.abs(got.P[j] - want.P[j]) / (Math.abs(want.P[j]) + Math.abs(want.Q[j])));
+    assert.ok(d < 1e-8, `node ${k}: ${d}`);
+  }
+  // Between nodes: within the anchored maps' own accuracy of them (the network's wiggles are what
+  // the polynomial leaves out), not far off.
+  const inc = incOfT(g.qMin, 0.5 * (c.t[2] + c.t[3]));
+  const want = anchoredMaps(s, g, a, inc, fitHi);
+  const got = smoothedAt(s, c, inc);
+  let d = 0;
+  for (let j = 0; j < nG; j++) d = Math.max(d, Math.abs(got.P[j] + got.Q[j] - want.P[j] - want.Q[j]) / Math.abs(want.P[j] + want.Q[j]));
+  assert.ok(d < 0.01, `midpoint: ${d}`);
 });
 
 test('anchors: K outside [2, 12] and an empty range are refused', () => {

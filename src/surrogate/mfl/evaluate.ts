@@ -2,8 +2,9 @@
  * The multi-component surrogate's accuracy (issue 19's must-shows), end to end as the engine
  * computes it: the MGE -> its polar image -> PCA -> MLP -> the network's maps at five beta_z,
  * fitted by V_rms^2 = P + b Q over the galaxy's beta_z fit range (beta-projection.ts, as the
- * engine's inclination table does at each node) and corrected by `anchors` exact maps over the
- * galaxy's inclinations [deprojection limit, 90] (anchors.ts; 0: the network alone). The
+ * engine's inclination table does at each node), corrected by `anchors` exact maps over the
+ * galaxy's inclinations [deprojection limit, 90] (anchors.ts; 0: the network alone) and smoothed
+ * as a polynomial in t through MFL_SMOOTH_NODES of them (anchors.ts smoothedMaps). The
  * table's own interpolation error, bounded by its tolerance, is left out. Scored against the
  * exact JAM's v = sqrt(P + b Q)
  * (b = 1 / (1 - beta_z), P and Q from src/surrogate/simulate/mfl-model.ts mflMaps, the same
@@ -27,7 +28,7 @@ import { deprojectionLimitDeg } from '../../jam/deproject.ts';
 import { mflMaps, MFL_COLUMNS } from '../simulate/mfl-model.ts';
 import type { TrainingSet } from '../simulate/reader.ts';
 import { fitRange } from './beta-projection.ts';
-import { anchoredMaps, mflAnchors, type Anchors } from './anchors.ts';
+import { anchoredMaps, mflAnchors, smoothedAt, smoothedMaps } from './anchors.ts';
 import { mflPrepare, type MflPrepared, type MflSurrogate } from './model.ts';
 import { betaHighs, rowMge } from './rows.ts';
 
@@ -56,11 +57,16 @@ function addCase(c: Cases, pm: { P: ArrayLike<number>; Q: ArrayLike<number> }, b
   c.maps++;
 }
 
-/** The engine's beta_z fit range and anchors of a galaxy over all its inclinations (the prior's default, [limit, 90] deg). */
-function galaxyPath(s: MflSurrogate, g: MflPrepared, mge: Mge, anchors: number): { fitHi: number; anchors: Anchors | null } {
+/**
+ * The engine's maps of a galaxy over all its inclinations (the prior's default, [limit, 90] deg):
+ * the beta_z fit range, the anchors and the smoothed maps (anchors.ts), as buildMflTable makes them.
+ */
+function galaxyPath(s: MflSurrogate, g: MflPrepared, mge: Mge, anchors: number): (incDeg: number) => { P: ArrayLike<number>; Q: ArrayLike<number> } {
   const lo = Math.min(deprojectionLimitDeg(g.qMin) + 1e-6, 90);
   const fitHi = fitRange(s, g, lo, 90);
-  return { fitHi, anchors: anchors > 0 && lo < 90 ? mflAnchors(s, g, mge, lo, 90, fitHi, anchors) : null };
+  if (!(lo < 90)) return (inc) => anchoredMaps(s, g, null, inc, fitHi);
+  const smooth = smoothedMaps(s, g, anchors > 0 ? mflAnchors(s, g, mge, lo, 90, fitHi, anchors) : null, lo, 90, fitHi);
+  return (inc) => smoothedAt(s, smooth, inc);
 }
 
 function finish(c: Cases, nG: number): MflAccuracy {
@@ -97,8 +103,7 @@ export function evaluateMflHeldOut(s: MflSurrogate, ts: TrainingSet, o: { draws:
     const sb = mgeSurfaceDensity(mge, ts.grid.x, ts.grid.y);
     const hi = betaHigh(s, g, inc, P, Q);
     const lo = s.manifest.betaRange.lo;
-    const path = galaxyPath(s, g, mge, o.anchors ?? 0);
-    const pm = anchoredMaps(s, g, path.anchors, inc, path.fitHi);
+    const pm = galaxyPath(s, g, mge, o.anchors ?? 0)(inc);
     for (let d = 0; d < o.draws; d++) {
       const beta = lo + (hi - lo) * rng.uniform();
       const floor = Math.max(o.floor ?? 0, s.manifest.floor);
@@ -130,7 +135,7 @@ export function evaluateMflReal(s: MflSurrogate, light: Mge, o: { draws: number;
     const P = Float32Array.from(pq.subarray(0, nG));
     const Q = Float32Array.from(pq.subarray(nG));
     const hi = betaHigh(s, g, inc, P, Q);
-    addCase(c, anchoredMaps(s, g, path.anchors, inc, path.fitHi), lo + (hi - lo) * rng.uniform(), pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
+    addCase(c, path(inc), lo + (hi - lo) * rng.uniform(), pq.subarray(0, nG), pq.subarray(nG), sb, Math.max(o.floor ?? 0, s.manifest.floor));
   }
   return { ...finish(c, nG), residual: g.residual, incMinDeg: incMin };
 }
