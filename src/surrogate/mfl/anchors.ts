@@ -2,7 +2,7 @@
  * Exact anchors for the multi-component surrogate: per galaxy, the exact P and Q
  * (src/surrogate/simulate/mfl-model.ts mflMaps, V_rms^2 = P + b Q) at K inclinations, the
  * Chebyshev-Lobatto points of t = ln sqrt(q'_min^2 - cos^2 i) over the inclinations used
- * (t is the inclination variable in which the maps are smooth: src/engines/tabulated/table.ts).
+ * (the variable in which the maps are smooth down to the deprojection limit: src/jam/deproject.ts).
  * The network's fitted maps (beta-projection.ts) are then corrected by the polynomial in t
  * through its errors at the anchors: exact at the K anchor inclinations, and between them the
  * network supplies what the degree-(K - 1) polynomial misses.
@@ -28,9 +28,9 @@ import { collapseBeta } from './rows.ts';
 import { projectedMaps, type ProjectedMaps } from './beta-projection.ts';
 import type { MflPrepared, MflSurrogate } from './model.ts';
 
-/** Anchors used when none are asked for: the measured knee of accuracy against cost (header). */
+/** Anchors used when none are asked for: the fewest that met the real-MGE bar (header; README). */
 export const MFL_ANCHORS = 7;
-/** Most anchors (beyond ~9 a polynomial through Chebyshev points gains nothing here and costs maps). */
+/** Most anchors accepted: a bound on the per-galaxy cost (K exact maps); measured up to 7. */
 export const MFL_ANCHORS_MAX = 12;
 
 /**
