@@ -66,14 +66,26 @@ export interface FitIO {
   err(s: string): void;
 }
 
-/** Picks the walkers' start: the nwalkers best of 3 nwalkers prior draws (seeded), evaluated in this thread. */
-async function startPositions(p: FitProblem, nwalkers: number, seed: number, prefetch?: Prefetch): Promise<Float64Array[]> {
+/** Rounds of 3 nwalkers prior draws tried before the start gives up (a prior the model refuses over most of its volume). */
+export const START_ROUNDS = 10;
+
+/**
+ * Picks the walkers' start: the nwalkers best of 3 nwalkers prior draws (seeded), evaluated in
+ * this thread; while fewer than nwalkers of them have a finite posterior (e.g. the multi-component
+ * surrogate refuses beta_z above a galaxy's collapse limit, which is not in the prior), another
+ * 3 nwalkers, up to START_ROUNDS rounds. A first round with enough finite draws is all there is.
+ */
+export async function startPositions(p: FitProblem, nwalkers: number, seed: number, prefetch?: Prefetch): Promise<Float64Array[]> {
   const rng = new Rng(`jamfit-fit-start:${seed}`);
   const blob = new Float64Array(p.blobs.length);
-  const xs = Array.from({ length: 3 * nwalkers }, () => p.prior.draw(rng));
-  await prefetch?.(xs);
-  const draws = xs.map((x) => ({ x, lp: p.logProb(x, blob) }));
-  const ok = draws.filter((d) => d.lp > -Infinity);
+  const draws: { x: Float64Array; lp: number }[] = [];
+  let ok: typeof draws = [];
+  for (let round = 0; round < START_ROUNDS && ok.length < nwalkers; round++) {
+    const xs = Array.from({ length: 3 * nwalkers }, () => p.prior.draw(rng));
+    await prefetch?.(xs);
+    for (const x of xs) draws.push({ x, lp: p.logProb(x, blob) });
+    ok = draws.filter((d) => d.lp > -Infinity);
+  }
   if (ok.length < nwalkers) throw new InputError('prior', `only ${ok.length} of ${draws.length} prior draws have a finite posterior; check the data and priors`);
   // Stable sort with the draw order as tie-breaker: deterministic for a seed.
   return ok
