@@ -1,3 +1,4 @@
+import { MFL_ANCHORS } from '../surrogate/mfl/anchors.ts';
 import { InputError } from '../../core/errors.ts';
 import { runFit, type FitIO, type FitOutcome } from '../fit/fit.ts';
 import { defineCommand } from './command.ts';
@@ -31,7 +32,7 @@ const options = {
   'ra-range': { type: 'string', description: "with --beta-profile logistic: prior range lo,hi of r_a in arcsec (log-uniform; default the MGE's sigma range)" },
   'surrogate-model': { type: 'string', description: 'surrogate engine: a model directory written by `jamfit train` (default: the shipped model for the mass model)' },
   'table-tol': { type: 'number', description: 'tabulated engine and the multi-component surrogate: interpolation tolerance in inclination, relative in V_rms^2 (default 1e-5; 1e-4 with --align sph, the sph model\'s own accuracy)' },
-  anchors: { type: 'number', description: 'multi-component surrogate: exact maps per galaxy at Chebyshev inclinations that pin the network\'s errors (default 5; 0 = the network alone)' },
+  anchors: { type: 'number', description: `multi-component surrogate: exact maps per galaxy at Chebyshev inclinations that pin the network's errors (default ${MFL_ANCHORS}; 0 = the network alone)` },
   'beta-groups': { type: 'string', description: 'anisotropy groups: increasing radii R1[,R2..] in arcsec; luminous Gaussians grouped by sigma, one beta_z per group (exact engines)' },
   'self-check': { type: 'number', description: 'posterior draws re-evaluated with the direct exact JAM after sampling (importance-weight ESS; default 16, 0 = none)' },
   seed: { type: 'number', description: 'random seed (integer)', default: 1 },

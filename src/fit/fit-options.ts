@@ -58,7 +58,7 @@ export interface FitOptions {
   tableTol?: number;
   /** Surrogate engine: a model directory other than the shipped one (`jamfit train` output). */
   surrogateModel?: string;
-  /** Multi-component surrogate: exact anchor maps per galaxy (0: the network alone; default 5). */
+  /** Multi-component surrogate: exact anchor maps per galaxy (0: the network alone; default MFL_ANCHORS). */
   anchors?: number;
   /** Velocity-ellipsoid alignment: cyl (default) or sph. */
   align?: string;
