@@ -1,4 +1,4 @@
-import { MFL_ANCHORS, MFL_ANCHORS_MAX } from '../surrogate/mfl/anchors.ts';
+import { checkAnchors, MFL_ANCHORS } from '../surrogate/mfl/anchors.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { InputError } from '../../core/errors.ts';
@@ -98,8 +98,7 @@ async function evaluateMge(a: Record<string, unknown>, io: { out(s: string): voi
   const seed = a.seed as number;
   const floor = a.floor as number;
   if (!(floor >= 0 && floor < 1)) throw new InputError('--floor', `is ${floor}; give a surface brightness in [0, 1) (units of I_e)`);
-  const anchors = a.anchors as number;
-  if (!(Number.isInteger(anchors) && (anchors === 0 || (anchors >= 2 && anchors <= MFL_ANCHORS_MAX)))) throw new InputError('--anchors', `is ${anchors}; give 0 or an integer in [2, ${MFL_ANCHORS_MAX}]`);
+  const anchors = checkAnchors(a.anchors as number, '--anchors');
   const held = evaluateMflHeldOut(s, ts, { draws, seed, floor, anchors });
   const files = a.real ? String(a.real).split(',').map((f) => f.trim()).filter(Boolean) : bundledRealMges();
   const real = realDraws === 0 ? [] : files.map((f) => {

@@ -21,7 +21,7 @@
  * trained where V_rms^2 falls below a tenth of its beta_z = lo value: rows.ts COLLAPSE_FRACTION),
  * taken from the fitted P and Q at each node and interpolated linearly in inclination.
  */
-import { anchoredMaps, mflAnchors, MFL_ANCHORS, smoothedAt, smoothedMaps, type Anchors, type MapsInT } from '../surrogate/mfl/anchors.ts';
+import { MFL_ANCHORS, mflPath, smoothedAt, type MapsInT } from '../surrogate/mfl/anchors.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DomainError, InputError } from '../../core/errors.ts';
@@ -35,7 +35,6 @@ import { outsidePolarGrid, makePolarGrid } from '../operator/polar-grid.ts';
 import { inHalfLightUnits, mgeHalfLight } from '../photometry/half-light.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { applyGridToBins } from '../operator/grid-to-bins.ts';
-import { fitRange } from '../surrogate/mfl/beta-projection.ts';
 import { loadMflSurrogate, mflPrepare, type MflPrepared, type MflSurrogate } from '../surrogate/mfl/model.ts';
 import { MFL_BETA_RANGE } from '../surrogate/mfl/rows.ts';
 import type { Engine, EngineContext, EngineGalaxy } from './engine.ts';
@@ -96,10 +95,8 @@ export interface MflTable {
   table: TabulatedTable;
   /** The upper end of the beta_z range the network's maps were fitted over (beta-projection.ts fitRange). */
   fitHi: number;
-  /** The exact anchors that correct the network's maps (src/surrogate/mfl/anchors.ts), or null (spec.anchors 0). */
-  anchors: Anchors | null;
-  /** The anchored maps at MFL_SMOOTH_NODES Chebyshev points of t, whose polynomial is the table's basis (null: a one-point prior). */
-  smooth: MapsInT | null;
+  /** The anchored maps (spec.anchors exact anchors, src/surrogate/mfl/anchors.ts) at MFL_SMOOTH_NODES Chebyshev points of t: their polynomial is the table's basis. */
+  smooth: MapsInT;
   /** The collapse limit of beta_z at the table's evaluated inclinations (ascending), from the fitted P and Q. */
   collapse: { incDeg: Float64Array; beta: Float64Array };
 }
@@ -117,12 +114,10 @@ export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done
   const gQ = new Float64Array(c.grid.x.length);
   const [lo, hi] = spec.incRange;
   const incLo = Math.max(lo, deprojectionLimitDeg(g.qMin) + 1e-6);
-  const fitHi = fitRange(g.surrogate, g, incLo, Math.max(incLo, hi));
-  const K = c.spec.anchors ?? MFL_ANCHORS;
-  const anchors = K > 0 && hi > incLo ? mflAnchors(g.surrogate, g, g.mge, incLo, hi, fitHi, K) : null;
-  const smooth = hi > incLo ? smoothedMaps(g.surrogate, g, anchors, incLo, hi, fitHi) : null;
+  // An empty inclination range is refused by buildTabulatedTable (naming inc_deg) before any basis.
+  const path = hi > incLo ? mflPath(g.surrogate, g, g.mge, incLo, hi, c.spec.anchors ?? MFL_ANCHORS) : null;
   const basis = (p: { incDeg: number }) => {
-    const m = smooth ? smoothedAt(g.surrogate, smooth, p.incDeg) : anchoredMaps(g.surrogate, g, anchors, p.incDeg, fitHi);
+    const m = smoothedAt(g.surrogate, path!.smooth, p.incDeg);
     limits.push([p.incDeg, m.collapse]);
     for (let j = 0; j < gP.length; j++) {
       gP[j] = g.v2Scale * m.P[j];
@@ -135,7 +130,7 @@ export function buildMflTable(c: EngineContext, g: MflGalaxy, onProgress?: (done
   };
   const table = buildTabulatedTable(spec, onProgress, { basis, collapseLimited: true });
   limits.sort((a, b) => a[0] - b[0]);
-  return { galaxy: g, table, fitHi, anchors, smooth, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
+  return { galaxy: g, table, fitHi: path!.fitHi, smooth: path!.smooth, collapse: { incDeg: Float64Array.from(limits, (l) => l[0]), beta: Float64Array.from(limits, (l) => l[1]) } };
 }
 
 /**

@@ -4,7 +4,7 @@
  * kinematics and photometry, chooses the engine and builds the problem (src/fit/fit-problem.ts)
  * before anything is written. FitConfig is what config.json stores.
  */
-import { MFL_ANCHORS_MAX } from '../surrogate/mfl/anchors.ts';
+import { checkAnchors } from '../surrogate/mfl/anchors.ts';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
@@ -284,7 +284,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   const anchors = o.anchors ?? null;
   if (anchors !== null) {
     if (!(engine === 'surrogate' && massModel === 'light')) throw new InputError('anchors', `applies to the multi-component surrogate (--engine surrogate --mass-model light), not ${engine}`);
-    if (!(Number.isInteger(anchors) && (anchors === 0 || (anchors >= 2 && anchors <= MFL_ANCHORS_MAX)))) throw new InputError('anchors', `is ${anchors}; give 0 (the network alone) or an integer in [2, ${MFL_ANCHORS_MAX}]`);
+    checkAnchors(anchors, 'anchors');
   }
   if (o.surrogateModel !== undefined && engine !== 'surrogate') throw new InputError('surrogate_model', `applies to the surrogate engine, not ${engine}`);
   const selfCheck = int('self_check', o.selfCheck, engine === 'direct' ? 0 : 16, 0)!;

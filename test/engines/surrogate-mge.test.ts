@@ -61,7 +61,7 @@ test('table model = W (G I_e R_e M/L (P + b Q)) of the network\'s fitted line, t
   const grid = new Float64Array(problem.grid.x.length);
   let worst = 0;
   for (const { p, v } of draws(6, 'mge-engine-table')) {
-    const m = smoothedAt(s, prep.smooth!, p.incDeg);
+    const m = smoothedAt(s, prep.smooth, p.incDeg);
     const b = 1 / (1 - p.betaZ);
     for (let j = 0; j < grid.length; j++) grid[j] = g.v2Scale * p.ml * (m.P[j] + b * m.Q[j]);
     applyGridToBins(problem.op, grid, want);

@@ -48,6 +48,7 @@
  * measure (errorMeasureSph: the maps hold V_rms^2 at the node's beta, one per group and component).
  */
 import { DomainError, InputError } from '../../../core/errors.ts';
+import { incOfT, tOfInc } from '../../jam/deproject.ts';
 
 /** Degree + 1 of the local interpolation. */
 export const STENCIL = 6;
@@ -403,4 +404,3 @@ export function errorMeasureSph(exact: Float64Array, approx: Float64Array, o: Pi
 
 /** Re-exported: the table's range starts there (src/jam/deproject.ts). */
 export { deprojectionLimitDeg, tOfInc, incOfT } from '../../jam/deproject.ts';
-import { tOfInc, incOfT } from '../../jam/deproject.ts';

@@ -25,7 +25,8 @@ import { thetaLogRGrid } from '../grid.ts';
 import { mflMaps } from '../simulate/mfl-model.ts';
 import { tOfInc, incOfT } from '../../jam/deproject.ts';
 import { collapseBeta } from './rows.ts';
-import { projectedMaps, type ProjectedMaps } from './beta-projection.ts';
+import { fitRange, projectedMaps, type ProjectedMaps } from './beta-projection.ts';
+import { InputError } from '../../../core/errors.ts';
 import type { MflPrepared, MflSurrogate } from './model.ts';
 
 /** Anchors used when none are asked for: the fewest that met the real-MGE bar (header; README). */
@@ -75,18 +76,20 @@ export function lobattoNodesInT(qMin: number, incLo: number, incHi: number, K: n
  */
 export function mflAnchors(s: MflSurrogate, g: MflPrepared, mge: Mge, incLo: number, incHi: number, fitHi: number, K: number, nodes = 24): Anchors {
   if (!(Number.isInteger(K) && K >= 2 && K <= MFL_ANCHORS_MAX)) throw new RangeError(`mflAnchors: K is ${K}; give an integer in [2, ${MFL_ANCHORS_MAX}]`);
-  const at = lobattoNodesInT(g.qMin, incLo, incHi, K);
   const grid = thetaLogRGrid(s.manifest.grid);
   const nG = grid.x.length;
-  const P: Float64Array[] = [];
-  const Q: Float64Array[] = [];
-  for (const inc of at.inc) {
+  return mapsAtLobattoNodes(g.qMin, incLo, incHi, K, (inc) => {
     const exact = mflMaps(mge, inc, grid.x, grid.y, nodes);
     const net = projectedMaps(s, g, inc, fitHi);
-    P.push(Float64Array.from(net.P, (p, j) => exact[j] - p));
-    Q.push(Float64Array.from(net.Q, (q, j) => exact[nG + j] - q));
-  }
-  return { qMin: g.qMin, t0: at.t0, t1: at.t1, t: at.t, P, Q };
+    return { P: Float64Array.from(net.P, (p, j) => exact[j] - p), Q: Float64Array.from(net.Q, (q, j) => exact[nG + j] - q) };
+  });
+}
+
+/** `mapsAt` evaluated at the K Chebyshev-Lobatto nodes of t over [incLo, incHi]. */
+function mapsAtLobattoNodes(qMin: number, incLo: number, incHi: number, K: number, mapsAt: (incDeg: number) => { P: Float64Array; Q: Float64Array }): MapsInT {
+  const at = lobattoNodesInT(qMin, incLo, incHi, K);
+  const maps = Array.from(at.inc, mapsAt);
+  return { qMin, t0: at.t0, t1: at.t1, t: at.t, P: maps.map((m) => m.P), Q: maps.map((m) => m.Q) };
 }
 
 /** Barycentric weights of the Chebyshev-Lobatto interpolant at t (exact node: a unit vector). */
@@ -156,15 +159,7 @@ export const MFL_SMOOTH_NODES = 13;
 
 /** The anchored maps (anchors null: the network's) at M Chebyshev-Lobatto points of t over [incLo, incHi]. */
 export function smoothedMaps(s: MflSurrogate, g: MflPrepared, a: Anchors | null, incLo: number, incHi: number, fitHi: number, M = MFL_SMOOTH_NODES): MapsInT {
-  const at = lobattoNodesInT(g.qMin, incLo, incHi, M);
-  const P: Float64Array[] = [];
-  const Q: Float64Array[] = [];
-  for (const inc of at.inc) {
-    const m = anchoredMaps(s, g, a, inc, fitHi);
-    P.push(m.P);
-    Q.push(m.Q);
-  }
-  return { qMin: g.qMin, t0: at.t0, t1: at.t1, t: at.t, P, Q };
+  return mapsAtLobattoNodes(g.qMin, incLo, incHi, M, (inc) => anchoredMaps(s, g, a, inc, fitHi));
 }
 
 /** The smoothed maps at incDeg, with their collapse limit. */
@@ -174,4 +169,25 @@ export function smoothedAt(s: MflSurrogate, c: MapsInT, incDeg: number): Project
   const Q = new Float64Array(nG);
   addInT(c, incDeg, P, Q);
   return withCollapse(s, P, Q);
+}
+
+/**
+ * The maps the engine tabulates for a galaxy over [incLo, incHi] (degrees, above the deprojection
+ * limit of g.qMin): the beta_z range the network's maps are fitted over (beta-projection.ts
+ * fitRange), K anchors (0: none) and the smoothed maps whose polynomial in t is the basis. One
+ * implementation for the engine (src/engines/surrogate-mge.ts) and its evaluation (evaluate.ts).
+ */
+export function mflPath(s: MflSurrogate, g: MflPrepared, mge: Mge, incLo: number, incHi: number, K: number): { fitHi: number; smooth: MapsInT } {
+  const fitHi = fitRange(s, g, incLo, incHi);
+  const anchors = K > 0 ? mflAnchors(s, g, mge, incLo, incHi, fitHi, K) : null;
+  return { fitHi, smooth: smoothedMaps(s, g, anchors, incLo, incHi, fitHi) };
+}
+
+/**
+ * A requested anchor count: 0 (the network alone) or an integer in [2, MFL_ANCHORS_MAX].
+ * @throws InputError naming `param` (the spec field, or the CLI flag).
+ */
+export function checkAnchors(K: number, param: string): number {
+  if (!(Number.isInteger(K) && (K === 0 || (K >= 2 && K <= MFL_ANCHORS_MAX)))) throw new InputError(param, `is ${K}; give 0 (the network alone) or an integer in [2, ${MFL_ANCHORS_MAX}]`);
+  return K;
 }

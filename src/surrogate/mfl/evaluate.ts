@@ -28,7 +28,7 @@ import { deprojectionLimitDeg } from '../../jam/deproject.ts';
 import { mflMaps, MFL_COLUMNS } from '../simulate/mfl-model.ts';
 import type { TrainingSet } from '../simulate/reader.ts';
 import { fitRange } from './beta-projection.ts';
-import { anchoredMaps, mflAnchors, smoothedAt, smoothedMaps } from './anchors.ts';
+import { anchoredMaps, mflPath, smoothedAt } from './anchors.ts';
 import { mflPrepare, type MflPrepared, type MflSurrogate } from './model.ts';
 import { betaHighs, rowMge } from './rows.ts';
 
@@ -63,9 +63,11 @@ function addCase(c: Cases, pm: { P: ArrayLike<number>; Q: ArrayLike<number> }, b
  */
 function galaxyPath(s: MflSurrogate, g: MflPrepared, mge: Mge, anchors: number): (incDeg: number) => { P: ArrayLike<number>; Q: ArrayLike<number> } {
   const lo = Math.min(deprojectionLimitDeg(g.qMin) + 1e-6, 90);
-  const fitHi = fitRange(s, g, lo, 90);
-  if (!(lo < 90)) return (inc) => anchoredMaps(s, g, null, inc, fitHi);
-  const smooth = smoothedMaps(s, g, anchors > 0 ? mflAnchors(s, g, mge, lo, 90, fitHi, anchors) : null, lo, 90, fitHi);
+  if (!(lo < 90)) {
+    const fitHi = fitRange(s, g, lo, 90);
+    return (inc) => anchoredMaps(s, g, null, inc, fitHi);
+  }
+  const { smooth } = mflPath(s, g, mge, lo, 90, anchors);
   return (inc) => smoothedAt(s, smooth, inc);
 }
 
