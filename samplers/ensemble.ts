@@ -21,6 +21,7 @@ import { acceptProposals, beginStep, checkEnsembleShape, checkStartLogProbs, fir
 import type { Move, WeightedMove } from './moves/move.ts';
 import { createProgress, type ProgressOptions } from './progress.ts';
 import { Rng } from './rng.ts';
+import { strandedWalkers } from './reseat.ts';
 import { checkDegenerate, toPositions } from './start.ts';
 import type { SamplerState } from './state.ts';
 
@@ -57,6 +58,12 @@ export interface EnsembleSamplerOptions {
 export interface RunOptions {
   /** Progress bar on stderr (interactive use only; silent in CI or when stderr is not a terminal). */
   progress?: boolean | ProgressOptions;
+  /**
+   * Before the step that follows step `reseatAt` (an integer >= 1), move stranded walkers next to
+   * good ones (samplers/reseat.ts). The steps up to `reseatAt` are then burn-in: discard them.
+   * Resumable: a run continued from a checkpoint at that step makes the same move. Default: never.
+   */
+  reseatAt?: number;
   /** Stop early once the chain is long and tau is stable; `nsteps` is then the maximum. */
   autoStop?: boolean | AutoStopOptions;
   /** Abort between steps (the state is checkpointed first). */
@@ -76,6 +83,8 @@ export interface RunResult {
   steps: number;
   /** Why the run ended. */
   status: RunStatus;
+  /** Walkers moved by `reseatAt` in this call (samplers/reseat.ts), in index order; [] when none. */
+  reseated: number[];
   /** With autoStop: whether the stopping rule was met; otherwise null. */
   converged: boolean | null;
   /**
@@ -280,6 +289,8 @@ export class EnsembleSampler {
       await this.start(initial);
     }
     const auto = opts.autoStop ? autoStopSettings(opts.autoStop) : null;
+    if (opts.reseatAt !== undefined) checkInt('reseatAt', opts.reseatAt, 1);
+    let reseated: number[] = [];
     const bar = createProgress(nsteps, opts.progress);
     const backend = this.backend;
     const W = this.nwalkers;
@@ -297,6 +308,7 @@ export class EnsembleSampler {
           aborted = true;
           break;
         }
+        if (backend.iteration === opts.reseatAt) reseated = await this.reseat();
         const move = this.moves[beginStep(this.rng, this.order, this.randomizeSplit, this.cumWeights)];
         for (let h = 0; h < 2; h++) {
           const s = this.halves[h];
@@ -338,6 +350,7 @@ export class EnsembleSampler {
       iteration: backend.iteration,
       steps,
       status: done ? 'converged' : stuck ? 'stuck-walkers' : aborted ? 'aborted' : 'max-steps',
+      reseated,
       converged: done,
       stuck,
       tau: monitor.tau ? Array.from(monitor.tau) : null,
@@ -345,6 +358,39 @@ export class EnsembleSampler {
       nanCount: this.nan,
       aborted,
     };
+  }
+
+  /**
+   * Moves the stranded walkers (samplers/reseat.ts strandedWalkers) next to good ones: walker j's
+   * position plus 0.01 (x_a - x_b), j, a, b good and a != b, drawn from the sampler's stream only
+   * when some walker is stranded; where that point has no finite ln p, onto x_j itself. Returns
+   * the walkers moved ([] also when fewer than 3 are good: nothing sound to move them to).
+   */
+  private async reseat(): Promise<number[]> {
+    const D = this.ndim;
+    const B = this.nblobs;
+    const stranded = strandedWalkers(this.lp, D);
+    const bad = new Set(stranded);
+    const good = Array.from(this.all).filter((k) => !bad.has(k));
+    if (stranded.length === 0 || good.length < 3) return [];
+    const from = stranded.map((k) => {
+      const j = good[this.rng.int(good.length)];
+      const ia = this.rng.int(good.length);
+      const a = good[ia];
+      const b = good[this.rng.intExcept(good.length, ia)];
+      for (let d = 0; d < D; d++) this.prop[k * D + d] = this.pos[j * D + d] + 0.01 * (this.pos[a * D + d] - this.pos[b * D + d]);
+      return j;
+    });
+    const p = this.evaluator.evaluate(Int32Array.from(stranded));
+    if (p !== undefined) await p;
+    stranded.forEach((k, m) => {
+      const ok = Number.isFinite(this.plp[k]);
+      const j = from[m];
+      for (let d = 0; d < D; d++) this.pos[k * D + d] = ok ? this.prop[k * D + d] : this.pos[j * D + d];
+      this.lp[k] = ok ? this.plp[k] : this.lp[j];
+      for (let q = 0; q < B; q++) this.bl[k * B + q] = ok ? this.pbl[k * B + q] : this.bl[j * B + q];
+    });
+    return stranded;
   }
 
   private meanAcceptance(): number {

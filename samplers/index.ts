@@ -25,6 +25,7 @@ export { MemoryBackend } from './backends/memory.ts';
 export { DiskBackend, type DiskBackendOptions, type Sidecar } from './backends/disk.ts';
 export { readNpy, writeNpy } from './backends/npy.ts';
 export { ball, fromOptimum, checkDegenerate, type BallOptions, type FromOptimumOptions } from './start.ts';
+export { strandedWalkers, strandThreshold } from './reseat.ts';
 export { Rng, type RngState } from './rng.ts';
 export type { SamplerState } from './state.ts';
 export type { AutoStopOptions } from './autostop.ts';

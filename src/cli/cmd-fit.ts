@@ -22,7 +22,7 @@ const options = {
   'mass-model': { type: 'string', description: 'qm (light MGE with q\' -> q_M, times M/L) or light (mass follows light)', default: 'qm' },
   mbh: { type: 'number', description: 'fixed black-hole mass, Msun (default 0)' },
   'mbh-range': { type: 'string', description: 'sample the black-hole mass: prior range of log10(M_BH/Msun) lo,hi (uniform; exact engines)' },
-  engine: { type: 'string', description: 'likelihood engine: auto (the surrogate for qm Sérsic-like fits, else tabulated for mass follows light, else direct), surrogate, tabulated (exact JAM tabulated in inclination) or direct (exact JAM at every call)', default: 'auto' },
+  engine: { type: 'string', description: 'likelihood engine: auto (a surrogate where one covers the model and the galaxy: qm with Sérsic-like light, or mass follows light inside the multi-component family; else tabulated for mass follows light, else direct), surrogate, tabulated (exact JAM tabulated in inclination) or direct (exact JAM at every call)', default: 'auto' },
   exact: { type: 'boolean', description: 'the exact engine auto picks (tabulated for --mass-model light, direct otherwise)' },
   align: { type: 'string', description: 'velocity-ellipsoid alignment: cyl (Cappellari 2008) or sph (Cappellari 2020; tabulated in inclination and beta for mass following the light, else direct)', default: 'cyl' },
   moments: { type: 'string', description: 'what is fitted: vrms (V_rms, default) or v-sigma (V and sigma together, kappa sampled; needs v, v_err, sigma, sigma_err; direct engine, cylindrical alignment)' },

@@ -1,10 +1,14 @@
 /**
  * `--engine auto|surrogate|tabulated|direct` (and the older `--exact`) to one engine for a galaxy.
- * auto: the surrogate where its training domain can hold the model (the qm mass model without a
- * black hole, a halo or anisotropy groups), else the exact engine: tabulated for mass following
- * the light (any black hole, halo, groups; either alignment), direct otherwise (qm). --engine
- * tabulated also takes qm without a halo, cylindrically aligned (a 2-D table; see exactEngineFor).
- * `--exact` means the exact engine auto would pick for an exact fit.
+ * auto: the surrogate where a network can hold the model (one beta_z, cylindrical alignment, no
+ * black hole or halo): the Sérsic surrogate for the qm mass model, the multi-component one for
+ * mass following the light; else the exact engine: tabulated for mass following the light (any
+ * black hole, halo, groups; either alignment), direct otherwise (qm). For mass following the
+ * light the choice is provisional: the caller asks the surrogate whether the galaxy lies inside
+ * its training family (src/fit/fit-problem.ts autoRefusal) and falls back to the tabulated engine
+ * with a one-line note when it does not (src/fit/fit-options.ts). --engine tabulated also takes qm
+ * without a halo, cylindrically aligned (a 2-D table; see exactEngineFor). `--exact` means the
+ * exact engine auto would pick for an exact fit.
  */
 import { InputError } from '../../core/errors.ts';
 import { ENGINE_NAMES, type EngineName } from './names.ts';
@@ -40,7 +44,7 @@ export function chooseEngine(requested: string | undefined, exact: boolean, n: E
   const r = requested ?? 'auto';
   if (r !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(r)) throw new InputError('engine', `is '${r}'; use auto, ${ENGINE_NAMES.join(', ')}`);
   if (exact && r === 'surrogate') throw new InputError('exact', 'asks for an exact engine but --engine is surrogate; drop one of them');
-  const surrogateOk = n.massModel === 'qm' && n.halo === 'none' && !n.blackHole && !n.groups && n.align !== 'sph';
+  const surrogateOk = n.halo === 'none' && !n.blackHole && !n.groups && n.align !== 'sph';
   const engine: EngineName = r !== 'auto' ? (r as EngineName) : exact || !surrogateOk ? exactEngineFor(n) : 'surrogate';
   if (engine === 'surrogate') {
     if (n.halo !== 'none') throw new InputError('halo', `${n.halo} needs an exact engine (the surrogate's training domain has no dark halo); use --engine tabulated (mass follows light) or direct`);

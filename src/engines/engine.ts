@@ -60,6 +60,12 @@ export interface Engine<P = unknown> {
   readonly limits?: TrainingDomain;
   /** @throws InputError naming the spec field (mass_model, mbh, halo, beta_groups, align, ...) it cannot model. */
   check(g: EngineGalaxy): void;
+  /**
+   * Why the galaxy lies outside what the engine was built for, in one line naming the measure
+   * (null or absent: inside). `--engine auto` then picks an exact engine (src/fit/fit-problem.ts
+   * autoRefusal); an explicit choice of the engine is refused by `prepare` instead.
+   */
+  outside?(g: EngineGalaxy): string | null;
   /** The node grid (arcsec) and the bins (indices into spec's) outside it. @throws InputError when every bin is. */
   grid(g: EngineGalaxy): { grid: PolarGrid; excluded: number[] };
   /** Everything the preparation depends on, a function of the spec (hashed by the caller; null: nothing to prepare). */

@@ -1,8 +1,9 @@
 /**
  * The multi-component surrogate as an Engine (engine.ts; issue 19): any light MGE, mass following
  * the light, one beta_z, cylindrical alignment. `--engine surrogate --mass-model light` selects it
- * (registry.ts engineFor); `auto` does not yet (its accuracy is stated in
- * src/surrogate/mfl/README.md and not yet at the bar auto needs).
+ * (registry.ts engineNamed), and so does `auto` for a galaxy inside the training family with
+ * every bin on the grid (`outside` below; src/fit/fit-problem.ts autoRefusal), else the tabulated
+ * exact engine. Its accuracy is stated in src/surrogate/mfl/README.md.
  *
  * Per galaxy (prepare):
  *  - the MGE in half-light units (surf / I_e, sigma / R_e: photometry/half-light.ts), its polar
@@ -35,7 +36,7 @@ import { outsidePolarGrid, makePolarGrid } from '../operator/polar-grid.ts';
 import { inHalfLightUnits, mgeHalfLight } from '../photometry/half-light.ts';
 import type { Mge } from '../photometry/mge.ts';
 import { applyGridToBins } from '../operator/grid-to-bins.ts';
-import { loadMflSurrogate, mflPrepare, type MflPrepared, type MflSurrogate } from '../surrogate/mfl/model.ts';
+import { loadMflSurrogate, mflFeatures, mflPrepare, type MflPrepared, type MflSurrogate } from '../surrogate/mfl/model.ts';
 import { MFL_BETA_RANGE } from '../surrogate/mfl/rows.ts';
 import type { Engine, EngineContext, EngineGalaxy } from './engine.ts';
 import { tabulatedSpec } from './tabulated/engine.ts';
@@ -67,14 +68,18 @@ export interface MflGalaxy extends MflPrepared {
   v2Scale: number;
 }
 
+/** The domain check's verdict on a prepared galaxy: why it lies outside the training family, or null. */
+function outsideFamily(s: MflSurrogate, residual: number): string | null {
+  const d = s.manifest.domain;
+  return residual <= d.residualMax ? null : `its polar image lies outside the surrogate's training family (PCA residual ${residual.toPrecision(3)} dex rms, the training galaxies' largest is ${d.residualMax.toPrecision(3)})`;
+}
+
 /** The galaxy as the network sees it; @throws InputError when its photometry is outside the training family. */
 export function mflGalaxy(s: MflSurrogate, light: Mge, distanceMpc: number, source = 'photometry'): MflGalaxy {
   const { mge, hl } = inHalfLightUnits(light, source);
   const p = mflPrepare(s, mge);
-  const d = s.manifest.domain;
-  if (!(p.residual <= d.residualMax)) {
-    throw new InputError(source, `its polar image lies outside the surrogate's training family (PCA residual ${p.residual.toPrecision(3)} dex rms, the training galaxies' largest is ${d.residualMax.toPrecision(3)}); fit with --engine tabulated`);
-  }
+  const miss = outsideFamily(s, p.residual);
+  if (miss) throw new InputError(source, `${miss}; fit with --engine tabulated`);
   return { ...p, surrogate: s, reArcsec: hl.aMajor, ie: hl.level, mge, v2Scale: G_KMS2_PC_MSUN * hl.level * hl.aMajor * pcPerArcsec(distanceMpc) };
 }
 
@@ -171,6 +176,11 @@ export const surrogateMgeEngine: Engine<MflTable> = {
     if (s.halo) throw new InputError('halo', `${s.halo} needs an exact engine (the surrogate's training set has no dark halo); use --engine tabulated`);
     if (g.nGroups > 1) throw new InputError('beta_groups', 'the surrogate has one beta_z; use --engine tabulated');
     if ((s.align ?? 'cyl') !== 'cyl') throw new InputError('align', 'the surrogate is cylindrically aligned; use --engine tabulated for sph');
+  },
+  outside(g) {
+    const s = cachedMfl(g.spec.surrogateDir ?? SHIPPED_MGE_DIR);
+    const miss = outsideFamily(s, mflFeatures(s, inHalfLightUnits(g.light, g.spec.lightSource).mge).residual);
+    return miss && `${g.spec.lightSource}: ${miss}`;
   },
   grid(g) {
     // The grid needs only R_e: the network's inputs (polar image, PCA, exact reference map) and

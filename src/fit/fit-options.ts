@@ -21,7 +21,7 @@ import { resolveGeometry, type GeometryReport } from '../geometry/resolve-geomet
 import { readKinematics, type Kinematics } from '../data/kinematics.ts';
 import { readPhotometry } from '../data/photometry.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
-import { buildFitProblem, engineOf, preparationFingerprint, rememberPreparation, type FitProblem, type FitSpec } from './fit-problem.ts';
+import { autoRefusal, buildFitProblem, engineOf, preparationFingerprint, rememberPreparation, type FitProblem, type FitSpec } from './fit-problem.ts';
 import { selfCheck } from './self-check.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions } from './clip.ts';
@@ -274,7 +274,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     if (align !== 'sph') throw new InputError('beta_profile', 'logistic is the anisotropy profile Simon, Cappellari & Hartke (2024) use with the spherically aligned JAM; add --align sph');
     if (betaGroups) throw new InputError('beta_profile', 'logistic and --beta-groups both set the anisotropy of each Gaussian; give one of them');
   }
-  const engine = moments === 'v-sigma' || betaProfile === 'logistic' ? 'direct' : chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
+  let engine = moments === 'v-sigma' || betaProfile === 'logistic' ? 'direct' : chooseEngine(o.engine, o.exact === true, { massModel, halo, blackHole: mbh > 0 || mbhRange !== null, groups: (betaGroups?.length ?? 0) > 0, align });
   const tableTol = o.tableTol ?? null;
   if (tableTol !== null) {
     // The multi-component surrogate tabulates its maps in inclination with the same table.
@@ -414,6 +414,18 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     ...(betaProfile === 'logistic' ? { betaProfile, ...(raRange ? { raRange } : {}) } : {}),
     ...(moments === 'v-sigma' ? { moments, v: pick(kin.v!), vErr: pick(kin.vErr!), sigma: pick(kin.sigma!), sigmaErr: pick(kin.sigmaErr!), ...(kappaRange ? { kappaRange } : {}), ...(kappaGroups ? { kappaGroups } : {}) } : {}),
   };
+  // auto's multi-component surrogate is provisional (src/engines/choose.ts): for a galaxy outside
+  // its training family, or bins beyond its grid, the tabulated exact engine fits instead. A
+  // model named by --surrogate-model is a request for it: its refusals are errors, as with
+  // --engine surrogate.
+  if ((o.engine ?? 'auto') === 'auto' && engine === 'surrogate' && massModel === 'light' && o.surrogateModel === undefined) {
+    const why = autoRefusal(spec);
+    if (why) {
+      engine = spec.engine = 'tabulated';
+      delete spec.anchors;
+      warnings.push(`--engine auto fits with the tabulated exact engine, not the multi-component surrogate: ${why}`);
+    }
+  }
   // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
   if (specOnly) return spec;
@@ -453,7 +465,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     mbh,
     engine,
     table_tol: tableTol,
-    ...(anchors !== null ? { anchors } : {}),
+    ...(anchors !== null && spec.anchors !== undefined ? { anchors } : {}),
     ...(o.surrogateModel !== undefined ? { surrogate_model: resolve(o.surrogateModel) } : {}),
     align,
     moments,

@@ -176,6 +176,20 @@ export interface FitProblem {
  * the noise term, the grid, the used bins and W: what an engine's preparation needs.
  */
 function problemContext(spec: FitSpec, engine: Engine<any>) {
+  const { galaxy, basePrior, grid, excluded } = engineSetup(spec, engine);
+  const { light, psf, pixsize } = galaxy;
+  const integrate = psf !== null || pixsize > 0;
+  const ex = new Set(excluded);
+  const used = spec.x.map((_, i) => i).filter((i) => !ex.has(i));
+  const pick = (a: number[]) => used.map((i) => a[i]);
+  const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
+  const op = buildGridToBins({ grid, x: pick(spec.x), y: pick(spec.y), psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
+  const ctx: EngineContext = { ...galaxy, grid, op, prior: basePrior };
+  return { ctx, data, used, excluded };
+}
+
+/** The checked galaxy, the engine's checks, its noise-free prior and its grid: everything before W. */
+function engineSetup(spec: FitSpec, engine: Engine<any>) {
   checkPoints(spec.x, spec.y);
   checkVrmsData(spec.vrms, spec.err, spec.source); // checks before anything is built on them
   const light = checkMge(spec.light, spec.lightSource);
@@ -204,15 +218,27 @@ function problemContext(spec: FitSpec, engine: Engine<any>) {
     log10Rs: spec.ranges.log10_rs,
     gamma: spec.ranges.gamma,
   });
-  const integrate = psf !== null || pixsize > 0;
   const { grid, excluded } = engine.grid(galaxy);
-  const ex = new Set(excluded);
-  const used = spec.x.map((_, i) => i).filter((i) => !ex.has(i));
-  const pick = (a: number[]) => used.map((i) => a[i]);
-  const data = checkVrmsData(pick(spec.vrms), pick(spec.err), spec.source);
-  const op = buildGridToBins({ grid, x: pick(spec.x), y: pick(spec.y), psf: psf ?? undefined, pixsize, light: integrate ? light : undefined });
-  const ctx: EngineContext = { ...galaxy, grid, op, prior: basePrior };
-  return { ctx, data, used, excluded };
+  return { galaxy, basePrior, grid, excluded };
+}
+
+/**
+ * Why `--engine auto` should not fit this spec with its engine (null: it may), in one line naming
+ * the measure: the engine cannot model the spec or its prior (its InputError), its grid leaves
+ * bins out that an exact engine would fit, or the galaxy lies outside what the engine was built
+ * for (Engine.outside: the multi-component surrogate's training family). Costs the engine's
+ * checks and its domain test, not its preparation.
+ */
+export function autoRefusal(spec: FitSpec): string | null {
+  const engine = engineOf(spec);
+  try {
+    const { galaxy, excluded } = engineSetup(spec, engine);
+    if (excluded.length > 0) return `${excluded.length} of ${spec.x.length} bins lie outside the ${engine.name} engine's grid`;
+    return engine.outside?.(galaxy) ?? null;
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
 }
 
 export function buildFitProblem(spec: FitSpec, opts: BuildOptions = {}): FitProblem {

@@ -13,7 +13,8 @@
  *  - With M/L profiled or marginalised, ml is not a parameter: `derived.ml` summarises the
  *    per-sample best (profile) or E[sqrt(M/L)]^2 (marginal) M/L carried in the blobs.
  *  - discard: ceil(3 max tau) steps when tau is estimable and below a third of the chain, else
- *    half the chain (a short chain: say so in `diagnostics.tau_reliable`).
+ *    half the chain (a short chain: say so in `diagnostics.tau_reliable`); at least `minDiscard`
+ *    (the burn-in before walkers were moved: src/fit/fit.ts reseatDiscard).
  *  - derived.ml_total: total dynamical mass over total light. In the qm model the mass MGE is the
  *    light's surf and sigma with q' -> q_M times M/L, so M_tot/L_tot = M/L q_M sum(I s^2) /
  *    sum(I s^2 q'): the combination the data constrain, while M/L and q_M separately trade off
@@ -116,6 +117,8 @@ export interface SummaryInput {
   reArcsec?: number;
   /** Passed through to summary.json as the `geometry` block. */
   geometry?: GeometryReport;
+  /** Steps that must be discarded whatever tau says (walkers moved in burn-in: src/fit/fit.ts reseatDiscard); default 0. */
+  minDiscard?: number;
 }
 
 /** Median and central 68% / 95% intervals (type-7 quantiles) of the samples, through `f`. */
@@ -135,7 +138,8 @@ export function summarizeFit(o: SummaryInput): FitSummary {
   const ndim = columns.length;
   const ac = autocorrTimeDetailed(o.chain, { nsteps, nwalkers, ndim }, { quiet: true });
   const tauMax = Math.max(...ac.tau);
-  const discard = Number.isFinite(tauMax) && 3 * tauMax < nsteps / 3 ? Math.ceil(3 * tauMax) : Math.floor(nsteps / 2);
+  const byTau = Number.isFinite(tauMax) && 3 * tauMax < nsteps / 3 ? Math.ceil(3 * tauMax) : Math.floor(nsteps / 2);
+  const discard = Math.min(Math.max(byTau, o.minDiscard ?? 0), nsteps - 1);
   const kept = nsteps - discard;
   const row = nwalkers * ndim;
   const post = { data: o.chain.subarray(discard * row), nsteps: kept, nwalkers, ndim };

@@ -46,6 +46,7 @@ import type { VSigmaLikelihood } from '../../likelihoods/v-sigma.ts';
 import { fitSpecOf, prepareFit, type FitOptions } from './fit-options.ts';
 import { checkResume, readTruth } from './fit-folder.ts';
 import { constraintWarnings, edgeWarnings } from './fit-warnings.ts';
+import { strandedWalkers, strandThreshold } from '../../samplers/reseat.ts';
 
 export { prepareFit, type FitOptions, type FitConfig } from './fit-options.ts';
 export { constraintWarnings } from './fit-warnings.ts';
@@ -65,6 +66,14 @@ export interface FitIO {
   out(s: string): void;
   err(s: string): void;
 }
+
+/**
+ * The burn-in step after which stranded walkers (samplers/reseat.ts) are moved next to good ones;
+ * a chain where one was keeps none of the steps before it. About three autocorrelation times of a
+ * typical JAM fit (tau 50-80 steps): the ensemble has gathered in its mode by then, and it is
+ * below the discard those fits get anyway (3 tau).
+ */
+export const RESEAT_STEP = 200;
 
 /** Rounds of 3 nwalkers prior draws tried before the start gives up (a prior the model refuses over most of its volume). */
 export const START_ROUNDS = 10;
@@ -93,6 +102,16 @@ export async function startPositions(p: FitProblem, nwalkers: number, seed: numb
     .sort((a, b) => b.lp - a.lp || a.i - b.i)
     .slice(0, nwalkers)
     .map((d) => d.x);
+}
+
+/**
+ * The steps a chain must discard for the walkers moved at RESEAT_STEP: RESEAT_STEP when the
+ * stored ln p after that step (what the sampler tested) shows a stranded walker, else 0. A pure
+ * function of the chain, so a resumed or re-summarised run gets the same discard.
+ */
+export function reseatDiscard(logProb: Float64Array, nsteps: number, nwalkers: number, ndim: number): number {
+  if (nsteps <= RESEAT_STEP) return 0;
+  return strandedWalkers(logProb.subarray((RESEAT_STEP - 1) * nwalkers, RESEAT_STEP * nwalkers), ndim).length > 0 ? RESEAT_STEP : 0;
 }
 
 /** What a caller running many fits at once shares with them (jamfit batch --lockstep). */
@@ -194,7 +213,9 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
         const r = await sampler.run(initial, Math.max(total - resumedFrom, 0), {
           progress: o.progress ?? true,
           autoStop: cfg.steps === null ? { every: 100, factor: 50, rtol: 0.01, maxOverhead: Infinity } : undefined,
+          reseatAt: RESEAT_STEP,
         });
+        if (r.reseated.length > 0) say(`step ${RESEAT_STEP}: moved stranded walker(s) ${r.reseated.join(', ')} next to good ones (ln p more than ${strandThreshold(ndim, nw).toFixed(1)} below the best); the steps before are discarded`);
         sampleMs = performance.now() - ts;
         stepsRun = r.steps;
         converged = r.converged;
@@ -230,6 +251,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       stop,
       reArcsec: spec.halo ? mgeHalfLight(spec.light).aMajor : undefined,
       geometry: prep.geometry,
+      minDiscard: reseatDiscard(sampler.backend.logProb(), nsteps, nw, ndim),
     });
     if (problem.table) {
       const t = problem.table;
@@ -252,7 +274,7 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
       const tc = performance.now();
       const c = selfCheck(problem, draws);
       summary.self_check = c;
-      say(`self-check against the direct exact JAM at ${c.draws} posterior draws (${((performance.now() - tc) / 1000).toFixed(1)} s): max |d ln L| ${c.max_abs_dlnl.toExponential(2)}, importance-weight ESS ${(100 * c.ess_fraction).toFixed(2)}% of the draws`);
+      say(`self-check against the direct exact JAM at ${c.draws} posterior draws (${((performance.now() - tc) / 1000).toFixed(1)} s): max |d ln L| ${c.max_abs_dlnl.toExponential(2)}, spread ${c.spread_dlnl.toExponential(2)}, importance-weight ESS ${(100 * c.ess_fraction).toFixed(2)}% of the draws`);
       const w = selfCheckWarning(c);
       if (w) {
         warnings.push(w);

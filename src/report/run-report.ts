@@ -148,7 +148,7 @@ export function runReportHtml(runDir: string): string {
 
   // --- self check (added by the exact-engine self check)
   const sc = summary.self_check;
-  const SELF_CHECK_LABELS: Record<string, string> = { draws: 'draws re-evaluated', max_abs_dlnl: 'max |delta ln L| (direct exact JAM - sampling engine)', ess_fraction: 'importance-weight ESS / draws', engine: 'sampling engine', seconds: 'seconds' };
+  const SELF_CHECK_LABELS: Record<string, string> = { draws: 'draws re-evaluated', max_abs_dlnl: 'max |delta ln L| (direct exact JAM - sampling engine)', spread_dlnl: 'max - min of delta ln L over the draws (what reweights the posterior)', ess_fraction: 'importance-weight ESS / draws', engine: 'sampling engine', seconds: 'seconds' };
   const selfCheck = sc && typeof sc === 'object'
     ? `<h2 id="self-check">Self check</h2><p class="muted">Posterior draws re-evaluated with the direct exact JAM after sampling.</p>${kvTable(Object.entries(sc).map(([k, v]) => [SELF_CHECK_LABELS[k.toLowerCase()] ?? k, v] as [string, unknown]))}`
     : '';

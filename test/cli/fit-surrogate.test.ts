@@ -129,7 +129,8 @@ test('bad input for the surrogate: one line naming the option or file, exit 2, n
   const flat = join(root, 'flat.json');
   writeFileSync(flat, JSON.stringify({ sersic: { n: 4, re_arcsec: 10, q: 0.3, ie_lsun_pc2: 500 } }));
   const rows: [string, string[], RegExp][] = [
-    ['a surrogate model for the tabulated engine', fitArgs(join(root, 'bad1'), '--mass-model', 'light', '--surrogate-model', root), /--surrogate-model: applies to the surrogate engine, not tabulated$/],
+    ['a surrogate model for the tabulated engine', fitArgs(join(root, 'bad1'), '--mass-model', 'light', '--engine', 'tabulated', '--surrogate-model', root), /--surrogate-model: applies to the surrogate engine, not tabulated$/],
+    ['a folder that holds no multi-component model (auto picks the surrogate; a named model is not silently replaced)', fitArgs(join(root, 'bad1b'), '--mass-model', 'light', '--surrogate-model', root), /manifest\.json: not found; give a directory written by `jamfit train --family mge`$/],
     ['a halo asked of the multi-component surrogate', fitArgs(join(root, 'bad10'), '--engine', 'surrogate', '--mass-model', 'light', '--halo', 'nfw'), /--halo: nfw needs an exact engine/],
     ['black hole', fitArgs(join(root, 'bad2'), '--engine', 'surrogate', '--mbh', '1e8'), /--mbh: the surrogate has no black hole; use --engine tabulated \(mass follows light\) or direct$/],
     ['unknown engine', fitArgs(join(root, 'bad4'), '--engine', 'fast'), /--engine: is 'fast'; use auto, surrogate, tabulated, direct$/],
@@ -179,4 +180,21 @@ test('--psf-sigma none overrides the PSF of the data file (NGC 6278 ECSV metadat
   const bad = await runCli(args(join(root, 'psf-bad'), '--psf-sigma', 'none', '--psf-weight', '1'));
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--psf-weight: needs --psf-sigma values, not none/);
+});
+
+test('--engine auto with mass following the light: the multi-component surrogate for NGC 6278, the tabulated engine with a one-line reason for a galaxy outside its family', async () => {
+  const ngc = join(ROOT, 'fixtures/ngc6278');
+  const args = (out: string, phot: string) => ['fit', join(ngc, 'gauss_hermite_kins.ecsv'), '--photometry', phot, '--distance', '39.96', '--pa', '-54', '--mass-model', 'light', '--steps', '20', '--self-check', '0', '--out', out];
+  const inside = await runCli(args(join(root, 'auto-in'), join(ngc, 'mge.ecsv')));
+  assert.equal(inside.code, 0, inside.err);
+  assert.doesNotMatch(inside.err, /--engine auto/);
+  assert.equal(JSON.parse(readFileSync(join(root, 'auto-in', 'config.json'), 'utf8')).engine, 'surrogate');
+  assert.match(readFileSync(join(root, 'auto-in', 'fit.log'), 'utf8'), /model: multi-component surrogate/);
+  // A bright point and a faint, wide, flat plateau with nothing between: no bulge + disc looks like it.
+  const odd = join(root, 'odd.csv');
+  writeFileSync(odd, 'surf_lsun_pc2,sigma_arcsec,qobs\n1000000,0.05,0.95\n1,150,0.2\n');
+  const outside = await runCli(args(join(root, 'auto-out'), odd));
+  assert.equal(outside.code, 0, outside.err);
+  assert.match(outside.err, /^jamfit fit: warning: --engine auto fits with the tabulated exact engine, not the multi-component surrogate: .*odd\.csv: its polar image lies outside the surrogate's training family \(PCA residual [\d.]+ dex rms, the training galaxies' largest is [\d.]+\)$/m);
+  assert.equal(JSON.parse(readFileSync(join(root, 'auto-out', 'config.json'), 'utf8')).engine, 'tabulated');
 });
