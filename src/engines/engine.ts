@@ -16,7 +16,7 @@ import type { PolarGrid } from '../operator/polar-grid.ts';
 import type { GridToBins } from '../operator/grid-to-bins.ts';
 import type { CheckedPsf } from '../operator/psf.ts';
 import type { FitPrior } from '../../likelihoods/fit-prior.ts';
-import type { GridModel, HaloRanges } from '../../likelihoods/grid-model.ts';
+import type { GridModel, GridParams, HaloRanges } from '../../likelihoods/grid-model.ts';
 import type { BinnedModel } from '../../likelihoods/vrms-grid.ts';
 import type { FitProblem, FitSpec } from '../fit/fit-problem.ts';
 import type { Evaluator } from '../../samplers/evaluate/evaluator.ts';
@@ -51,6 +51,14 @@ export function haloRangesOf(prior: FitPrior): HaloRanges | undefined {
   return log10Rs ? { log10Rs, gamma: r('gamma') } : undefined;
 }
 
+/** A limit an engine imposes inside the prior (Engine.limitsOf). */
+export interface EngineLimit {
+  name: string;
+  slack(p: GridParams): number;
+  /** What to do about a posterior at the limit (one clause). */
+  fix: string;
+}
+
 /** The likelihood's model: grid values, or binned values. */
 export type EngineModel = { kind: 'grid'; model: GridModel } | { kind: 'binned'; model: BinnedModel & { readonly label: string } };
 
@@ -77,6 +85,13 @@ export interface Engine<P = unknown> {
   /** The same preparation over `workers` threads, when the engine can spread it (optional). */
   prepareParallel?(c: EngineContext, workers: number, onProgress?: (done: number, planned: number) => void): Promise<P>;
   model(c: EngineContext, prepared: P): EngineModel;
+  /**
+   * Limits the engine imposes inside the prior, which it refuses parameters beyond (the
+   * multi-component surrogate's collapse limit of beta_z): a name, the slack of a parameter
+   * point (> 0 inside, in beta_z units) and what to do when a posterior piles up against it. The
+   * fit warns as for the prior's joint constraints (src/fit/fit-warnings.ts).
+   */
+  limitsOf?(prepared: P): EngineLimit[];
   /** The inclination table a preparation holds (reported in the fit's summary), when it has one. */
   table?(prepared: P): TabulatedTable;
   /**

@@ -2,8 +2,9 @@
  * The multi-component surrogate as an Engine (engine.ts; issue 19): any light MGE, mass following
  * the light, one beta_z, cylindrical alignment. `--engine surrogate --mass-model light` selects it
  * (registry.ts engineNamed), and so does `auto` for a galaxy inside the training family with
- * every bin on the grid (`outside` below; src/fit/fit-problem.ts autoRefusal), else the tabulated
- * exact engine. Its accuracy is stated in src/surrogate/mfl/README.md.
+ * every bin on the grid (`outside` below; src/fit/fit-problem.ts autoRefusal) and a prior the
+ * collapse limit does not cut (`limitsOf`; fit-problem.ts engineCut), else the tabulated exact
+ * engine. Its accuracy is stated in src/surrogate/mfl/README.md.
  *
  * Per galaxy (prepare):
  *  - the MGE in half-light units (surf / I_e, sigma / R_e: photometry/half-light.ts), its polar
@@ -203,5 +204,12 @@ export const surrogateMgeEngine: Engine<MflTable> = {
   },
   prepare: (c, onProgress) => buildMflTable(c, read(c), onProgress),
   model: (c, p) => ({ kind: 'binned', model: mflBinnedModel(c, p) }),
+  limitsOf: (p) => [
+    {
+      name: "beta_z <= the surrogate's collapse limit (beyond it the network was not trained)",
+      slack: (q) => linearAt(p.collapse.incDeg, p.collapse.beta, q.incDeg) - q.betaZ,
+      fix: 'refit with --engine tabulated, which has no such limit',
+    },
+  ],
   table: (p) => p.table,
 };

@@ -21,7 +21,7 @@ import { resolveGeometry, type GeometryReport } from '../geometry/resolve-geomet
 import { readKinematics, type Kinematics } from '../data/kinematics.ts';
 import { readPhotometry } from '../data/photometry.ts';
 import { sersicToMge } from '../photometry/sersic-mge.ts';
-import { autoRefusal, buildFitProblem, engineOf, preparationFingerprint, rememberPreparation, type FitProblem, type FitSpec } from './fit-problem.ts';
+import { autoRefusal, buildFitProblem, engineCut, engineOf, preparationFingerprint, rememberPreparation, type FitProblem, type FitSpec } from './fit-problem.ts';
 import { selfCheck } from './self-check.ts';
 import { LIKELIHOODS, SYSTEMATICS, type LikelihoodKind, type Systematics } from '../../likelihoods/systematics.ts';
 import { checkClipOptions } from './clip.ts';
@@ -219,6 +219,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   if (!o.kinematics) throw new InputError('kinematics', 'missing; give the kinematics file (jamfit fit <kinematics> --photometry <file> --out runs/<name>)');
   if (!o.photometry) throw new InputError('photometry', 'missing; give the Sérsic .json or MGE .ecsv/.csv photometry');
   if (!o.out) throw new InputError('out', 'missing; give the run folder, e.g. --out runs/ngc6278');
+  const outDir = o.out;
   if (o.distance === undefined) throw new InputError('distance', 'missing; give the distance in Mpc');
   if (!(o.distance > 0)) throw new InputError('distance', `is ${o.distance}; the distance must be > 0 Mpc`);
   const massModel = oneOf('mass_model', o.massModel, ['qm', 'light'] as const, 'qm');
@@ -418,29 +419,42 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
   // its training family, or bins beyond its grid, the tabulated exact engine fits instead. A
   // model named by --surrogate-model is a request for it: its refusals are errors, as with
   // --engine surrogate.
-  if ((o.engine ?? 'auto') === 'auto' && engine === 'surrogate' && massModel === 'light' && o.surrogateModel === undefined) {
+  const provisional = (o.engine ?? 'auto') === 'auto' && engine === 'surrogate' && massModel === 'light' && o.surrogateModel === undefined;
+  const fallBack = (why: string) => {
+    engine = spec.engine = 'tabulated';
+    delete spec.anchors;
+    warnings.push(`--engine auto fits with the tabulated exact engine, not the multi-component surrogate: ${why}`);
+  };
+  if (provisional) {
     const why = autoRefusal(spec);
-    if (why) {
-      engine = spec.engine = 'tabulated';
-      delete spec.anchors;
-      warnings.push(`--engine auto fits with the tabulated exact engine, not the multi-component surrogate: ${why}`);
-    }
+    if (why) fallBack(why);
   }
   // The tabulated engine's table: read back from the run folder (a resumed fit), else built here
   // once (clipping rounds and the self-check reuse it); it is stored once the folder exists.
   if (specOnly) return spec;
   // The same for any engine whose preparation has a store (src/engines/engine.ts).
-  const eng = engineOf(spec);
-  const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;
-  const stored = prepFp ? eng.store!.read(o.out, prepFp) : null;
-  if (stored) rememberPreparation(eng, spec, stored);
-  const bar = prepFp && !stored ? prepareProgress(engine === 'tabulated' ? 'tabulating' : 'preparing', o.progress ?? true) : null;
-  const tb = performance.now();
-  let problem: FitProblem;
-  try {
-    problem = buildFitProblem(spec, { onProgress: bar ? (d, p) => bar.update(d, p) : undefined });
-  } finally {
-    bar?.stop();
+  const build = () => {
+    const eng = engineOf(spec);
+    const prepFp = eng.store ? preparationFingerprint(eng, spec) : null;
+    const stored = prepFp ? eng.store!.read(outDir, prepFp) : null;
+    if (stored) rememberPreparation(eng, spec, stored);
+    const bar = prepFp && !stored ? prepareProgress(engine === 'tabulated' ? 'tabulating' : 'preparing', o.progress ?? true) : null;
+    const tb = performance.now();
+    try {
+      return { problem: buildFitProblem(spec, { onProgress: bar ? (d, p) => bar.update(d, p) : undefined }), stored, tb };
+    } finally {
+      bar?.stop();
+    }
+  };
+  let { problem, stored, tb } = build();
+  // The surrogate refuses beta_z above its collapse limit, which the prior does not know: where
+  // that limit cuts the prior, auto leaves the galaxy to the exact engine, which has none.
+  if (provisional && spec.engine === 'surrogate') {
+    const cut = engineCut(problem);
+    if (cut.share > 0) {
+      fallBack(`its limit ${cut.limit} refuses ${(100 * cut.share).toPrecision(2)}% of the prior`);
+      ({ problem, stored, tb } = build());
+    }
   }
   const tableLine = problem.table ? `table: ${problem.table.nodes} nodes (${problem.table.evaluations} ${engine === 'tabulated' ? 'exact' : 'network'} basis evaluations, ${problem.table.components.length} mass components x ${problem.table.nGroups} anisotropy group(s)), interpolation error <= ${problem.table.maxError.toExponential(2)} (tolerance ${problem.table.tol}); ${stored ? 'read from the run folder' : `built in ${(problem.table.buildSeconds ?? (performance.now() - tb) / 1000).toFixed(2)} s`}` : null;
   const ndim = problem.names.length;

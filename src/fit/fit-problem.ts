@@ -29,6 +29,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../../core/errors.ts';
+import { Rng } from '../../samplers/rng.ts';
 import { newGridParams, type GridModel, type GridParams, type MassModel } from '../../likelihoods/grid-model.ts';
 import { fitPrior, type IncPrior } from '../../likelihoods/fit-prior.ts';
 import { logPosterior, type LogDensity } from '../../likelihoods/posterior.ts';
@@ -220,6 +221,33 @@ function engineSetup(spec: FitSpec, engine: Engine<any>) {
   });
   const { grid, excluded } = engine.grid(galaxy);
   return { galaxy, basePrior, grid, excluded };
+}
+
+/**
+ * The share of the prior the problem's engine refuses inside it (Engine.limitsOf: the
+ * multi-component surrogate's collapse limit), over `draws` prior draws of a fixed seed, and the
+ * limit that refuses most; { share: 0, limit: null } for an engine without such limits.
+ * `--engine auto` does not keep an engine that cuts its prior (src/fit/fit-options.ts).
+ */
+export function engineCut(problem: FitProblem, draws = 2000): { share: number; limit: string | null } {
+  const limits = engineOf(problem.spec).limitsOf?.(problem.prepared) ?? [];
+  if (limits.length === 0) return { share: 0, limit: null };
+  const rng = new Rng('jamfit-engine-cut');
+  const cut = new Array<number>(limits.length).fill(0);
+  let any = 0;
+  for (let i = 0; i < draws; i++) {
+    const p = problem.prior.unpack(problem.prior.draw(rng));
+    let hit = false;
+    limits.forEach((l, j) => {
+      if (!(l.slack(p) >= 0)) {
+        cut[j]++;
+        hit = true;
+      }
+    });
+    if (hit) any++;
+  }
+  const j = cut.indexOf(Math.max(...cut));
+  return { share: any / draws, limit: any > 0 ? limits[j].name : null };
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Warnings about a posterior that a bound of the prior or a joint limit of the model cuts.
+ * Warnings about a posterior that a bound of the prior, a joint limit of the model or a limit
+ * of the engine (Engine.limitsOf) cuts.
  */
 import { type FitProblem } from './fit-problem.ts';
 import type { FitSummary } from './fit-summary.ts';
@@ -12,17 +13,25 @@ import type { FitConfig } from './fit-options.ts';
  * units: an intrinsic axial ratio, or beta_z; 0.01 is about 1% of either's range, the box
  * check's tolerance). Such a posterior is cut by the model's limits, not by the data.
  */
-export function constraintWarnings(samples: Float64Array, problem: { prior: Pick<FitProblem['prior'], 'constraints'>; names: readonly string[] }, engine: FitConfig['engine']): string[] {
+export function constraintWarnings(samples: Float64Array, problem: { prior: Pick<FitProblem['prior'], 'constraints'>; names: readonly string[] }, engine: FitConfig['engine'], engineLimits: { name: string; slack(x: ArrayLike<number>): number; fix: string }[] = []): string[] {
   const d = problem.names.length;
   const n = samples.length / d;
   const out: string[] = [];
   if (n === 0) return out;
-  for (const c of problem.prior.constraints) {
+  const share = (slack: (x: Float64Array) => number) => {
     let near = 0;
-    for (let k = 0; k < n; k++) if (c.slack(samples.subarray(k * d, (k + 1) * d)) < 0.01) near++;
-    if (near / n >= 0.025) {
-      out.push(`${((100 * near) / n).toFixed(0)}% of the posterior lies within 0.01 of the model's limit ${c.name}: the data want a model beyond it${engine === 'surrogate' ? " (the surrogate's training domain ends there too)" : ''}, so the parameters it ties are set by the limit there, not measured`);
+    for (let k = 0; k < n; k++) if (slack(samples.subarray(k * d, (k + 1) * d)) < 0.01) near++;
+    return near / n;
+  };
+  for (const c of problem.prior.constraints) {
+    const f = share(c.slack);
+    if (f >= 0.025) {
+      out.push(`${(100 * f).toFixed(0)}% of the posterior lies within 0.01 of the model's limit ${c.name}: the data want a model beyond it${engine === 'surrogate' ? " (the surrogate's training domain ends there too)" : ''}, so the parameters it ties are set by the limit there, not measured`);
     }
+  }
+  for (const c of engineLimits) {
+    const f = share(c.slack);
+    if (f >= 0.025) out.push(`${(100 * f).toFixed(0)}% of the posterior lies within 0.01 of the ${engine} engine's limit ${c.name}: the posterior is cut there, not by the data; ${c.fix}`);
   }
   return out;
 }

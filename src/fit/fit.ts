@@ -261,7 +261,8 @@ export async function runFit(o: FitOptions, io: FitIO, ctx: FitContext = {}): Pr
     const discardRow = summary.discard * nw * ndim;
     const samples = sampler.backend.chain().slice(discardRow, nsteps * nw * ndim);
     // A posterior cut by a prior bound or by a joint limit of the model.
-    for (const w of [...edgeWarnings(summary, problem, cfg.engine), ...constraintWarnings(samples, problem, cfg.engine)]) {
+    const engineLimits = (engineOf(spec).limitsOf?.(problem.prepared) ?? []).map((c) => ({ ...c, slack: (x: ArrayLike<number>) => c.slack(problem.prior.unpack(x)) }));
+    for (const w of [...edgeWarnings(summary, problem, cfg.engine), ...constraintWarnings(samples, problem, cfg.engine, engineLimits)]) {
       warnings.push(w);
       say(`warning: ${w}`);
       io.err(`jamfit fit: warning: ${w}`);

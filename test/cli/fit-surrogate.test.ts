@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Rng } from '../../samplers/rng.ts';
-import { buildFitProblem, type FitProblem } from '../../src/fit/fit-problem.ts';
+import { buildFitProblem, engineCut, type FitProblem } from '../../src/fit/fit-problem.ts';
+import { familyLight } from '../../src/validate/draw.ts';
 import { prepareFit } from '../../src/fit/fit.ts';
 import { surrogateEvaluator, type SurrogateEvaluator } from '../../src/fit/surrogate-evaluator.ts';
 import { ROOT, runCli } from './run-cli.ts';
@@ -197,4 +198,26 @@ test('--engine auto with mass following the light: the multi-component surrogate
   assert.equal(outside.code, 0, outside.err);
   assert.match(outside.err, /^jamfit fit: warning: --engine auto fits with the tabulated exact engine, not the multi-component surrogate: .*odd\.csv: its polar image lies outside the surrogate's training family \(PCA residual [\d.]+ dex rms, the training galaxies' largest is [\d.]+\)$/m);
   assert.equal(JSON.parse(readFileSync(join(root, 'auto-out', 'config.json'), 'utf8')).engine, 'tabulated');
+  // Inside the family, but the surrogate's collapse limit cuts the prior (galaxy 62 of the
+  // validation family, a flat disc: 60% of its prior): the exact engine, which has no such limit.
+  const disc = join(root, 'disc.csv');
+  const { mge } = familyLight(1, 62);
+  writeFileSync(disc, 'surf_lsun_pc2,sigma_arcsec,qobs\n' + mge.surf.map((v, j) => `${v},${mge.sigma[j]},${mge.qobs[j]}`).join('\n') + '\n');
+  const cut = await runCli([...args(join(root, 'auto-cut'), disc), '--psf-sigma', 'none']);
+  assert.equal(cut.code, 0, cut.err);
+  assert.match(cut.err, /^jamfit fit: warning: --engine auto fits with the tabulated exact engine, not the multi-component surrogate: its limit beta_z <= the surrogate's collapse limit \(beyond it the network was not trained\) refuses \d+% of the prior$/m);
+  assert.equal(JSON.parse(readFileSync(join(root, 'auto-cut', 'config.json'), 'utf8')).engine, 'tabulated');
+});
+
+test('engineCut: the share of the prior the surrogate refuses, 0 for NGC 6278 and the exact engines', () => {
+  const ngc = join(ROOT, 'fixtures/ngc6278');
+  const o = { kinematics: join(ngc, 'gauss_hermite_kins.ecsv'), photometry: join(ngc, 'mge.ecsv'), distance: 39.96, pa: '-54', massModel: 'light', psfSigma: 'none', out: join(root, 'unused') };
+  assert.deepEqual(engineCut(prepareFit({ ...o, engine: 'surrogate' } as never).problem), { share: 0, limit: null });
+  const disc = join(root, 'disc-cut.csv');
+  const { mge } = familyLight(1, 62);
+  writeFileSync(disc, 'surf_lsun_pc2,sigma_arcsec,qobs\n' + mge.surf.map((v, j) => `${v},${mge.sigma[j]},${mge.qobs[j]}`).join('\n') + '\n');
+  const c = engineCut(prepareFit({ ...o, photometry: disc, engine: 'surrogate' } as never).problem);
+  assert.ok(c.share > 0.4 && c.share < 0.8, `share ${c.share}`);
+  assert.match(c.limit ?? '', /collapse limit/);
+  assert.deepEqual(engineCut(prepareFit({ ...o, photometry: disc, engine: 'tabulated' } as never).problem), { share: 0, limit: null });
 });

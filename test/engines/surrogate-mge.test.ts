@@ -144,3 +144,20 @@ test('autoRefusal: NGC 6278 is inside; a galaxy outside the family, or bins beyo
   assert.match(autoRefusal({ ...spec, halo: 'nfw' }) ?? '', /^halo: nfw needs an exact engine/);
 });
 
+
+test('limitsOf: the collapse limit\'s slack is where the model starts refusing beta_z', () => {
+  // NGC 6278's own limit (~0.42-0.44) lies beyond its eps_intr limit; a lower one, as in the
+  // DomainError test above, binds: 0 at 57 deg, 0.2 at 87 deg.
+  const limited = { ...prep, collapse: { incDeg: Float64Array.of(57, 87), beta: Float64Array.of(0, 0.2) } };
+  const [limit] = surrogateMgeEngine.limitsOf!(limited);
+  assert.match(limit.name, /collapse limit/);
+  assert.match(limit.fix, /--engine tabulated/);
+  const model = mflBinnedModel({ spec, light: g.mge, psf: null, pixsize: 0, group: new Int32Array(spec.light.surf.length), nGroups: 1, grid: problem.grid, op: problem.op, prior: problem.prior } as never, limited);
+  const out = new Float64Array(problem.op.nbins);
+  for (const incDeg of [62, 72, 84]) {
+    const b = limit.slack(at(0, incDeg)); // the limit at this inclination
+    assert.ok(Math.abs(b - (0.2 * (incDeg - 57)) / 30) < 1e-12);
+    assert.doesNotThrow(() => model.vrms2Bins(at(b - 1e-6, incDeg), out));
+    assert.throws(() => model.vrms2Bins(at(b + 1e-6, incDeg), out), DomainError);
+  }
+});

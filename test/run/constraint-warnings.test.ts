@@ -49,3 +49,14 @@ test('the beta_z limit: draws within 0.01 below 0.7 eps_intr of the light are na
   assert.equal(w.length, 1);
   assert.match(w[0], /^50% of the posterior lies within 0\.01 of the model's limit beta_z < 0\.7 eps_intr of the light \(q' 0\.8\)/);
 });
+
+test('an engine\'s own limit (Engine.limitsOf, in the unpacked parameters) is named with its fix', () => {
+  const x = draws(200, 0);
+  for (let k = 0; k < 20; k++) x[4 * k] = 0.095; // beta_z within 0.01 below a limit at 0.1 (and clear of 0.7 eps_intr)
+  const lim = [{ name: 'beta_z <= a limit at 0.1', slack: (v: ArrayLike<number>) => 0.1 - prior.unpack(v).betaZ, fix: 'refit with --engine tabulated' }];
+  const w = constraintWarnings(x, problem, 'surrogate', lim);
+  assert.deepEqual(w, ["10% of the posterior lies within 0.01 of the surrogate engine's limit beta_z <= a limit at 0.1: the posterior is cut there, not by the data; refit with --engine tabulated"]);
+  for (let k = 0; k < 20; k++) x[4 * k] = 0.05;
+  assert.deepEqual(constraintWarnings(x, problem, 'surrogate', lim), []);
+});
+
