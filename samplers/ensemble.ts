@@ -324,7 +324,9 @@ export class EnsembleSampler {
         if (auto && monitor.due(it)) {
           const verdict = monitor.check(backend.chain(), it);
           if (verdict === 'converged') done = true;
-          if (verdict) break;
+          // Walkers stuck before the reseat step are what the reseat is for: go on to it.
+          if (verdict === 'stuck' && opts.reseatAt !== undefined && it <= opts.reseatAt) monitor.stuck = null;
+          else if (verdict) break;
         }
         if (bar && (steps & 15) === 0) {
           const now = performance.now();

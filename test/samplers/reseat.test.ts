@@ -102,3 +102,17 @@ test('reseatDiscard: the fit discards the burn-in before a move, and only then',
   lp[(RESEAT_STEP - 1) * nw + 7] = -1;
   assert.equal(reseatDiscard(lp, n, nw, 3), 0, 'the test reads the ln p after the step, not another row');
 });
+
+test('auto-stop does not end a run for walkers stuck before the reseat step: it moves them and goes on', async () => {
+  // A point pocket: walker 5 starts exactly on it, and every proposal leaves it (stuck for good).
+  const point = (x: Float64Array) => (x[0] === 12 && x[1] === 12 ? -300 : -0.5 * (x[0] ** 2 + x[1] ** 2) * (1 + x[0] ** 2 + x[1] ** 2));
+  const init = start().map((r, k) => (k === 5 ? [12, 12] : r));
+  const go = (reseatAt?: number) => new EnsembleSampler({ nwalkers: 16, ndim: 2, logProb: point, seed: 7 }).run(init, 3000, { autoStop: { every: 50 }, reseatAt });
+  const stopped = await go();
+  assert.equal(stopped.status, 'stuck-walkers', 'without the reseat the stuck walker ends the run');
+  assert.ok(stopped.iteration <= 200);
+  const moved = await go(150);
+  assert.deepEqual(moved.reseated, [5]);
+  assert.notEqual(moved.status, 'stuck-walkers');
+  assert.ok(moved.iteration > 150);
+});
