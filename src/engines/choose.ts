@@ -7,9 +7,9 @@
  * light the choice is provisional: the caller asks the surrogate whether the galaxy lies inside
  * its training family with every bin on its grid (src/fit/fit-problem.ts autoRefusal) and, once
  * prepared, whether its collapse limit cuts the prior (engineCut), and falls back to the
- * tabulated engine with a one-line note when it does not (src/fit/fit-options.ts). --engine tabulated also takes qm
- * without a halo, cylindrically aligned (a 2-D table; see exactEngineFor). `--exact` means the
- * exact engine auto would pick for an exact fit.
+ * tabulated engine with a one-line note when it does not (src/fit/fit-options.ts).
+ * --engine tabulated also takes qm without a halo, cylindrically aligned (a 2-D table; see
+ * exactEngineFor). `--exact` means the exact engine auto would pick for an exact fit.
  */
 import { InputError } from '../../core/errors.ts';
 import { ENGINE_NAMES, type EngineName } from './names.ts';

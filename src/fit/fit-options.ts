@@ -479,7 +479,7 @@ function resolveFit(o: FitOptions, specOnly: boolean): Prepared | FitSpec {
     mbh,
     engine,
     table_tol: tableTol,
-    ...(anchors !== null && spec.anchors !== undefined ? { anchors } : {}),
+    ...(spec.anchors !== undefined ? { anchors: spec.anchors } : {}),
     ...(o.surrogateModel !== undefined ? { surrogate_model: resolve(o.surrogateModel) } : {}),
     align,
     moments,
